@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make demo` and `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3.11
+export DJANGO_SETTINGS_MODULE ?= redegov.settings
+
+.PHONY: setup system venv services demo test lint check-deploy compose-config
+
+setup: system venv services
+	$(PY) manage.py migrate --noinput
+
+system:
+	scripts/ensure-system.sh
+
+# Reinstalled only when pyproject.toml changes.
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+services:
+	scripts/ensure-services.sh
+
+demo: setup
+	$(PY) manage.py seed_demo
+	$(VENV)/bin/honcho -f Procfile start
+
+test: setup lint check-deploy compose-config
+	DJANGO_SETTINGS_MODULE=redegov.test_settings $(VENV)/bin/pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy:
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-but-long-enough \
+	  DJANGO_ALLOWED_HOSTS=portal.example $(PY) manage.py check --deploy --fail-level WARNING
+
+compose-config:
+	docker-compose -f docker-compose.yml config -q

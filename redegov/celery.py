@@ -1,0 +1,25 @@
+"""The Celery app and the beat schedule: every periodic task is declared here."""
+
+import os
+
+from celery import Celery
+from celery.signals import heartbeat_sent, worker_ready
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redegov.settings")
+
+app = Celery("redegov")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every minute: the workers' heartbeat, read by /healthz to tell a live worker from a dead one.
+    "worker-heartbeat": {"task": "redegov.tasks.worker_heartbeat", "schedule": 60.0},
+}
+
+
+@worker_ready.connect
+@heartbeat_sent.connect
+def _record_heartbeat(**_kwargs) -> None:
+    from redegov.health import heartbeat_record
+
+    heartbeat_record()

@@ -1,0 +1,46 @@
+"""Instants: parsing, minute truncation and local month boundaries (America/Sao_Paulo)."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
+
+
+def truncate_minute(instant: datetime) -> datetime:
+    """Every instant counts from its minute (DOMAIN.md section 5): drop seconds and below."""
+    return instant.replace(second=0, microsecond=0)
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant; without an offset it is local time (America/Sao_Paulo).
+
+    Raises ValueError naming the text when it is not an instant.
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValueError(f"'{text}' não é uma data/hora ISO 8601") from exc
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValueError(f"'{text}' não é uma data ISO 8601 (aaaa-mm-dd)") from exc
+
+
+def local_midnight(day: date) -> datetime:
+    """00:00 of a local calendar day as an aware instant."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The half-open [start, end) of a calendar month between its two local midnights."""
+    start = local_midnight(date(year, month, 1))
+    end = local_midnight(date(year + month // 12, month % 12 + 1, 1))
+    return start, end

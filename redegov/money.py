@@ -1,0 +1,29 @@
+"""Money: every amount is a Decimal in reais, rounded here and nowhere else."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENTAVO = Decimal("0.01")
+
+
+def round_brl(value: Decimal) -> Decimal:
+    """Round half-up to the centavo (DOMAIN.md section 5: once per link and month)."""
+    return value.quantize(CENTAVO, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(text: str, *, decimal_comma: bool) -> Decimal:
+    """Read a decimal written with a point ("1234.56") or, in pt-BR, a comma ("1.234,56").
+
+    Raises ValueError naming the text when it is not a number.
+    """
+    cleaned = text.strip().removeprefix("R$").strip()
+    if decimal_comma:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif "," in cleaned:
+        raise ValueError(f"'{text}' não é um número com ponto decimal")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(f"'{text}' não é um número") from exc
+    if not value.is_finite():
+        raise ValueError(f"'{text}' não é um número")
+    return value

@@ -1,0 +1,61 @@
+"""The only place where numbers and instants are formatted for the screen (pt-BR)."""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils import timezone
+
+from redegov.money import round_brl
+
+register = template.Library()
+
+
+def _group_thousands(integer_digits: str) -> str:
+    groups = []
+    while len(integer_digits) > 3:
+        groups.insert(0, integer_digits[-3:])
+        integer_digits = integer_digits[:-3]
+    groups.insert(0, integer_digits)
+    return ".".join(groups)
+
+
+def format_decimal_br(value: Decimal, places: int) -> str:
+    """1234.5 -> '1.234,50' (places decimals, half-up)."""
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{abs(value.quantize(quantum, rounding=ROUND_HALF_UP)):f}"
+    integer, _, fraction = text.partition(".")
+    sign = "-" if value < 0 and Decimal(text) != 0 else ""
+    return f"{sign}{_group_thousands(integer)}" + (f",{fraction}" if places else "")
+
+
+@register.filter
+def brl(value: Decimal | int | None) -> str:
+    """R$ 1.234,56."""
+    if value is None or value == "":
+        return ""
+    return f"R$ {format_decimal_br(round_brl(Decimal(value)), 2)}"
+
+
+@register.filter
+def number_br(value: Decimal | int | None, places: int = 0) -> str:
+    if value is None or value == "":
+        return ""
+    return format_decimal_br(Decimal(value), int(places))
+
+
+@register.filter
+def local_dt(value: datetime | None) -> str:
+    """25/11/2026 14:05 in America/Sao_Paulo."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return value.strftime("%d/%m/%Y")

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real PostgreSQL and Redis, fast password hashing."""
+
+import os
+
+from redegov.settings import *  # noqa: F403
+
+DATABASES["default"]["NAME"] = os.environ.get("TEST_DATABASE_NAME", "redegov")  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each xdist worker gets its own Redis database number so cache tests never collide.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+CACHES["default"]["LOCATION"] = f"redis://127.0.0.1:6379/{1 + int(_worker) % 14}"  # noqa: F405
+AXES_ENABLED = True
