@@ -39,5 +39,7 @@ check-deploy:
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-but-long-enough \
 	  DJANGO_ALLOWED_HOSTS=portal.example $(PY) manage.py check --deploy --fail-level WARNING
 
+# Placeholder secrets: the check is of the file's shape, not of a deployment's values.
 compose-config:
-	docker-compose -f docker-compose.yml config -q
+	POSTGRES_PASSWORD=placeholder DJANGO_SECRET_KEY=placeholder \
+	  docker-compose -f docker-compose.yml config -q

@@ -183,7 +183,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker writes its heartbeat here; /healthz reads it (seconds before it counts as stale).
-WORKER_HEARTBEAT_KEY = "redegov:worker-heartbeat"
+WORKER_HEARTBEAT_KEY = os.environ.get("WORKER_HEARTBEAT_KEY", "redegov:worker-heartbeat")
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
 
 LOGGING = {
