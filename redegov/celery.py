@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.signals import heartbeat_sent, worker_ready
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redegov.settings")
 
@@ -14,6 +15,12 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Every minute: the workers' heartbeat, read by /healthz to tell a live worker from a dead one.
     "worker-heartbeat": {"task": "redegov.tasks.worker_heartbeat", "schedule": 60.0},
+    # Every cycle (60 s): ICMP to every link, then the outage state machine.
+    "poll-cycle": {
+        "task": "monitoring.tasks.poll_cycle",
+        "schedule": float(settings.MONITORING_CYCLE_SECONDS),
+        "options": {"queue": "poll", "expires": float(settings.MONITORING_CYCLE_SECONDS)},
+    },
 }
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "redegov",
     "inventory",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker writes its heartbeat here; /healthz reads it (seconds before it counts as stale).
 WORKER_HEARTBEAT_KEY = os.environ.get("WORKER_HEARTBEAT_KEY", "redegov:worker-heartbeat")
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
+# One ICMP poll cycle every this many seconds (60 in production; shorter in benchmarks).
+MONITORING_CYCLE_SECONDS = envint("MONITORING_CYCLE_SECONDS", "60")
 
 LOGGING = {
     "version": 1,
