@@ -233,3 +233,28 @@ class PathSample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id}/{self.path} {self.received}/{self.sent}"
+
+
+class SnmpSample(models.Model):
+    """The last SNMP reading of a link's CPE (per path): evidence beside ICMP, never a verdict.
+    ifOperStatus down while ICMP answers is flagged for the NOC, not counted as an outage."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="snmp_samples")
+    path = models.PositiveSmallIntegerField(default=0)
+    polled_at = models.DateTimeField("lido em")
+    uptime_ticks = models.BigIntegerField("sysUpTime (centésimos de s)", null=True)
+    oper_status = models.PositiveSmallIntegerField("ifOperStatus", null=True)
+    high_speed_mbps = models.PositiveIntegerField("ifHighSpeed (Mbps)", null=True)
+    in_octets = models.DecimalField(max_digits=20, decimal_places=0, null=True)
+    out_octets = models.DecimalField(max_digits=20, decimal_places=0, null=True)
+    error = models.CharField("erro", max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "path"], name="%(app_label)s_%(class)s_one_per_path"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id}/{self.path} {self.polled_at:%d/%m/%Y %H:%M}"

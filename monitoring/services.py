@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 
+from inventory.choices import LinkStatus
+from inventory.models import Link
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.engine import (
     BlindEnded,
@@ -35,6 +37,7 @@ from monitoring.models import (
     Outage,
     PathSample,
     RedundancyLoss,
+    SnmpSample,
 )
 from monitoring.selectors import PollTarget, canary_addresses, poll_targets
 from monitoring.snapshots import (
@@ -43,6 +46,7 @@ from monitoring.snapshots import (
     network_from_json,
     network_to_json,
 )
+from monitoring.snmp import SnmpDevice, snmp_read_many
 
 # The state of the last committed cycle, kept in this process so that a cycle need not read
 # every link's state back. It is trusted only when its cycle id matches the database's cursor.
@@ -255,3 +259,43 @@ def cycle_poll(*, cycle_id: int, length: timedelta, now: datetime) -> list[Event
         results=results,
         canaries=canary_results,
     )
+
+
+def snmp_poll(*, now: datetime) -> int:
+    """Read every polled link's CPE by SNMP and keep the last reading per path."""
+    devices: dict[SnmpDevice, tuple[int, int]] = {}
+    for link_id, ip, second, port, community, if_index in Link.objects.exclude(
+        status=LinkStatus.CANCELLED
+    ).values_list("pk", "mgmt_ip", "mgmt_ip_secondary", "snmp_port", "snmp_community", "if_index"):
+        for path, address in enumerate(a for a in (ip, second) if a):
+            devices[SnmpDevice(address, port, community, if_index)] = (link_id, path)
+    readings = snmp_read_many(list(devices))
+    SnmpSample.objects.bulk_create(
+        [
+            SnmpSample(
+                link_id=devices[device][0],
+                path=devices[device][1],
+                polled_at=now,
+                uptime_ticks=reading.uptime_ticks,
+                oper_status=reading.oper_status,
+                high_speed_mbps=reading.high_speed_mbps,
+                in_octets=reading.in_octets,
+                out_octets=reading.out_octets,
+                error=reading.error[:300],
+            )
+            for device, reading in readings.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["link", "path"],
+        update_fields=[
+            "polled_at",
+            "uptime_ticks",
+            "oper_status",
+            "high_speed_mbps",
+            "in_octets",
+            "out_octets",
+            "error",
+        ],
+        batch_size=1000,
+    )
+    return len(readings)

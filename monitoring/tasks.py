@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from monitoring.services import cycle_poll
+from monitoring.services import cycle_poll, snmp_poll
 
 
 @shared_task(queue="poll", ignore_result=True, acks_late=True, time_limit=300)
@@ -17,3 +17,9 @@ def poll_cycle() -> None:
         length=timedelta(seconds=seconds),
         now=timezone.now(),
     )
+
+
+@shared_task(queue="poll", ignore_result=True, time_limit=600)
+def poll_snmp() -> None:
+    """SNMP evidence of every link's CPE. Running it twice only refreshes the same readings."""
+    snmp_poll(now=timezone.now())

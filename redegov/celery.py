@@ -21,6 +21,12 @@ app.conf.beat_schedule = {
         "schedule": float(settings.MONITORING_CYCLE_SECONDS),
         "options": {"queue": "poll", "expires": float(settings.MONITORING_CYCLE_SECONDS)},
     },
+    # Every 5 minutes: SNMP readings of every CPE (uptime, interface status, speed, counters).
+    "poll-snmp": {
+        "task": "monitoring.tasks.poll_snmp",
+        "schedule": 300.0,
+        "options": {"queue": "poll", "expires": 300.0},
+    },
 }
 
 
