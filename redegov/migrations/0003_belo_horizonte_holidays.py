@@ -1,25 +1,21 @@
 """Belo Horizonte's municipal holidays for 2024-2030 (Corpus Christi, 15/08 Assunção de Nossa
 Senhora, 08/12 Imaculada Conceição). The state's pontos facultativos are decreed each year and
-added by staff. Safe to re-run."""
+added by staff. Safe to re-run: a date already in the table is left as it is.
 
-from datetime import date, timedelta
+The dates come from `redegov.calendar.belo_horizonte_holidays`, a pure function (no models), so
+the list lives in one place; it must stay pure for this migration to keep working."""
 
-from dateutil.easter import easter
 from django.db import migrations
 
+from redegov.calendar import belo_horizonte_holidays
 
-def bh_holidays(year: int) -> list[tuple[date, str]]:
-    return [
-        (easter(year) + timedelta(days=60), "Corpus Christi"),
-        (date(year, 8, 15), "Assunção de Nossa Senhora"),
-        (date(year, 12, 8), "Imaculada Conceição"),
-    ]
+YEARS = range(2024, 2031)
 
 
 def load(apps, schema_editor):
     Holiday = apps.get_model("redegov", "Holiday")
-    for year in range(2024, 2031):
-        for day, name in bh_holidays(year):
+    for year in YEARS:
+        for day, name in belo_horizonte_holidays(year):
             Holiday.objects.get_or_create(date=day, defaults={"name": name, "kind": "municipal"})
 
 

@@ -23,6 +23,7 @@ from monitoring.engine import (
     PathPoll,
     RedundancyLost,
     RedundancyRestored,
+    Thresholds,
     advance,
 )
 
@@ -36,6 +37,9 @@ POLLS = {
     "S": PathPoll(5, 5, 5 * 200_000),
     "s": PathPoll(5, 5, 5 * 150_000),
 }
+
+
+BASE_CYCLE_ID = int(BASE.timestamp()) // 60
 
 
 def at(minute: int) -> datetime:
@@ -246,3 +250,40 @@ def test_exactly_thirty_percent_of_every_carrier_is_not_blindness():
     events = run(links, carriers=carriers)
     assert of(events, BlindStarted) == []
     assert len(of(events, InterruptionStarted)) == 6
+
+
+def test_a_degraded_window_is_clipped_against_a_blind_period():
+    events = run({1: "LLLLL" + "OOOOO", 2: "OOOOO" + "OOOOO"}, canaries="OOOXX" + "OOOOO")
+    assert of(events, BlindEnded) == [BlindEnded(at(3), at(5))]
+    # 10:00-10:02 lost 6 of 15 echoes (40%); the blind minutes are cut out.
+    assert of(events, DegradedWindow) == [DegradedWindow(1, at(0), at(3))]
+
+
+def test_a_failing_streak_is_forgotten_when_the_noc_goes_blind():
+    events = run({1: "XXXXXXOOOO", 2: "OOOOOOOOOO"}, canaries="OOXOOOOOOO")
+    # 10:00 and 10:01 fail, blind at 10:02, then 10:03-10:05 fail: three fresh failures.
+    assert of(events, InterruptionStarted) == [InterruptionStarted(1, 1, at(3))]
+    assert of(events, InterruptionEnded) == [InterruptionEnded(1, at(6))]
+
+
+def test_lost_redundancy_ends_when_the_noc_goes_blind():
+    events = run({1: ("XXXXXXXXXX", "OOOOOOOOOO"), 2: "OOOOOOOOOO"}, canaries="OOOOXOOOOO")
+    assert of(events, RedundancyLost) == [
+        RedundancyLost(1, 1, at(0)),
+        RedundancyLost(1, 1, at(5)),
+    ]
+    assert of(events, RedundancyRestored) == [RedundancyRestored(1, at(4))]
+
+
+def test_thresholds_are_per_contract():
+    strict = Thresholds(fail_cycles=2, loss_pct=5)
+    state = NetworkState()
+    events = []
+    for i, char in enumerate("OXXO"):
+        polls = [
+            LinkPoll(1, 1, (POLLS[char],), strict),
+            LinkPoll(BYSTANDER, 2, (POLLS["O"],)),
+        ]
+        events += advance(state, Cycle(BASE_CYCLE_ID + i, at(i), polls))
+    assert of(events, InterruptionStarted) == [InterruptionStarted(1, 1, at(1))]
+    assert of(events, InterruptionEnded) == [InterruptionEnded(1, at(3))]
