@@ -23,15 +23,12 @@ class TsTzRange(Func):
     output_field = DateTimeRangeField()
 
 
-def _minute_aligned(field: str) -> Q:
-    return Q(**{f"{field}__second": 0})
-
-
 @audited()
 class Outage(models.Model):
     """An interval [start, end) in which a link was unavailable: an interruption (the link did
     not answer) or a degraded 5-minute window. `end` is null while an interruption is open.
-    Instants are whole minutes. Responsibility decides whether its minutes are discounted."""
+    Instants are kept as measured (whole minutes with the production 60-second cycle); every
+    count truncates them to the minute first. Responsibility decides whether they are counted."""
 
     link = models.ForeignKey(Link, on_delete=models.PROTECT, related_name="outages")
     start = models.DateTimeField("início")
@@ -71,10 +68,6 @@ class Outage(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=False) | Q(kind=OutageKind.INTERRUPTION),
                 name="%(app_label)s_%(class)s_only_interruptions_open",
-            ),
-            models.CheckConstraint(
-                condition=_minute_aligned("start") & (Q(end__isnull=True) | _minute_aligned("end")),
-                name="%(app_label)s_%(class)s_whole_minutes",
             ),
         ]
         indexes = [

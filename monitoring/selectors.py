@@ -21,9 +21,10 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> dict[Win
     """Counted minutes of each (link id, start, end) window, in one query.
 
     Counted: outages of both kinds whose responsibility is `carrier` or `pending`, clipped to the
-    window; an open outage counts up to `now` (truncated to its minute). A link's outages never
-    overlap (an exclusion constraint), so their clipped lengths add up to their union.
-    Window bounds must be whole minutes.
+    window; an open outage counts up to `now`. Every instant is truncated to its minute first
+    (DOMAIN.md section 5). A link's outages never overlap (an exclusion constraint), and
+    truncation keeps them apart, so their clipped lengths add up to their union. Window bounds
+    must be whole minutes.
     """
     if not windows:
         return {}
@@ -32,24 +33,28 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> dict[Win
         WITH w(link_id, ws, we) AS (
             SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[])
         )
+        , o AS (
+            SELECT link_id, date_trunc('minute', start) AS os,
+                   date_trunc('minute', COALESCE("end", %s)) AS oe
+            FROM monitoring_outage
+            WHERE responsibility = ANY(%s) AND link_id = ANY(%s::bigint[])
+        )
         SELECT w.link_id, w.ws, w.we, COALESCE(SUM(
-            EXTRACT(EPOCH FROM LEAST(COALESCE(o."end", %s), w.we) - GREATEST(o.start, w.ws))
+            EXTRACT(EPOCH FROM LEAST(o.oe, w.we) - GREATEST(o.os, w.ws))
         -- FILTER: GREATEST and LEAST skip NULLs, so a window without outages must not sum.
-        ) FILTER (WHERE o.id IS NOT NULL), 0)::bigint / 60
+        ) FILTER (WHERE o.link_id IS NOT NULL), 0)::bigint / 60
         FROM w
-        LEFT JOIN monitoring_outage o
-          ON o.link_id = w.link_id
-         AND o.responsibility = ANY(%s)
-         AND LEAST(COALESCE(o."end", %s), w.we) > GREATEST(o.start, w.ws)
+        LEFT JOIN o ON o.link_id = w.link_id AND LEAST(o.oe, w.we) > GREATEST(o.os, w.ws)
         GROUP BY w.link_id, w.ws, w.we
     """
+    link_ids = [link_id for link_id, _, _ in windows]
     params = [
-        [link_id for link_id, _, _ in windows],
+        link_ids,
         [start for _, start, _ in windows],
         [end for _, _, end in windows],
         now,
         list(COUNTED_RESPONSIBILITIES),
-        now,
+        link_ids,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

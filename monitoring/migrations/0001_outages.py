@@ -557,16 +557,6 @@ class Migration(migrations.Migration):
                 name="monitoring_outage_only_interruptions_open",
             ),
         ),
-        migrations.AddConstraint(
-            model_name="outage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("start__second", 0),
-                    models.Q(("end__isnull", True), ("end__second", 0), _connector="OR"),
-                ),
-                name="monitoring_outage_whole_minutes",
-            ),
-        ),
         pgtrigger.migrations.AddTrigger(
             model_name="outage",
             trigger=pgtrigger.compiler.Trigger(
