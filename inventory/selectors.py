@@ -3,13 +3,16 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.apps import apps
+from django.db.models import Count, DateTimeField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from pghistory.models import MiddlewareEvents
 
 from inventory.choices import LinkStatus
 from inventory.models import Contract, Link, LinkRevision, Lot
+from redegov.templatetags.formatting import local_dt
 
 
 def _latest_revision_value(field: str, at: datetime):
@@ -106,3 +109,74 @@ def network_counts(*, user) -> dict[str, int]:
         municipalities=Count("municipality", distinct=True, filter=~Q(status=LinkStatus.CANCELLED)),
         agencies=Count("agency", distinct=True, filter=~Q(status=LinkStatus.CANCELLED)),
     )
+
+
+def lot_summary_list(*, user) -> list[Lot]:
+    """The lots whose links a user may see, each with its members (carriers, leader first) and
+    `live_links` (its non-cancelled links the user may see), for the home page."""
+    live = Q(links__in=Link.objects.visible_to(user).live())
+    return list(
+        Lot.objects.filter(pk__in=Link.objects.visible_to(user).values("lot_id"))
+        .select_related("contract")
+        .prefetch_related("members__carrier")
+        .annotate(live_links=Count("links", filter=live))
+        .order_by("contract__number", "number")
+    )
+
+
+def link_timeline(link: Link) -> list[tuple[LinkState, Lot]]:
+    """The link's states (`link_states`), each with its lot and contract, oldest first."""
+    states = link_states(link)
+    lots = Lot.objects.select_related("contract").in_bulk({state.lot_id for state in states})
+    return [(state, lots[state.lot_id]) for state in states]
+
+
+EVENT_ACTIONS = {"insert": "Inclusão", "update": "Alteração", "delete": "Exclusão"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audited change of a link or of its revisions, ready for the screen."""
+
+    at: datetime
+    action: str
+    subject: str
+    changes: list[tuple[str, str, str]]  # (field label, before, after)
+    user: str
+
+
+def _history_value(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, DateTimeField):
+        return local_dt(datetime.fromisoformat(value))
+    return str(value)
+
+
+def link_history(link: Link) -> list[HistoryEntry]:
+    """The audit trail (pghistory events) of a link and of its revisions, newest first."""
+    events = (
+        MiddlewareEvents.objects.references(link)
+        .select_related("user")
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
+    entries = []
+    for event in events:
+        model = apps.get_model(event.pgh_model).pgh_tracked_model
+        changes = []
+        for name, (before, after) in (event.pgh_diff or {}).items():
+            field = model._meta.get_field(name)
+            label = str(field.verbose_name)
+            changes.append((label, _history_value(field, before), _history_value(field, after)))
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                action=EVENT_ACTIONS.get(event.pgh_label, event.pgh_label),
+                subject=str(model._meta.verbose_name).capitalize(),
+                changes=changes,
+                user=(event.user.get_full_name() or event.user.username) if event.user else "",
+            )
+        )
+    return entries

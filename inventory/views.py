@@ -1,17 +1,93 @@
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from inventory.selectors import link_get_for_user, link_list
+from inventory.choices import LinkStatus
+from inventory.exports import LINK_COLUMNS, rows_to_csv, rows_to_xlsx
+from inventory.filters import LinkFilter
+from inventory.selectors import link_get_for_user, link_history, link_list, link_timeline
+from redegov.roles import sees_whole_network
+
+PAGE_SIZE = 50
+# The list's columns: (header, sort key in inventory.filters.SORTABLE_COLUMNS or None, numeric).
+LIST_COLUMNS = [
+    ("Designação", "circuit_id", False),
+    ("Órgão", "agency", False),
+    ("Município", "municipality", False),
+    ("Lote", "lot", False),
+    ("Operadora", None, False),
+    ("Velocidade (Mbps)", "speed", True),
+    ("Tipo", "access_type", False),
+    ("Situação", "status", False),
+    ("Ativado em", "activated_at", False),
+]
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _sort_headers(current: str) -> list[dict[str, object]]:
+    """Each column header with the sort value its link sets (a second click reverses it)."""
+    headers = []
+    for label, key, numeric in LIST_COLUMNS:
+        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
+        headers.append(
+            {
+                "label": label,
+                "sort": (f"-{key}" if direction == "asc" else key) if key else None,
+                "direction": direction,
+                "numeric": numeric,
+            }
+        )
+    return headers
 
 
 @require_GET
 def link_list_view(request: HttpRequest) -> HttpResponse:
-    links = list(link_list(user=request.user)[:50])
-    return render(request, "inventory/link_list.html", {"links": links})
+    f = LinkFilter(request.GET, queryset=link_list(user=request.user), request=request)
+    links = f.qs
+    totals = links.aggregate(
+        links=Count("pk"),
+        active=Count("pk", filter=Q(status=LinkStatus.ACTIVE)),
+        active_mbps=Sum("current_speed_mbps", filter=Q(status=LinkStatus.ACTIVE), default=0),
+    )
+    page = Paginator(links, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "filter_form": f.form,
+        "page": page,
+        "links": list(page.object_list),
+        "totals": totals,
+        "headers": _sort_headers(request.GET.get("o", "")),
+    }
+    return render(request, "inventory/link_list.html", ctx)
+
+
+@require_GET
+def link_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_TYPES:
+        raise Http404("Formato de exportação desconhecido")
+    links = LinkFilter(request.GET, queryset=link_list(user=request.user), request=request).qs
+    if fmt == "csv":
+        content = rows_to_csv(LINK_COLUMNS, links)
+    else:
+        content = rows_to_xlsx(LINK_COLUMNS, links, title="Acessos")
+    filename = f"acessos-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_GET
 def link_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     link = link_get_for_user(user=request.user, pk=pk)
-    return render(request, "inventory/link_detail.html", {"link": link})
+    ctx = {
+        "link": link,
+        "members": list(link.lot.members.all()),
+        "timeline": link_timeline(link),
+        "history": link_history(link) if sees_whole_network(request.user) else None,
+    }
+    return render(request, "inventory/link_detail.html", ctx)

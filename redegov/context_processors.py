@@ -1,14 +1,46 @@
-from django.http import HttpRequest
+from dataclasses import dataclass
 
-from redegov.roles import Role, user_roles
+from django.http import HttpRequest
+from django.urls import reverse
+
+from redegov.roles import Role, has_role, sees_whole_network, user_roles
+
+
+def link_scope(user) -> str:
+    """Which links a user's pages speak of: "network", "agency", "unit", "carrier", or "" for
+    roles that see no links (the selectors decide the rows; this only picks the words)."""
+    if sees_whole_network(user):
+        return "network"
+    for role, scope in (
+        (Role.AGENCY_MANAGER, "agency"),
+        (Role.AGENCY_UNIT, "unit"),
+        (Role.CARRIER, "carrier"),
+    ):
+        if has_role(user, role):
+            return scope
+    return ""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The menu a user sees, decided by role (the server refuses the pages too)."""
-    roles = user_roles(request.user)
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": [], "role_labels": []}
+    match = request.resolver_match
+    section = (match.namespace or match.url_name) if match else ""
+    entries = [("Início", "home", "home")]
+    if link_scope(user):
+        entries.append(("Acessos", "inventory:link-list", "inventory"))
+    if user.is_staff:
+        entries.append(("Administração", "admin:index", "admin"))
     return {
-        "user_roles": roles,
-        "role_labels": [Role(r).label for r in sorted(roles)],
-        "nav_links": bool(roles - {Role.LEGAL, Role.AUTHORITY}),
-        "nav_admin": request.user.is_authenticated and request.user.is_staff,
+        "nav_items": [NavItem(label, reverse(url), section == key) for label, url, key in entries],
+        "role_labels": [Role(role).label for role in sorted(user_roles(user))],
     }

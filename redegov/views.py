@@ -4,13 +4,22 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from inventory.selectors import network_counts
+from inventory.selectors import lot_summary_list, network_counts
+from redegov.context_processors import link_scope
 from redegov.health import health_report
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    ctx = {"counts": network_counts(user=request.user)}
+    """Each role's start page; it grows as outages, orders and billing land (UI.md)."""
+    scope = link_scope(request.user)
+    ctx = {
+        "scope": scope,
+        "counts": network_counts(user=request.user) if scope else None,
+        "lots": lot_summary_list(user=request.user) if scope in ("network", "carrier") else [],
+        "agency": request.user.agency if scope in ("agency", "unit") else None,
+        "unit": request.user.unit if scope == "unit" else None,
+    }
     return render(request, "home.html", ctx)
 
 

@@ -1,0 +1,101 @@
+"""Exports of lists as files that Excel in pt-BR opens as they are: CSV with `;`, decimal comma
+and a UTF-8 BOM, and XLSX with real number and date cells. Every row is exported, not a page."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from inventory.models import Link
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[object], object]
+    width: int = 14  # XLSX column width, in characters
+
+
+def lot_contractor(link: Link) -> str:
+    """The lot's carrier, or its consortium's members leader first (uses prefetched members)."""
+    return " / ".join(member.carrier.name for member in link.lot.members.all())
+
+
+LINK_COLUMNS = [
+    Column("Designação", lambda link: link.circuit_id, 16),
+    Column("Órgão / Entidade", lambda link: link.agency.code, 12),
+    Column("Município", lambda link: link.municipality.name, 22),
+    Column("Endereço", lambda link: link.current_address, 40),
+    Column("Lote", lambda link: link.lot.number, 6),
+    Column("Operadora", lot_contractor, 30),
+    Column("Velocidade (Mbps)", lambda link: link.current_speed_mbps, 10),
+    Column("Tipo", lambda link: link.get_access_type_display(), 12),
+    Column("Situação", lambda link: link.get_status_display(), 12),
+    Column("Ativado em", lambda link: link.activated_at, 17),
+    Column("Cancelado em", lambda link: link.cancelled_at, 17),
+]
+
+
+def _local(value: datetime) -> datetime:
+    """The local wall time without an offset: spreadsheets know no time zones."""
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return f"{_local(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, Decimal):
+        return f"{value:f}".replace(".", ",")
+    return str(value)
+
+
+def rows_to_csv(columns: list[Column], rows: Iterable[object]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([column.header for column in columns])
+    for row in rows:
+        writer.writerow([_csv_cell(column.value(row)) for column in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx_cell(value: object) -> tuple[object, str | None]:
+    """The cell value and its number format."""
+    if isinstance(value, datetime):
+        return _local(value), "DD/MM/YYYY HH:MM"
+    if isinstance(value, date):
+        return value, "DD/MM/YYYY"
+    if isinstance(value, Decimal):
+        return value, "#,##0.00"
+    return value, None
+
+
+def rows_to_xlsx(columns: list[Column], rows: Iterable[object], *, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append([column.header for column in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, column in enumerate(columns):
+        sheet.column_dimensions[sheet.cell(1, index + 1).column_letter].width = column.width
+    for row_number, row in enumerate(rows, start=2):
+        for column_number, column in enumerate(columns, start=1):
+            value, number_format = _xlsx_cell(column.value(row))
+            cell = sheet.cell(row_number, column_number, value)
+            if number_format:
+                cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
