@@ -1,8 +1,12 @@
 """Money: every amount is a Decimal in reais, rounded here and nowhere else."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENTAVO = Decimal("0.01")
+# With a decimal comma a point may only group thousands: "226.38" there is a mistake, not
+# 22638, and must be refused rather than read silently wrong.
+_GROUPED_THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+(,\d*)?")
 
 
 def round_brl(value: Decimal) -> Decimal:
@@ -16,6 +20,8 @@ def parse_decimal(text: str, *, decimal_comma: bool) -> Decimal:
     Raises ValueError naming the text when it is not a number.
     """
     cleaned = text.strip().removeprefix("R$").strip()
+    if decimal_comma and "." in cleaned and not _GROUPED_THOUSANDS.fullmatch(cleaned):
+        raise ValueError(f"'{text}' não é um número com vírgula decimal (ex.: 1.234,56)")
     if decimal_comma:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif "," in cleaned:
