@@ -1,0 +1,141 @@
+"""Import of outages measured by an external monitoring tool (docs/import.md, outages.csv).
+
+All or nothing: every bad row is reported as `file:line: column: what is wrong` and, with any
+error, nothing is written. Instants are truncated to the minute; without an offset they are
+local time. An outage that overlaps another of its link (already stored, or another row of the
+file) is refused with the other named. Re-importing the same rows changes nothing. Imported
+outages keep the responsibility they carry, and those already ended open no ticket.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.db import transaction
+
+from inventory.models import Link
+from monitoring.choices import OutageKind, OutageSource, Responsibility
+from monitoring.models import Outage
+from redegov.csvimport import ErrorLog, RowError, read_rows
+from redegov.instants import truncate_minute
+from redegov.templatetags.formatting import local_dt
+
+COLUMNS = ("circuit_id", "start", "end", "responsibility", "reference", "notes")
+
+
+@dataclass
+class OutageImportReport:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    line: int
+    link_id: int
+    start: datetime
+    end: datetime | None
+    responsibility: str
+    reference: str
+    notes: str
+
+
+def _overlaps(a_start, a_end, b_start, b_end) -> bool:
+    return (a_end is None or b_start < a_end) and (b_end is None or a_start < b_end)
+
+
+def _describe(start: datetime, end: datetime | None) -> str:
+    return f"{local_dt(start)} a {local_dt(end) if end else 'em aberto'}"
+
+
+@transaction.atomic
+def outage_import(path: Path) -> OutageImportReport:
+    """Read outages.csv-style `path` and store its outages, or nothing at all."""
+    log = ErrorLog()
+    report = OutageImportReport()
+    rows = list(read_rows(path, columns=COLUMNS, log=log))
+    links = dict(
+        Link.objects.filter(
+            circuit_id__in=[row.values["circuit_id"].strip() for row in rows]
+        ).values_list("circuit_id", "pk")
+    )
+    planned: list[_Planned] = []
+    for row in rows:
+        circuit_id = row.text("circuit_id")
+        start = row.instant("start")
+        end = row.instant("end", required=False)
+        responsibility = row.choice("responsibility", Responsibility.values)
+        if circuit_id and circuit_id not in links:
+            row.error("circuit_id", f"acesso '{circuit_id}' não existe")
+        start = truncate_minute(start) if start else None
+        end = truncate_minute(end) if end else None
+        if start and end and end <= start:
+            row.error("end", "o fim deve ser posterior ao início (em minutos inteiros)")
+        if row.ok:
+            planned.append(
+                _Planned(
+                    row.line,
+                    links[circuit_id],
+                    start,
+                    end,
+                    responsibility,
+                    row.text("reference", required=False),
+                    row.text("notes", required=False),
+                )
+            )
+    _check_overlaps(path.name, planned, log, report)
+    report.errors = list(log)
+    if report.errors:
+        transaction.set_rollback(True)
+    return report
+
+
+def _check_overlaps(
+    name: str, planned: list[_Planned], log: ErrorLog, report: OutageImportReport
+) -> None:
+    by_link: dict[int, list[_Planned]] = {}
+    for plan in planned:
+        by_link.setdefault(plan.link_id, []).append(plan)
+    for link_id, plans in by_link.items():
+        plans.sort(key=lambda p: p.start)
+        stored = list(
+            Outage.objects.filter(link_id=link_id).values_list(
+                "start", "end", "source", "responsibility", "reference"
+            )
+        )
+        previous: _Planned | None = None
+        for plan in plans:
+            if previous and _overlaps(previous.start, previous.end, plan.start, plan.end):
+                log.add(
+                    name,
+                    plan.line,
+                    "start",
+                    f"sobrepõe a linha {previous.line} ({_describe(previous.start, previous.end)})",
+                )
+                continue
+            previous = plan
+            same = (plan.start, plan.end, OutageSource.IMPORT, plan.responsibility, plan.reference)
+            if same in stored:
+                report.unchanged += 1
+                continue
+            clash = next((s for s in stored if _overlaps(s[0], s[1], plan.start, plan.end)), None)
+            if clash:
+                log.add(
+                    name,
+                    plan.line,
+                    "start",
+                    f"sobrepõe a indisponibilidade registrada de {_describe(clash[0], clash[1])}",
+                )
+                continue
+            Outage.objects.create(
+                link_id=link_id,
+                start=plan.start,
+                end=plan.end,
+                kind=OutageKind.INTERRUPTION,
+                source=OutageSource.IMPORT,
+                responsibility=plan.responsibility,
+                reference=plan.reference,
+                notes=plan.notes,
+            )
+            report.created += 1
