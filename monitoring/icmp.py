@@ -28,7 +28,8 @@ class EchoStats:
     rtt_sum_us: int = 0
 
 
-def _checksum(data: bytes) -> int:
+def checksum(data: bytes) -> int:
+    """The Internet checksum (RFC 1071)."""
     if len(data) % 2:
         data += b"\0"
     total = sum(struct.unpack(f"!{len(data) // 2}H", data))
@@ -39,8 +40,7 @@ def _checksum(data: bytes) -> int:
 
 def _echo_packet(ident: int, seq: int) -> bytes:
     header = struct.pack("!BBHHH", ECHO_REQUEST, 0, 0, ident, seq)
-    checksum = _checksum(header + PAYLOAD)
-    return struct.pack("!BBHHH", ECHO_REQUEST, 0, checksum, ident, seq) + PAYLOAD
+    return struct.pack("!BBHHH", ECHO_REQUEST, 0, checksum(header + PAYLOAD), ident, seq) + PAYLOAD
 
 
 def ping_many(

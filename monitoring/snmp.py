@@ -56,6 +56,19 @@ def _loop_and_engine() -> tuple[asyncio.AbstractEventLoop, SnmpEngine]:
     return _process["loop"], _process["engine"]  # type: ignore[return-value]
 
 
+_targets: dict[tuple[str, int, float, int], UdpTransportTarget] = {}
+
+
+async def _target(device: SnmpDevice, timeout: float, retries: int) -> UdpTransportTarget:
+    """Targets are kept for the life of the process: creating one costs ~50 ms in pysnmp."""
+    key = (device.address, device.port, timeout, retries)
+    if key not in _targets:
+        _targets[key] = await UdpTransportTarget.create(
+            (device.address, device.port), timeout=timeout, retries=retries
+        )
+    return _targets[key]
+
+
 def _integer(value, oid: str) -> int:
     if isinstance(value, NoSuchObject | NoSuchInstance | EndOfMibView):
         raise ValueError(f"{oid}: o agente não tem este objeto")
@@ -74,9 +87,7 @@ async def _get_one(engine: SnmpEngine, device: SnmpDevice, timeout: float, retri
         IF_HC_OUT_OCTETS.format(device.if_index),
     ]
     try:
-        target = await UdpTransportTarget.create(
-            (device.address, device.port), timeout=timeout, retries=retries
-        )
+        target = await _target(device, timeout, retries)
         error_indication, error_status, error_index, var_binds = await get_cmd(
             engine,
             CommunityData(device.community, mpModel=1),  # noqa: S508 - the contract says v2c

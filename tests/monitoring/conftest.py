@@ -1,0 +1,49 @@
+"""Monitoring tests run against real ICMP on loopback and a real nftables table per test
+worker. Each worker polls addresses of its own, so parallel workers never fail each other's
+links."""
+
+import os
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from monitoring import services
+from monitoring.netsim.faults import FaultTable
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+WORKER_NUMBER = int(WORKER.removeprefix("gw") or 0)
+CYCLE = timedelta(seconds=2)
+
+
+def worker_ip(host: int) -> str:
+    """A loopback address that only this test worker uses."""
+    return f"127.{60 + WORKER_NUMBER}.{host // 250}.{host % 250 + 1}"
+
+
+@pytest.fixture
+def faults():
+    with FaultTable(name=f"redegov_test_{WORKER}_pipeline") as table:
+        yield table
+
+
+@pytest.fixture
+def polled_network(network):
+    """The `network` fixture with management addresses of this worker's own."""
+    for host, link in enumerate(
+        [network.link_x_metro, network.link_x_interior, network.link_y_metro]
+    ):
+        link.mgmt_ip = worker_ip(host)
+        link.save(update_fields=["mgmt_ip"])
+    services._memory.clear()
+    return network
+
+
+def run_cycle(length: timedelta = CYCLE) -> datetime:
+    """Wait for the next cycle's scheduled instant, poll and record it; return its instant."""
+    seconds = int(length.total_seconds())
+    cycle_id = int(time.time()) // seconds + 1
+    time.sleep(max(0.0, cycle_id * seconds - time.time()))
+    services.cycle_poll(cycle_id=cycle_id, length=length, now=timezone.now())
+    return services.cycle_instant(cycle_id, length)
