@@ -32,6 +32,7 @@ from monitoring.engine import (
 from monitoring.icmp import EchoStats, ping_many
 from monitoring.models import (
     BlindPeriod,
+    Canary,
     EngineCursor,
     LinkEngineState,
     Outage,
@@ -299,3 +300,10 @@ def snmp_poll(*, now: datetime) -> int:
         batch_size=1000,
     )
     return len(readings)
+
+
+@transaction.atomic
+def canary_upsert(*, address: str, name: str) -> Canary:
+    """A NOC-side address whose failure, with every other canary's, means the NOC is blind."""
+    canary, _ = Canary.objects.update_or_create(address=address, defaults={"name": name})
+    return canary

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import heartbeat_sent, worker_ready
 from django.conf import settings
 
@@ -15,16 +16,19 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Every minute: the workers' heartbeat, read by /healthz to tell a live worker from a dead one.
     "worker-heartbeat": {"task": "redegov.tasks.worker_heartbeat", "schedule": 60.0},
-    # Every cycle (60 s): ICMP to every link, then the outage state machine.
+    # Every cycle: ICMP to every link, then the outage state machine. A cycle's instant is its
+    # scheduled time, so the default 60-second cycle fires on the minute (crontab).
     "poll-cycle": {
         "task": "monitoring.tasks.poll_cycle",
-        "schedule": float(settings.MONITORING_CYCLE_SECONDS),
+        "schedule": crontab()
+        if settings.MONITORING_CYCLE_SECONDS == 60
+        else float(settings.MONITORING_CYCLE_SECONDS),
         "options": {"queue": "poll", "expires": float(settings.MONITORING_CYCLE_SECONDS)},
     },
     # Every 5 minutes: SNMP readings of every CPE (uptime, interface status, speed, counters).
     "poll-snmp": {
         "task": "monitoring.tasks.poll_snmp",
-        "schedule": 300.0,
+        "schedule": crontab(minute="*/5"),
         "options": {"queue": "poll", "expires": 300.0},
     },
 }

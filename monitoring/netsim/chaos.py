@@ -19,8 +19,12 @@ class SimLink:
 
 
 class Chaos:
-    """One `step()` every few seconds: ends the faults that are due, then maybe starts new ones.
-    `log` receives one line per action."""
+    """One `step()` every few seconds (5 by default): ends the faults that are due, then maybe
+    starts new ones. `log` receives one line per action.
+
+    Durations are in steps and sized for the production 60-second cycle: a failure lasts 3 to
+    15 minutes (an interruption needs three failed cycles), a loss 5 to 15 minutes (it must
+    spoil most of a 5-minute window), a blind spell 1 to 3 minutes (at least one cycle)."""
 
     def __init__(
         self,
@@ -28,7 +32,7 @@ class Chaos:
         links: list[SimLink],
         log: Callable[[str], None],
         seed: int | None = None,
-        max_failed: int = 3,
+        max_failed: int = 8,
     ):
         self.table = table
         self.links = links
@@ -49,17 +53,17 @@ class Chaos:
             both = len(link.paths) == 1 or rng.random() < 0.4
             ips = list(link.paths) if both else [rng.choice(link.paths)]
             self.table.fail(ips)
-            self.faults[link.circuit_id] = (rng.randint(6, 40), ips)
+            self.faults[link.circuit_id] = (rng.randint(36, 180), ips)
             self.log(f"fail {link.circuit_id} {' '.join(ips)}")
         if self.links and rng.random() < 0.15:
             link = rng.choice(self.links)
             pct = rng.choice([10, 25, 40, 60])
             self.table.set_loss(link.paths, pct)
-            self.lossy[link.circuit_id] = rng.randint(10, 60)
+            self.lossy[link.circuit_id] = rng.randint(60, 180)
             self.log(f"loss {link.circuit_id} {pct}%")
         if self.table.canaries and not self.blind_steps and rng.random() < 0.01:
             self.table.canaries_down()
-            self.blind_steps = rng.randint(4, 12)
+            self.blind_steps = rng.randint(12, 36)
             self.log("canaries down (the NOC goes blind)")
 
     def _expire(self) -> None:

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 NFT = "/usr/sbin/nft"
 DEFAULT_TABLE = "redegov_netsim"
+DEFAULT_CANARY = "127.255.255.1"  # the simulated NOC edge router (seed_demo registers it)
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 _TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from inventory.models import Link
 from monitoring.netsim import (
+    DEFAULT_CANARY,
     DEFAULT_TABLE,
     OPER_DOWN,
     OPER_UP,
@@ -64,7 +65,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         self.options = options
-        canaries = options["canary"] or ["127.255.255.1"]
+        canaries = options["canary"] or [DEFAULT_CANARY]
         self.table = FaultTable(options["table"], canaries)
         self.state_dir = STATE_ROOT / options["table"]
         if action == "run":

@@ -1,4 +1,6 @@
-"""`manage.py seed_demo [--links 2800] [--seed 1]`: the demo network (inventory.demo)."""
+"""`manage.py seed_demo [--links 2800] [--seed 1]`: the demo network (inventory.demo) and the
+NOC's canary that the simulated network (`manage.py netsim`) answers on. A project-level command
+because it spans apps."""
 
 import time
 
@@ -8,6 +10,8 @@ from inventory.choices import LinkStatus
 from inventory.demo.build import seed_demo
 from inventory.demo.catalog import DEMO_PASSWORD, PORTAL_URL
 from inventory.demo.plan import MAX_LINKS
+from monitoring.netsim import DEFAULT_CANARY
+from monitoring.services import canary_upsert
 
 
 class Command(BaseCommand):
@@ -20,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, links: int, seed: int, **options) -> None:
         started = time.monotonic()
         result = seed_demo(links=links, seed=seed)
+        canary_upsert(address=DEFAULT_CANARY, name="Roteador de borda do NOC (simulado)")
         counts = result.links_by_status
         self.stdout.write(
             f"Contrato {result.contract.number}: {sum(counts.values())} acessos "
