@@ -28,7 +28,9 @@ app.conf.beat_schedule = {
     # Every 5 minutes: SNMP readings of every CPE (uptime, interface status, speed, counters).
     "poll-snmp": {
         "task": "monitoring.tasks.poll_snmp",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*/5")
+        if settings.MONITORING_SNMP_SECONDS == 300
+        else float(settings.MONITORING_SNMP_SECONDS),
         "options": {"queue": "poll", "expires": 300.0},
     },
 }

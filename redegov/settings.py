@@ -189,6 +189,8 @@ WORKER_HEARTBEAT_KEY = os.environ.get("WORKER_HEARTBEAT_KEY", "redegov:worker-he
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
 # One ICMP poll cycle every this many seconds (60 in production; shorter in benchmarks).
 MONITORING_CYCLE_SECONDS = envint("MONITORING_CYCLE_SECONDS", "60")
+# SNMP evidence every this many seconds (300 in production: on every fifth minute).
+MONITORING_SNMP_SECONDS = envint("MONITORING_SNMP_SECONDS", "300")
 
 LOGGING = {
     "version": 1,
