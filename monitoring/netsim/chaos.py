@@ -61,7 +61,7 @@ class Chaos:
             self.table.set_loss(link.paths, pct)
             self.lossy[link.circuit_id] = rng.randint(60, 180)
             self.log(f"loss {link.circuit_id} {pct}%")
-        if self.table.canaries and not self.blind_steps and rng.random() < 0.01:
+        if self.table.canaries and not self.blind_steps and rng.random() < 0.002:
             self.table.canaries_down()
             self.blind_steps = rng.randint(12, 36)
             self.log("canaries down (the NOC goes blind)")
