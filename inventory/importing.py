@@ -424,9 +424,12 @@ def inventory_import(directory: Path) -> ImportReport:
     references = _References()
     with transaction.atomic():
         # The composite foreign keys of migration 0003 are deferred to commit; checked at each
-        # statement instead, a row they refuse is reported against its own line.
+        # statement instead, a row they refuse is reported against its own line. The shares of
+        # a consortium are the exception: its members are written one by one, and the sum is
+        # checked by lot_upsert before and by the database at commit.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS inventory_lotmember_shares_sum_to_100 DEFERRED")
         for spec in FILES:
             path = directory / spec.name
             if path.is_file():

@@ -39,3 +39,24 @@ def test_outsider_gets_404_for_a_link_of_another_agency(network, personas):
     assert link_get_for_user(user=personas.manager_x, pk=network.link_x_metro.pk).circuit_id == (
         "BHZ-0001"
     )
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_consortium_whose_shares_do_not_sum_to_100(network):
+    from django.db import IntegrityError, connection, transaction
+
+    member = network.lot_interior.members.get(position=1)
+    with pytest.raises(IntegrityError, match="somam 90"), transaction.atomic():
+        member.share = 30
+        member.save()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # Moving shares between members inside one transaction is fine.
+    with transaction.atomic():
+        member.share = 30
+        member.save()
+        leader = network.lot_interior.members.get(position=0)
+        leader.share = 70
+        leader.save()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
