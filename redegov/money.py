@@ -1,7 +1,9 @@
 """Money: every amount is a Decimal in reais, rounded here and nowhere else."""
 
+import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 CENTAVO = Decimal("0.01")
 # With a decimal comma a point may only group thousands: "226.38" there is a mistake, not
@@ -9,9 +11,13 @@ CENTAVO = Decimal("0.01")
 _GROUPED_THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+(,\d*)?")
 
 
-def round_brl(value: Decimal) -> Decimal:
-    """Round half-up to the centavo (DOMAIN.md section 5: once per link and month)."""
-    return value.quantize(CENTAVO, rounding=ROUND_HALF_UP)
+def round_brl(value: Decimal | Fraction | int) -> Decimal:
+    """Round half-up (ties away from zero) to the centavo: THE rounding rule (DOMAIN.md
+    section 5: amounts are rounded once per link and month). Exact for a Fraction too, so a
+    sum of price x minutes / month minutes is rounded once, never after a lossy division."""
+    exact = Fraction(value) * 100
+    cents = math.floor(abs(exact) + Fraction(1, 2))
+    return (Decimal(cents if exact >= 0 else -cents) / 100).quantize(CENTAVO)
 
 
 def parse_decimal(text: str, *, decimal_comma: bool) -> Decimal:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "redegov",
     "inventory",
     "monitoring",
+    "billing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,253 @@
+"""The arithmetic of a statement line (DOMAIN.md section 5), as pure functions.
+
+Everything here is exact: prices are Decimals, minutes are integers, proportions are Fractions,
+and each amount is rounded once, half-up, by `redegov.money.round_brl`. The caller (services)
+gathers the inputs from the database in bulk and stores the outputs with their inputs.
+
+- Every instant is truncated to its minute before anything else; windows are half-open.
+- `amount_due` = sum over price segments of price x segment minutes / month minutes.
+- `discount` = sum over segments of price x counted minutes / divisor (month minutes, or the
+  fixed 43 200 where the contract says so), capped by amount_due.
+- Deductions in order, each capped by what is left: discount, IMR adjustment, fines, then
+  corrections (a positive one is capped and its rest carries on; a negative one is paid in full).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from redegov.instants import local_midnight, truncate_minute
+from redegov.money import round_brl
+
+RULE_VERSION = "dominio-5/2026-11"
+ANATEL_DIVISOR = 43_200
+ZERO = Decimal("0.00")
+
+
+class MissingPrice(Exception):
+    """No price item is in force for a segment: an error, never a zero."""
+
+
+@dataclass(frozen=True)
+class State:
+    """What a link was over an interval: the key of its price (lot, speed, region, access)."""
+
+    start: datetime | None  # None: since before any revision
+    speed_mbps: int
+    contract_id: int
+    lot_id: int
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Price items of one (lot, speed, region, access type): valid_from dates and prices, sorted."""
+
+    starts: list[datetime]  # local midnight of each valid_from
+    prices: list[Decimal]
+    item_ids: list[int]
+
+    def at(self, instant: datetime) -> tuple[Decimal, int] | None:
+        index = bisect.bisect_right(self.starts, instant) - 1
+        if index < 0:
+            return None
+        return self.prices[index], self.item_ids[index]
+
+    def changes_within(self, start: datetime, end: datetime) -> list[datetime]:
+        return [s for s in self.starts if start < s < end]
+
+
+def price_tables(items: list[tuple[int, int, int, str, str, date, Decimal]]) -> dict:
+    """Rows (id, lot, speed, region, access, valid_from, price) -> {key: PriceTable}."""
+    grouped: dict[tuple, list[tuple[datetime, Decimal, int]]] = {}
+    for item_id, lot, speed, region, access, valid_from, price in items:
+        grouped.setdefault((lot, speed, region, access), []).append(
+            (local_midnight(valid_from), price, item_id)
+        )
+    return {
+        key: PriceTable([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+        for key, rows in ((k, sorted(v)) for k, v in grouped.items())
+    }
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: datetime
+    end: datetime
+    price: Decimal
+    price_item_id: int
+    speed_mbps: int
+    contract_id: int
+    lot_id: int
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds()) // 60
+
+
+def active_window(
+    activated_at: datetime | None,
+    cancelled_at: datetime | None,
+    month_start: datetime,
+    month_end: datetime,
+) -> tuple[datetime, datetime] | None:
+    """[activated_at, cancelled_at) ∩ [month_start, month_end), instants truncated first."""
+    if activated_at is None:
+        return None
+    start = max(truncate_minute(activated_at), month_start)
+    end = month_end if cancelled_at is None else min(truncate_minute(cancelled_at), month_end)
+    return (start, end) if start < end else None
+
+
+def segments(
+    window: tuple[datetime, datetime],
+    states: list[State],
+    region: str,
+    access_type: str,
+    tables: dict,
+) -> list[Segment]:
+    """The active window cut wherever the price in force changes: at a revision (speed, contract
+    move) and at a price item's valid_from. Raises MissingPrice naming what has no price."""
+    start, end = window
+    cuts = {start, end}
+    for state in states[1:]:
+        instant = truncate_minute(state.start)
+        if start < instant < end:
+            cuts.add(instant)
+    bounds = sorted(cuts)
+    result: list[Segment] = []
+    for piece_start, piece_end in itertools.pairwise(bounds):
+        state = _state_at(states, piece_start)
+        key = (state.lot_id, state.speed_mbps, region, access_type)
+        table = tables.get(key)
+        inner = [
+            piece_start,
+            *(table.changes_within(piece_start, piece_end) if table else []),
+            piece_end,
+        ]
+        for a, b in itertools.pairwise(inner):
+            found = table.at(a) if table else None
+            if found is None:
+                raise MissingPrice(
+                    f"sem item de preço em {a.isoformat()} para lote {state.lot_id}, "
+                    f"{state.speed_mbps} Mbps, {region}, {access_type}"
+                )
+            price, item_id = found
+            result.append(
+                Segment(a, b, price, item_id, state.speed_mbps, state.contract_id, state.lot_id)
+            )
+    return result
+
+
+def _state_at(states: list[State], instant: datetime) -> State:
+    current = states[0]
+    for state in states[1:]:
+        if truncate_minute(state.start) <= instant:
+            current = state
+    return current
+
+
+@dataclass
+class LineAmounts:
+    amount_due: Decimal
+    discount: Decimal
+    imr_adjustment: Decimal = ZERO
+    fines: Decimal = ZERO
+    corrections: Decimal = ZERO
+    net: Decimal = ZERO
+    # Positive corrections this month could not absorb: they carry to the next month.
+    correction_carry: Decimal = ZERO
+    fines_carry: Decimal = ZERO
+
+
+def amounts(
+    segs: list[Segment],
+    counted: list[int],
+    *,
+    month_minutes: int,
+    divisors: list[int],
+) -> tuple[Decimal, Decimal]:
+    """amount_due and discount of a line, each rounded once; the discount capped by the due."""
+    due = sum((Fraction(seg.price) * seg.minutes / month_minutes for seg in segs), Fraction(0))
+    discount = sum(
+        (
+            Fraction(seg.price) * minutes / divisor
+            for seg, minutes, divisor in zip(segs, counted, divisors, strict=True)
+        ),
+        Fraction(0),
+    )
+    amount_due = round_brl(due)
+    return amount_due, min(round_brl(discount), amount_due)
+
+
+def deduct(
+    amount_due: Decimal,
+    discount: Decimal,
+    *,
+    imr_adjustment: Decimal = ZERO,
+    fines: Decimal = ZERO,
+    corrections: Sequence[Decimal] = (),
+) -> LineAmounts:
+    """The order of deductions, each capped by what is left (DOMAIN.md section 5)."""
+    left = amount_due - discount
+    imr = min(imr_adjustment, left)
+    left -= imr
+    fines_applied = min(fines, left)
+    left -= fines_applied
+    positive = sum((c for c in corrections if c > 0), ZERO)
+    negative = sum((c for c in corrections if c < 0), ZERO)
+    positive_applied = min(positive, left)
+    left -= positive_applied
+    applied = positive_applied + negative
+    return LineAmounts(
+        amount_due=amount_due,
+        discount=discount,
+        imr_adjustment=imr,
+        fines=fines_applied,
+        corrections=applied,
+        net=amount_due - discount - imr - fines_applied - applied,
+        correction_carry=positive - positive_applied,
+        fines_carry=fines - fines_applied,
+    )
+
+
+SPLIT_FIELDS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections")
+
+
+def split(line: LineAmounts, shares: list[Decimal]) -> list[dict[str, Decimal]]:
+    """A line's amounts among consortium members by share (percent): each amount half-up per
+    member, the last member taking the remainder; each member's net derived from its parts.
+    A centavo of rounding that would make a member's net negative moves to the next member's
+    deduction."""
+    parts: list[dict[str, Decimal]] = [{} for _ in shares]
+    for name in SPLIT_FIELDS:
+        total = getattr(line, name)
+        given = ZERO
+        for index, share in enumerate(shares):
+            if index == len(shares) - 1:
+                parts[index][name] = total - given
+            else:
+                parts[index][name] = round_brl(Fraction(total) * Fraction(share) / 100)
+                given += parts[index][name]
+    for index, part in enumerate(parts):
+        part["net"] = _net(part)
+        if part["net"] < 0 and len(parts) > 1:
+            receiver = parts[(index + 1) % len(parts)]
+            excess = -part["net"]
+            for name in ("corrections", "fines", "imr_adjustment", "discount"):
+                moved = min(excess, max(part[name], ZERO))
+                part[name] -= moved
+                receiver[name] += moved
+                excess -= moved
+            part["net"] = _net(part)
+            receiver["net"] = _net(receiver)
+    return parts
+
+
+def _net(part: dict[str, Decimal]) -> Decimal:
+    return part["amount_due"] - sum(part[name] for name in SPLIT_FIELDS[1:])

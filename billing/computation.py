@@ -1,0 +1,251 @@
+"""Computing a month's statement lines in bulk: a few set-based queries gather every input
+(links active in the month, their revisions, price items, counted outage minutes per price
+segment, corrections), then `billing.arithmetic` turns each link's inputs into its amounts.
+Nothing here writes; `billing.services` stores the results."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Q
+
+from billing import arithmetic
+from billing.arithmetic import LineAmounts, MissingPrice, Segment, State
+from billing.models import BillingPeriod, BillingSettings, Correction
+from inventory.choices import Region
+from inventory.models import Link, LinkRevision, LotMember, PriceItem
+from monitoring.choices import COUNTED_RESPONSIBILITIES
+from monitoring.models import Outage
+from monitoring.selectors import unavailable_minutes
+from redegov.exceptions import DomainError
+from redegov.instants import month_bounds
+
+
+@dataclass
+class LineResult:
+    """A link's line for a month, before it is stored."""
+
+    link_id: int
+    agency_id: int
+    lot_id: int
+    carrier_id: int
+    active_minutes: int
+    outage_minutes: int
+    amounts: LineAmounts
+    shares: list[tuple[int, int, Decimal, dict[str, Decimal]]]  # carrier, position, share, parts
+    inputs: dict
+
+
+def month_minutes(year: int, month: int) -> int:
+    start, end = month_bounds(year, month)
+    return int((end - start).total_seconds()) // 60
+
+
+def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
+    """Every line of `period` as of `now` (an open outage counts up to `now`, or the month's end
+    if that comes first). Raises DomainError naming every link without a price."""
+    start, end = month_bounds(period.year, period.month)
+    minutes_in_month = month_minutes(period.year, period.month)
+    links = list(
+        Link.objects.filter(activated_at__lt=end)
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))
+        .values(
+            "pk",
+            "circuit_id",
+            "agency_id",
+            "lot_id",
+            "contract_id",
+            "speed_mbps",
+            "access_type",
+            "activated_at",
+            "cancelled_at",
+            "municipality__rmbh",
+        )
+    )
+    corrections = _corrections_by_link(period)
+    known = {row["pk"] for row in links}
+    links += list(
+        Link.objects.filter(pk__in=set(corrections) - known).values(
+            "pk",
+            "circuit_id",
+            "agency_id",
+            "lot_id",
+            "contract_id",
+            "speed_mbps",
+            "access_type",
+            "activated_at",
+            "cancelled_at",
+            "municipality__rmbh",
+        )
+    )
+    states = _states([row["pk"] for row in links], links)
+    tables = arithmetic.price_tables(
+        list(
+            PriceItem.objects.values_list(
+                "pk",
+                "lot_id",
+                "speed_mbps",
+                "region",
+                "access_type",
+                "valid_from",
+                "monthly_price",
+            )
+        )
+    )
+    fixed_divisor = set(
+        BillingSettings.objects.filter(fixed_divisor=True).values_list("contract_id", flat=True)
+    )
+    plans: list[tuple[dict, list[Segment]]] = []
+    missing: list[str] = []
+    for row in links:
+        window = arithmetic.active_window(row["activated_at"], row["cancelled_at"], start, end)
+        if window is None:
+            plans.append((row, []))
+            continue
+        region = Region.METRO if row["municipality__rmbh"] else Region.INTERIOR
+        try:
+            segs = arithmetic.segments(
+                window, states[row["pk"]], region, row["access_type"], tables
+            )
+        except MissingPrice as exc:
+            missing.append(f"{row['circuit_id']}: {exc}")
+            continue
+        plans.append((row, segs))
+    if missing:
+        raise DomainError("Preço ausente; nada foi calculado. " + "; ".join(missing[:20]))
+    counted = unavailable_minutes(
+        windows=[(row["pk"], s.start, s.end) for row, segs in plans for s in segs], now=now
+    )
+    outage_ids = _counted_outage_ids([row["pk"] for row, _ in plans], start, end)
+    members = _members()
+    results = []
+    for row, segs in plans:
+        per_segment = [counted[(row["pk"], s.start, s.end)] for s in segs]
+        divisors = [
+            arithmetic.ANATEL_DIVISOR if s.contract_id in fixed_divisor else minutes_in_month
+            for s in segs
+        ]
+        due, discount = arithmetic.amounts(
+            segs, per_segment, month_minutes=minutes_in_month, divisors=divisors
+        )
+        line = arithmetic.deduct(due, discount, corrections=corrections.get(row["pk"], []))
+        lot_id = segs[-1].lot_id if segs else row["lot_id"]
+        lot_members = members[lot_id]
+        parts = arithmetic.split(line, [share for _, _, share in lot_members])
+        results.append(
+            LineResult(
+                link_id=row["pk"],
+                agency_id=row["agency_id"],
+                lot_id=lot_id,
+                carrier_id=lot_members[0][0],
+                active_minutes=sum(s.minutes for s in segs),
+                outage_minutes=sum(per_segment),
+                amounts=line,
+                shares=[
+                    (carrier, position, share, part)
+                    for (carrier, position, share), part in zip(lot_members, parts, strict=True)
+                ],
+                inputs=_inputs(
+                    segs,
+                    per_segment,
+                    divisors,
+                    minutes_in_month,
+                    line,
+                    now,
+                    outage_ids.get(row["pk"], []),
+                ),
+            )
+        )
+    return results
+
+
+def _corrections_by_link(period: BillingPeriod) -> dict[int, list[Decimal]]:
+    result: dict[int, list[Decimal]] = defaultdict(list)
+    for link_id, amount in Correction.objects.filter(period=period).values_list(
+        "link_id", "amount"
+    ):
+        result[link_id].append(amount)
+    return result
+
+
+def _states(link_ids: list[int], rows: list[dict]) -> dict[int, list[State]]:
+    """Each link's successive states (speed, contract, lot), from activation through revisions."""
+    result = {
+        row["pk"]: [State(None, row["speed_mbps"], row["contract_id"], row["lot_id"])]
+        for row in rows
+    }
+    for link_id, at, speed, contract, lot in (
+        LinkRevision.objects.filter(link_id__in=link_ids)
+        .order_by("link_id", "effective_at")
+        .values_list("link_id", "effective_at", "speed_mbps", "contract_id", "lot_id")
+    ):
+        previous = result[link_id][-1]
+        result[link_id].append(
+            State(
+                at,
+                speed or previous.speed_mbps,
+                contract or previous.contract_id,
+                lot or previous.lot_id,
+            )
+        )
+    return result
+
+
+def _counted_outage_ids(link_ids: list[int], start: datetime, end: datetime) -> dict[int, list]:
+    result: dict[int, list[int]] = defaultdict(list)
+    for link_id, outage_id in (
+        Outage.objects.filter(
+            link_id__in=link_ids, responsibility__in=COUNTED_RESPONSIBILITIES, start__lt=end
+        )
+        .filter(Q(end__isnull=True) | Q(end__gt=start))
+        .order_by("start")
+        .values_list("link_id", "pk")
+    ):
+        result[link_id].append(outage_id)
+    return result
+
+
+def _members() -> dict[int, list[tuple[int, int, Decimal]]]:
+    result: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
+    for lot_id, carrier_id, position, share in LotMember.objects.order_by(
+        "lot_id", "position"
+    ).values_list("lot_id", "carrier_id", "position", "share"):
+        result[lot_id].append((carrier_id, position, share))
+    return result
+
+
+def _inputs(
+    segs: list[Segment],
+    counted: list[int],
+    divisors: list[int],
+    minutes_in_month: int,
+    line: LineAmounts,
+    now: datetime,
+    outage_ids: list[int],
+) -> dict:
+    """What produced the line, to explain and recompute it."""
+    return {
+        "rule": arithmetic.RULE_VERSION,
+        "computed_at": now.isoformat(),
+        "month_minutes": minutes_in_month,
+        "segments": [
+            {
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "minutes": s.minutes,
+                "counted_minutes": minutes,
+                "divisor": divisor,
+                "price": str(s.price),
+                "price_item": s.price_item_id,
+                "speed_mbps": s.speed_mbps,
+                "contract": s.contract_id,
+                "lot": s.lot_id,
+            }
+            for s, minutes, divisor in zip(segs, counted, divisors, strict=True)
+        ],
+        "outages": outage_ids,
+        "correction_carry": str(line.correction_carry),
+    }

@@ -1,0 +1,113 @@
+"""Reads of billing: statement lines a user may see, totals, and the statement document."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+
+from billing.computation import month_minutes
+from billing.models import BillingPeriod, Correction, StatementLine
+from redegov.roles import Role, has_role, sees_whole_network
+
+AMOUNTS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections", "net")
+
+
+def line_visibility_q(user) -> Q | None:
+    """None: every line. An agency manager sees its agency's lines, a carrier the lines of the
+    lots where it is the contractor or a consortium member; nobody else sees bills."""
+    if sees_whole_network(user):
+        return None
+    if has_role(user, Role.AGENCY_MANAGER) and user.agency_id:
+        return Q(agency_id=user.agency_id)
+    if has_role(user, Role.CARRIER) and user.carrier_id:
+        return Q(lot__members__carrier_id=user.carrier_id)
+    return Q(pk__in=[])
+
+
+def line_list(*, user, period: BillingPeriod) -> QuerySet[StatementLine]:
+    lines = StatementLine.objects.filter(period=period)
+    condition = line_visibility_q(user)
+    if condition is not None:
+        lines = lines.filter(pk__in=StatementLine.objects.filter(condition).values("pk"))
+    return (
+        lines.select_related("link", "agency", "lot", "carrier")
+        .prefetch_related("shares__carrier")
+        .order_by("link__circuit_id")
+    )
+
+
+def line_get_for_user(*, user, pk: int) -> StatementLine:
+    line = StatementLine.objects.filter(pk=pk).select_related("period").first()
+    if line is None or not line_list(user=user, period=line.period).filter(pk=pk).exists():
+        raise Http404("Linha não encontrada")
+    return line
+
+
+def period_get(*, label: str) -> BillingPeriod:
+    """ "2026-10" -> its period; Http404 when it was never computed."""
+    try:
+        year, month = (int(part) for part in label.split("-"))
+    except ValueError as exc:
+        raise Http404("Competência inválida") from exc
+    period = BillingPeriod.objects.filter(year=year, month=month).first()
+    if period is None:
+        raise Http404("Competência não encontrada")
+    return period
+
+
+def totals(lines: QuerySet[StatementLine]) -> dict[str, Decimal]:
+    sums = lines.aggregate(**{name: Sum(name) for name in AMOUNTS})
+    return {name: sums[name] or Decimal("0.00") for name in AMOUNTS}
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def statement_document(
+    *, period: BillingPeriod, lines: QuerySet[StatementLine]
+) -> dict[str, object]:
+    """The statement as the `statement` command and the API give it: amounts as strings with
+    two decimals, a consortium's members with their split amounts, and the corrections."""
+    rows = list(lines)
+    document_lines = []
+    for line in rows:
+        entry = {
+            "circuit_id": line.link.circuit_id,
+            "agency": line.agency.code,
+            "carrier": line.carrier.code,
+            "lot": line.lot.number,
+            "outage_minutes": line.outage_minutes,
+            **{name: _money(getattr(line, name)) for name in AMOUNTS},
+            "members": [
+                {
+                    "carrier": share.carrier.code,
+                    "share": f"{share.share:.4f}",
+                    **{name: _money(getattr(share, name)) for name in AMOUNTS},
+                }
+                for share in line.shares.all()
+            ],
+        }
+        document_lines.append(entry)
+    sums = {name: sum((getattr(line, name) for line in rows), Decimal("0.00")) for name in AMOUNTS}
+    corrections = Correction.objects.filter(
+        period=period, link_id__in=[line.link_id for line in rows]
+    ).select_related("link", "corrects")
+    return {
+        "period": period.label,
+        "status": period.status,
+        "month_minutes": month_minutes(period.year, period.month),
+        "lines": document_lines,
+        "totals": {name: _money(value) for name, value in sums.items()},
+        "correction_items": [
+            {
+                "circuit_id": c.link.circuit_id,
+                "corrects": c.corrects.label,
+                "reason": c.reason,
+                "amount": _money(c.amount),
+            }
+            for c in corrections.order_by("link__circuit_id", "created_at")
+        ],
+    }

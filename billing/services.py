@@ -1,0 +1,207 @@
+"""Writes of billing: computing a month, closing it, and posting corrections for closed months.
+
+A month is computed as often as billing staff like while it is open (its lines are replaced);
+closing computes once more and freezes it in the same transaction. A closed month never changes:
+a later change that touches it (a responsibility decided, an outage imported late, a price
+amendment dated back) becomes a correction on the link's line in the earliest open month after
+it, computed against the frozen line (DOMAIN.md section 5)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, PeriodStatus
+from billing.computation import LineResult, compute_lines
+from billing.models import BillingPeriod, Correction, LineShare, StatementLine
+from redegov.exceptions import DomainError
+from redegov.instants import month_bounds
+
+ZERO = Decimal("0.00")
+
+
+def period_get_or_create(*, year: int, month: int) -> BillingPeriod:
+    period, _ = BillingPeriod.objects.get_or_create(year=year, month=month)
+    return period
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + month // 12, month % 12 + 1)
+
+
+def _earliest_open_after(period: BillingPeriod) -> BillingPeriod:
+    """The first month after `period` that is still open (created when it does not exist)."""
+    year, month = _next_month(period.year, period.month)
+    while True:
+        candidate = period_get_or_create(year=year, month=month)
+        if candidate.status == PeriodStatus.OPEN:
+            return candidate
+        year, month = _next_month(year, month)
+
+
+@transaction.atomic
+def period_compute(*, period: BillingPeriod, now: datetime) -> BillingPeriod:
+    """Compute (or recompute) an open month's lines as of `now`; a closed month is left as it
+    was frozen. Posts first the corrections owed to this month by the closed ones before it."""
+    period = BillingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        return period
+    corrections_post(period=period, now=now)
+    results = compute_lines(period, now=now)
+    StatementLine.objects.filter(period=period).delete()
+    _store(period, results)
+    period.computed_at = now
+    period.save(update_fields=["computed_at"])
+    return period
+
+
+@transaction.atomic
+def period_close(*, period: BillingPeriod, user, now: datetime) -> BillingPeriod:
+    """Compute and freeze a month that has ended, in one step. Closing twice does nothing.
+    Positive corrections a line could not absorb carry to the next open month."""
+    period = BillingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        return period
+    if PeriodStatus.CLOSED not in ALLOWED_TRANSITIONS[period.status]:
+        raise DomainError(f"A competência {period} não pode ser fechada.")
+    _, month_end = month_bounds(period.year, period.month)
+    if now < month_end:
+        raise DomainError(f"A competência {period} só pode ser fechada depois de terminar.")
+    period_compute(period=period, now=now)
+    carries = [
+        (line.link_id, Decimal(line.inputs["correction_carry"]))
+        for line in period.lines.all().only("link_id", "inputs")
+        if Decimal(line.inputs["correction_carry"]) > 0
+    ]
+    if carries:
+        following = _earliest_open_after(period)
+        for link_id, amount in carries:
+            Correction.objects.create(
+                period=following,
+                link_id=link_id,
+                corrects=period,
+                kind=CorrectionKind.CARRY,
+                amount=amount,
+                reason=f"saldo de correções não absorvido em {period}",
+            )
+    period.status = PeriodStatus.CLOSED
+    period.closed_at = now
+    period.closed_by = user
+    period.save(update_fields=["status", "closed_at", "closed_by"])
+    return period
+
+
+def _store(period: BillingPeriod, results: list[LineResult]) -> None:
+    lines = StatementLine.objects.bulk_create(
+        [
+            StatementLine(
+                period=period,
+                link_id=r.link_id,
+                agency_id=r.agency_id,
+                lot_id=r.lot_id,
+                carrier_id=r.carrier_id,
+                active_minutes=r.active_minutes,
+                outage_minutes=r.outage_minutes,
+                amount_due=r.amounts.amount_due,
+                discount=r.amounts.discount,
+                imr_adjustment=r.amounts.imr_adjustment,
+                fines=r.amounts.fines,
+                corrections=r.amounts.corrections,
+                net=r.amounts.net,
+                inputs=r.inputs,
+            )
+            for r in results
+        ],
+        batch_size=2000,
+    )
+    LineShare.objects.bulk_create(
+        [
+            LineShare(line=line, carrier_id=carrier, position=position, share=share, **parts)
+            for line, result in zip(lines, results, strict=True)
+            if len(result.shares) > 1
+            for carrier, position, share, parts in result.shares
+        ],
+        batch_size=5000,
+    )
+
+
+def corrections_post(*, period: BillingPeriod, now: datetime) -> list[Correction]:
+    """For every closed month whose earliest open successor is `period`, recompute its lines and
+    post the difference from the frozen ones (less what earlier corrections already posted) as
+    corrections on `period`: positive when more is to be deducted from the carrier."""
+    posted = []
+    for closed in BillingPeriod.objects.filter(status=PeriodStatus.CLOSED).order_by(
+        "year", "month"
+    ):
+        if (closed.year, closed.month) >= (period.year, period.month):
+            break
+        if _earliest_open_after(closed).pk != period.pk:
+            continue
+        posted += _post_for(closed, period, now)
+    return posted
+
+
+def _post_for(closed: BillingPeriod, target: BillingPeriod, now: datetime) -> list[Correction]:
+    _, month_end = month_bounds(closed.year, closed.month)
+    fresh = {r.link_id: r for r in compute_lines(closed, now=max(now, month_end))}
+    frozen = {line.link_id: line for line in closed.lines.all()}
+    already = defaultdict(
+        lambda: ZERO,
+        Correction.objects.filter(corrects=closed, kind=CorrectionKind.RECOMPUTATION)
+        .values("link_id")
+        .annotate(total=Sum("amount"))
+        .values_list("link_id", "total"),
+    )
+    posted = []
+    for link_id in sorted(set(fresh) | set(frozen)):
+        new = fresh.get(link_id)
+        old = frozen.get(link_id)
+        new_due, new_discount = (
+            (new.amounts.amount_due, new.amounts.discount) if new else (ZERO,) * 2
+        )
+        old_due, old_discount = (old.amount_due, old.discount) if old else (ZERO, ZERO)
+        owed = (old_due - new_due) + (new_discount - old_discount)
+        amount = owed - already[link_id]
+        if amount:
+            posted.append(
+                Correction.objects.create(
+                    period=target,
+                    link_id=link_id,
+                    corrects=closed,
+                    kind=CorrectionKind.RECOMPUTATION,
+                    amount=amount,
+                    reason=_reason(old.inputs if old else None, new.inputs if new else None),
+                )
+            )
+    return posted
+
+
+def _reason(old: dict | None, new: dict | None) -> str:
+    """What changed between the frozen line and its recomputation, named for people."""
+    parts = []
+    old_outages = set(old["outages"]) if old else set()
+    new_outages = set(new["outages"]) if new else set()
+    if new_outages - old_outages:
+        parts.append(
+            "indisponibilidades agora descontadas: "
+            + ", ".join(f"#{i}" for i in sorted(new_outages - old_outages))
+        )
+    if old_outages - new_outages:
+        parts.append(
+            "indisponibilidades que deixaram de ser descontadas: "
+            + ", ".join(f"#{i}" for i in sorted(old_outages - new_outages))
+        )
+    old_prices = {s["price_item"] for s in old["segments"]} if old else set()
+    new_prices = {s["price_item"] for s in new["segments"]} if new else set()
+    if old_prices != new_prices:
+        parts.append(
+            "itens de preço "
+            + ", ".join(f"#{i}" for i in sorted(old_prices))
+            + " → "
+            + ", ".join(f"#{i}" for i in sorted(new_prices))
+        )
+    return "; ".join(parts) or "recálculo da competência (minutos descontados alterados)"
