@@ -5,8 +5,10 @@ in MIBs (pysnmp ships no IF-MIB). A device that does not answer, or answers nons
 reading with `error` set and never stops the others."""
 
 import asyncio
-from collections.abc import Sequence
+import threading
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pysnmp.hlapi.v3arch.asyncio import (
     CommunityData,
@@ -25,6 +27,7 @@ IF_HIGH_SPEED = "1.3.6.1.2.1.31.1.1.1.15.{}"
 IF_HC_IN_OCTETS = "1.3.6.1.2.1.31.1.1.1.6.{}"
 IF_HC_OUT_OCTETS = "1.3.6.1.2.1.31.1.1.1.10.{}"
 OPER_STATUS_VALUES = range(1, 8)  # up(1) ... lowerLayerDown(7), IF-MIB
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,25 @@ class SnmpReading:
 
 
 _process: dict[str, object] = {}
+_process_lock = threading.Lock()
 
 
-def _loop_and_engine() -> tuple[asyncio.AbstractEventLoop, SnmpEngine]:
-    if "loop" not in _process:
-        loop = asyncio.new_event_loop()
-        _process["loop"] = loop
+def run_coroutine(coro: Coroutine[object, object, T]) -> T:
+    """Run `coro` on this process's SNMP event loop, a daemon thread of its own: pysnmp binds an
+    engine to one loop, and a caller may already be running another (Playwright's, in tests)."""
+    with _process_lock:
+        if "loop" not in _process:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="snmp-loop", daemon=True).start()
+            _process["loop"] = loop
+    return asyncio.run_coroutine_threadsafe(coro, _process["loop"]).result()  # type: ignore[arg-type]
+
+
+def _engine() -> SnmpEngine:
+    """One SnmpEngine per process (its first request costs about a second)."""
+    if "engine" not in _process:
         _process["engine"] = SnmpEngine()
-    return _process["loop"], _process["engine"]  # type: ignore[return-value]
+    return _process["engine"]  # type: ignore[return-value]
 
 
 _targets: dict[tuple[str, int, float, int], UdpTransportTarget] = {}
@@ -115,8 +129,9 @@ async def _get_one(engine: SnmpEngine, device: SnmpDevice, timeout: float, retri
 
 
 async def _get_all(
-    engine: SnmpEngine, devices: Sequence[SnmpDevice], timeout: float, retries: int, limit: int
+    devices: Sequence[SnmpDevice], timeout: float, retries: int, limit: int
 ) -> list[SnmpReading]:
+    engine = _engine()
     semaphore = asyncio.Semaphore(limit)
 
     async def bounded(device: SnmpDevice) -> SnmpReading:
@@ -133,6 +148,5 @@ def snmp_read_many(
 
     Concurrency is capped near 100: beyond it the default UDP receive buffer overflows and
     replies are lost (../shared/STACK.md)."""
-    loop, engine = _loop_and_engine()
-    readings = loop.run_until_complete(_get_all(engine, devices, timeout, retries, concurrency))
+    readings = run_coroutine(_get_all(devices, timeout, retries, concurrency))
     return dict(zip(devices, readings, strict=True))

@@ -34,6 +34,7 @@ from pysnmp.hlapi.v3arch.asyncio import (
 
 from monitoring.netsim.agent import SYS_UPTIME, Device, read_spec, write_spec
 from monitoring.netsim.faults import loopback
+from monitoring.snmp import run_coroutine
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SYS_UPTIME_OID = ".".join(map(str, SYS_UPTIME))
@@ -119,7 +120,7 @@ class SnmpAgents:
     def wait_ready(self, timeout: float) -> None:
         if not self.devices:
             return
-        asyncio.run(self._wait_ready(list(self.devices.values())[-1], timeout))
+        run_coroutine(self._wait_ready(list(self.devices.values())[-1], timeout))
 
     async def _wait_ready(self, last: Device, timeout: float) -> None:
         engine = SnmpEngine()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth.models import Group
+from django.db import transaction
 
 from inventory.choices import AccessType, LinkStatus, Participation, Regime
 from inventory.models import (
@@ -93,8 +94,12 @@ def lot_with(
 ) -> Lot:
     """A lot awarded to `members` (carrier, share %) covering the given municipalities."""
     lot = LotFactory(contract=contract, number=number)
-    for position, (carrier, share) in enumerate(members):
-        LotMember.objects.create(lot=lot, carrier=carrier, share=Decimal(share), position=position)
+    # One transaction: the database checks at commit that the shares sum to 100%.
+    with transaction.atomic():
+        for position, (carrier, share) in enumerate(members):
+            LotMember.objects.create(
+                lot=lot, carrier=carrier, share=Decimal(share), position=position
+            )
     for code in ibge_codes:
         LotMunicipality.objects.create(contract=contract, lot=lot, municipality_id=code)
     return lot

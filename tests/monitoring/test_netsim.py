@@ -23,6 +23,7 @@ from monitoring.netsim import (
 )
 from monitoring.netsim.faults import NFT
 from monitoring.netsim.snmp import SYS_UPTIME_OID
+from monitoring.snmp import run_coroutine
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 WORKER_N = int(WORKER.removeprefix("gw") or 0)
@@ -81,7 +82,7 @@ def get(*requests, port=PORT):
         finally:
             engine.close_dispatcher()
 
-    return asyncio.run(run())
+    return run_coroutine(run())
 
 
 # -- ICMP faults -------------------------------------------------------------------------------
@@ -210,7 +211,7 @@ def test_an_snmp_delay_slows_only_that_device(agents):
             finally:
                 engine.close_dispatcher()
 
-        slow, fast = asyncio.run(run())
+        slow, fast = run_coroutine(run())
         assert slow >= 0.6
         assert fast < 0.3
     finally:

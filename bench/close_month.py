@@ -1,0 +1,213 @@
+"""Month computation benchmark: seconds to compute and write a month's statement lines for
+N links with about 10 outages each, against a straightforward per-link Python loop (queries
+per link, one INSERT per line) kept here only for comparison.
+
+    .venv/bin/python bench/close_month.py [--links 2800 100000] [--sample 3000]
+
+The loop runs over `--sample` links (all of them when fewer) and its time is scaled to N.
+Runs on its own database (redegov_bench).
+"""
+
+import argparse
+import time
+from decimal import Decimal
+
+from common import django_setup
+
+YEAR, MONTH = 2026, 10
+
+
+def build(links: int, per_link: int) -> None:
+    """The demo contract with `links` links (the demo's, cloned in SQL beyond 2 800) and
+    `per_link` outages each in the month, spaced so that a link's never overlap."""
+    from django.db import connection
+
+    from billing.models import BillingPeriod, Correction, LineShare, StatementLine
+    from inventory.demo.build import seed_demo
+    from inventory.models import Link, LinkRevision
+    from monitoring.models import Outage
+    from redegov.instants import month_bounds
+
+    LineShare.objects.all().delete()
+    StatementLine.objects.all().delete()
+    Correction.objects.all().delete()
+    BillingPeriod.objects.all().delete()
+    Outage.objects.all().delete()
+    LinkRevision.objects.filter(link__circuit_id__startswith="BENCH-").delete()
+    Link.objects.filter(circuit_id__startswith="BENCH-").delete()
+    seed_demo(links=min(links, 2800), seed=1)
+    extra = links - Link.objects.exclude(status="cancelled").count()
+    with connection.cursor() as cursor:
+        # Bulk loading only: no audit triggers for the clones and their outages.
+        cursor.execute("SET session_replication_role = replica")
+        if extra > 0:
+            cursor.execute(
+                """
+                INSERT INTO inventory_link (circuit_id, contract_id, agency_id, unit_id,
+                    municipality_id, lot_id, address, speed_mbps, access_type, status,
+                    activated_at, cancelled_at, mgmt_ip, mgmt_ip_secondary, snmp_community,
+                    snmp_port, if_index)
+                SELECT 'BENCH-' || lpad(g::text, 7, '0'), l.contract_id, l.agency_id, l.unit_id,
+                    l.municipality_id, l.lot_id, l.address, l.speed_mbps, l.access_type,
+                    'active', l.activated_at, NULL, inet '127.128.0.0' + g,
+                    CASE WHEN l.mgmt_ip_secondary IS NULL THEN NULL
+                         ELSE inet '127.192.0.0' + g END,
+                    l.snmp_community, l.snmp_port, l.if_index
+                FROM generate_series(1, %s) g
+                JOIN (SELECT *, row_number() OVER (ORDER BY id) - 1 AS n FROM inventory_link
+                      WHERE status = 'active') l
+                  ON l.n = g %% (SELECT count(*) FROM inventory_link WHERE status = 'active')
+                """,
+                [extra],
+            )
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(
+            """
+            INSERT INTO monitoring_outage (link_id, start, "end", kind, source, responsibility,
+                reference, notes, created_at)
+            SELECT l.id, s.start, s.start + (5 + floor(random() * 175)) * interval '1 minute',
+                   'interruption', 'import',
+                   (ARRAY['carrier','carrier','pending','agency','maintenance'])
+                       [1 + floor(random() * 5)::int],
+                   '', '', now()
+            FROM inventory_link l
+            CROSS JOIN LATERAL (
+                SELECT date_trunc('minute', %s + (k * interval '3 days')
+                       + random() * interval '2 days') AS start
+                FROM generate_series(0, %s - 1) k
+            ) s
+            WHERE l.status <> 'cancelled'
+            """,
+            [month_bounds(YEAR, MONTH)[0], per_link],
+        )
+        cursor.execute("SET session_replication_role = origin")
+        cursor.execute("ANALYZE")
+
+
+def set_based() -> tuple[float, int]:
+    from django.utils import timezone
+
+    from billing import services
+
+    period = services.period_get_or_create(year=YEAR, month=MONTH)
+    started = time.perf_counter()
+    services.period_compute(period=period, now=timezone.now())
+    return time.perf_counter() - started, period.lines.count()
+
+
+def per_link_loop(sample: int) -> tuple[float, int, int]:
+    """The straightforward way: for each link, its own queries, arithmetic, one INSERT.
+    Returns the seconds, the links done and how many lines differ from the set-based ones."""
+    from django.db import transaction
+    from django.db.models import Q
+
+    from billing import arithmetic
+    from billing.arithmetic import State
+    from billing.computation import month_minutes
+    from billing.models import BillingPeriod, StatementLine
+    from inventory.models import Link, PriceItem
+    from monitoring.models import Outage
+    from redegov.instants import month_bounds
+
+    start, end = month_bounds(YEAR, MONTH)
+    minutes = month_minutes(YEAR, MONTH)
+    scratch, _ = BillingPeriod.objects.get_or_create(year=1900, month=1)
+    reference = BillingPeriod.objects.get(year=YEAR, month=MONTH)
+    links = list(
+        Link.objects.filter(activated_at__lt=end)
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))
+        .order_by("pk")[:sample]
+    )
+    differ = 0
+    began = time.perf_counter()
+    with transaction.atomic():
+        for link in links:
+            region = "metro" if link.municipality.rmbh else "interior"
+            states = [State(None, link.speed_mbps, link.contract_id, link.lot_id)]
+            for revision in link.revisions.order_by("effective_at"):
+                last = states[-1]
+                states.append(
+                    State(
+                        revision.effective_at,
+                        revision.speed_mbps or last.speed_mbps,
+                        revision.contract_id or last.contract_id,
+                        revision.lot_id or last.lot_id,
+                    )
+                )
+            tables = arithmetic.price_tables(
+                list(
+                    PriceItem.objects.filter(lot_id__in={s.lot_id for s in states}).values_list(
+                        "pk",
+                        "lot_id",
+                        "speed_mbps",
+                        "region",
+                        "access_type",
+                        "valid_from",
+                        "monthly_price",
+                    )
+                )
+            )
+            window = arithmetic.active_window(link.activated_at, link.cancelled_at, start, end)
+            segs = arithmetic.segments(window, states, region, link.access_type, tables)
+            outages = list(
+                Outage.objects.filter(link=link, responsibility__in=["carrier", "pending"])
+            )
+            counted = []
+            for seg in segs:
+                total = 0
+                for outage in outages:
+                    a = max(outage.start.replace(second=0, microsecond=0), seg.start)
+                    b = min((outage.end or end).replace(second=0, microsecond=0), seg.end)
+                    total += max(0, int((b - a).total_seconds()) // 60)
+                counted.append(total)
+            due, discount = arithmetic.amounts(
+                segs, counted, month_minutes=minutes, divisors=[minutes] * len(segs)
+            )
+            StatementLine.objects.create(
+                period=scratch,
+                link=link,
+                agency_id=link.agency_id,
+                lot_id=link.lot_id,
+                carrier_id=link.lot.members.order_by("position").first().carrier_id,
+                active_minutes=sum(s.minutes for s in segs),
+                outage_minutes=sum(counted),
+                amount_due=due,
+                discount=discount,
+                net=due - discount,
+                inputs={},
+            )
+            frozen = reference.lines.get(link=link)
+            differ += (frozen.amount_due, frozen.discount) != (due, discount)
+        elapsed = time.perf_counter() - began
+        transaction.set_rollback(True)
+    return elapsed, len(links), differ
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--links", type=int, nargs="+", default=[2800, 100_000])
+    parser.add_argument("--outages", type=int, default=10, help="outages per link")
+    parser.add_argument("--sample", type=int, default=3000, help="links for the per-link loop")
+    args = parser.parse_args()
+    django_setup()
+    from billing.models import StatementLine
+
+    for links in args.links:
+        began = time.perf_counter()
+        build(links, args.outages)
+        built = time.perf_counter() - began
+        seconds, lines = set_based()
+        total = sum((line.discount for line in StatementLine.objects.all()), Decimal(0))
+        loop_seconds, done, differ = per_link_loop(args.sample)
+        scaled = loop_seconds * lines / done
+        print(
+            f"{links} links, {args.outages} outages each (built in {built:.0f} s): "
+            f"compute + write {lines} lines {seconds:.2f} s "
+            f"({lines / seconds:,.0f} lines/s; discounts R$ {total:,.2f}); "
+            f"per-link loop {loop_seconds:.2f} s for {done} links -> {scaled:.1f} s for all, "
+            f"ratio {scaled / seconds:.0f}x; lines differing between the two: {differ}"
+        )
+
+
+if __name__ == "__main__":
+    main()
