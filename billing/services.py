@@ -8,16 +8,17 @@ it, computed against the frozen line (DOMAIN.md section 5)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, PeriodStatus
 from billing.computation import LineResult, compute_lines
-from billing.models import BillingPeriod, Correction, LineShare, StatementLine
+from billing.models import BillingPeriod, Correction, StatementLine
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
 
@@ -95,38 +96,91 @@ def period_close(*, period: BillingPeriod, user, now: datetime) -> BillingPeriod
     return period
 
 
+LINE_COLUMNS = (
+    "id",
+    "period_id",
+    "link_id",
+    "agency_id",
+    "lot_id",
+    "carrier_id",
+    "active_minutes",
+    "outage_minutes",
+    "amount_due",
+    "discount",
+    "imr_adjustment",
+    "fines",
+    "corrections",
+    "net",
+    "inputs",
+)
+SHARE_COLUMNS = (
+    "line_id",
+    "carrier_id",
+    "position",
+    "share",
+    "amount_due",
+    "discount",
+    "imr_adjustment",
+    "fines",
+    "corrections",
+    "net",
+)
+
+
 def _store(period: BillingPeriod, results: list[LineResult]) -> None:
-    lines = StatementLine.objects.bulk_create(
-        [
-            StatementLine(
-                period=period,
-                link_id=r.link_id,
-                agency_id=r.agency_id,
-                lot_id=r.lot_id,
-                carrier_id=r.carrier_id,
-                active_minutes=r.active_minutes,
-                outage_minutes=r.outage_minutes,
-                amount_due=r.amounts.amount_due,
-                discount=r.amounts.discount,
-                imr_adjustment=r.amounts.imr_adjustment,
-                fines=r.amounts.fines,
-                corrections=r.amounts.corrections,
-                net=r.amounts.net,
-                inputs=r.inputs,
-            )
-            for r in results
-        ],
-        batch_size=2000,
-    )
-    LineShare.objects.bulk_create(
-        [
-            LineShare(line=line, carrier_id=carrier, position=position, share=share, **parts)
-            for line, result in zip(lines, results, strict=True)
-            if len(result.shares) > 1
-            for carrier, position, share, parts in result.shares
-        ],
-        batch_size=5000,
-    )
+    """Write the lines and their members' shares with COPY: a month of 100 000 links is written
+    in seconds (ids are taken from the sequence first, so the shares can name their line)."""
+    if not results:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('billing_statementline', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(results)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        raw = cursor.cursor
+        with raw.copy(f"COPY billing_statementline ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
+            for line_id, r in zip(ids, results, strict=True):
+                a = r.amounts
+                copy.write_row(
+                    (
+                        line_id,
+                        period.pk,
+                        r.link_id,
+                        r.agency_id,
+                        r.lot_id,
+                        r.carrier_id,
+                        r.active_minutes,
+                        r.outage_minutes,
+                        a.amount_due,
+                        a.discount,
+                        a.imr_adjustment,
+                        a.fines,
+                        a.corrections,
+                        a.net,
+                        json.dumps(r.inputs),
+                    )
+                )
+        with raw.copy(f"COPY billing_lineshare ({', '.join(SHARE_COLUMNS)}) FROM STDIN") as copy:
+            for line_id, r in zip(ids, results, strict=True):
+                if len(r.shares) < 2:
+                    continue
+                for carrier, position, share, parts in r.shares:
+                    copy.write_row(
+                        (
+                            line_id,
+                            carrier,
+                            position,
+                            share,
+                            parts["amount_due"],
+                            parts["discount"],
+                            parts["imr_adjustment"],
+                            parts["fines"],
+                            parts["corrections"],
+                            parts["net"],
+                        )
+                    )
 
 
 def corrections_post(*, period: BillingPeriod, now: datetime) -> list[Correction]:
