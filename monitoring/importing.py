@@ -4,7 +4,9 @@ All or nothing: every bad row is reported as `file:line: column: what is wrong` 
 error, nothing is written. Instants are truncated to the minute; without an offset they are
 local time. An outage that overlaps another of its link (already stored, or another row of the
 file) is refused with the other named. Re-importing the same rows changes nothing. Imported
-outages keep the responsibility they carry, and those already ended open no ticket.
+outages keep the responsibility they carry, and those already ended open no ticket; one still
+open (no end) and counted against the carrier (`pending` or `carrier`) opens its ticket, in the
+import's transaction, like a polled one (docs/tickets.md).
 """
 
 from dataclasses import dataclass, field
@@ -12,10 +14,17 @@ from datetime import datetime
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from inventory.models import Link
-from monitoring.choices import OutageKind, OutageSource, Responsibility
+from monitoring.choices import (
+    COUNTED_RESPONSIBILITIES,
+    OutageKind,
+    OutageSource,
+    Responsibility,
+)
 from monitoring.models import Outage
+from monitoring.services.tickets import tickets_open
 from redegov.csvimport import ErrorLog, RowError, read_rows
 from redegov.instants import truncate_minute
 from redegov.templatetags.formatting import local_dt
@@ -26,6 +35,7 @@ COLUMNS = ("circuit_id", "start", "end", "responsibility", "reference", "notes")
 @dataclass
 class OutageImportReport:
     created: int = 0
+    still_open: list[Outage] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
 
@@ -88,6 +98,8 @@ def outage_import(path: Path) -> OutageImportReport:
     report.errors = list(log)
     if report.errors:
         transaction.set_rollback(True)
+    else:
+        tickets_open(outages=report.still_open, losses=[], now=timezone.now())
     return report
 
 
@@ -128,7 +140,7 @@ def _check_overlaps(
                     f"sobrepõe a indisponibilidade registrada de {_describe(clash[0], clash[1])}",
                 )
                 continue
-            Outage.objects.create(
+            outage = Outage.objects.create(
                 link_id=link_id,
                 start=plan.start,
                 end=plan.end,
@@ -139,3 +151,5 @@ def _check_overlaps(
                 notes=plan.notes,
             )
             report.created += 1
+            if outage.end is None and outage.responsibility in COUNTED_RESPONSIBILITIES:
+                report.still_open.append(outage)

@@ -5,14 +5,31 @@ overlap, whatever their kind or source), and the state machine's state is saved 
 of the cycle that produced it, in one transaction, so that a restarted worker carries on exactly
 where the last committed cycle left it."""
 
+import calendar
+import itertools
+import uuid
+from datetime import date, datetime, timedelta
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
+from django.utils import timezone
 
-from inventory.models import Contract, Link
-from monitoring.choices import OutageKind, OutageSource, Responsibility
+from inventory.models import Carrier, Contract, Link, Lot, Municipality
+from monitoring.choices import (
+    DecisionAction,
+    DisputeStatus,
+    OutageKind,
+    OutageSource,
+    Recurrence,
+    Responsibility,
+    TicketKind,
+    TicketStatus,
+    WindowScope,
+    WindowStatus,
+)
 from redegov.history import audited
 
 
@@ -48,6 +65,15 @@ class Outage(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    split_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pieces",
+        verbose_name="dividida de",
+        help_text="a primeira parte da indisponibilidade original, quando esta é uma parte dela",
+    )
 
     class Meta:
         ordering = ["link", "start"]
@@ -77,6 +103,11 @@ class Outage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link} {self.get_kind_display()} {self.start:%d/%m/%Y %H:%M}"
+
+    @property
+    def root_id(self) -> int:
+        """The first piece of the outage this one was split from (itself when never split)."""
+        return self.split_from_id or self.pk
 
 
 class RedundancyLoss(models.Model):
@@ -159,6 +190,13 @@ class MonitoringSettings(models.Model):
     rtt_ms = models.PositiveIntegerField("latência máxima (ms)", default=150)
     min_replies = models.PositiveSmallIntegerField("respostas mínimas para latência", default=20)
     blind_pct = models.PositiveSmallIntegerField("falha simultânea para cegueira (%)", default=30)
+    repair_minutes_metro = models.PositiveIntegerField("prazo de reparo RMBH (min)", default=240)
+    repair_minutes_interior = models.PositiveIntegerField(
+        "prazo de reparo Interior (min)", default=480
+    )
+    maintenance_notice_hours = models.PositiveIntegerField(
+        "antecedência mínima de janela de manutenção (h)", default=72
+    )
 
     class Meta:
         verbose_name = "parâmetros de monitoramento"
@@ -251,3 +289,296 @@ class SnmpSample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id}/{self.path} {self.polled_at:%d/%m/%Y %H:%M}"
+
+
+class CarrierChannel(models.Model):
+    """The secret a carrier's webhook receiver uses to check that a ticket message came from the
+    portal (HMAC-SHA256; docs/tickets.md). The addresses themselves are the carrier's
+    `ticket_email` and `ticket_webhook_url`."""
+
+    carrier = models.OneToOneField(Carrier, on_delete=models.CASCADE, related_name="channel")
+    webhook_secret = models.CharField("segredo do webhook", max_length=128)
+
+    class Meta:
+        verbose_name = "canal de chamados"
+        verbose_name_plural = "canais de chamados"
+
+    def __str__(self) -> str:
+        return str(self.carrier)
+
+
+class TicketMessage(models.Model):
+    """The outbox: one message to a carrier with the tickets it opened in one go (one cycle).
+    Written in the same transaction as the outages, so a crash never loses or doubles it; the
+    addresses are copied at that moment. A sender claims the row (`claimed_until`) before it
+    sends, and each channel is marked as sent on its own, so a retry resends only what failed."""
+
+    delivery_id = models.UUIDField("identificador de entrega", default=uuid.uuid4, unique=True)
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="ticket_messages")
+    created_at = models.DateTimeField("criada em", default=timezone.now)
+    email_to = models.EmailField("e-mail", blank=True)
+    webhook_url = models.URLField("webhook", blank=True)
+    email_sent_at = models.DateTimeField("e-mail enviado em", null=True, blank=True)
+    webhook_sent_at = models.DateTimeField("webhook entregue em", null=True, blank=True)
+    delivered_at = models.DateTimeField("entregue em", null=True, blank=True)
+    attempts = models.PositiveIntegerField("tentativas", default=0)
+    next_attempt_at = models.DateTimeField("próxima tentativa")
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField("último erro", blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "mensagem de chamados"
+        verbose_name_plural = "mensagens de chamados"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="monitoring_undelivered",
+                condition=Q(delivered_at=None),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+@audited()
+class Ticket(models.Model):
+    """A chamado: one per interruption and one per lost redundancy, sent to the lot's carrier
+    (the leader, for a consortium). Its repair clock runs from `start` (the unavailability's
+    start) to `ended_at` (when monitoring saw the link back); it is on time when `ended_at` is
+    not after `due_at`. The carrier's own word (protocol, reported restoration) is kept beside
+    it but never moves the clock."""
+
+    kind = models.CharField("tipo", max_length=12, choices=TicketKind.choices)
+    status = models.CharField(
+        "situação", max_length=12, choices=TicketStatus.choices, default=TicketStatus.OPEN
+    )
+    link = models.ForeignKey(Link, on_delete=models.PROTECT, related_name="tickets")
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="tickets")
+    outage = models.ForeignKey(
+        Outage, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    redundancy_loss = models.ForeignKey(
+        RedundancyLoss, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    message = models.ForeignKey(TicketMessage, on_delete=models.PROTECT, related_name="tickets")
+    opened_at = models.DateTimeField("aberto em")
+    start = models.DateTimeField("início da indisponibilidade")
+    deadline_minutes = models.PositiveIntegerField("prazo de reparo (min)")
+    due_at = models.DateTimeField("reparo devido até")
+    ended_at = models.DateTimeField("restabelecido em (monitoramento)", null=True, blank=True)
+    protocol = models.CharField("protocolo", max_length=60, blank=True)
+    acknowledged_at = models.DateTimeField("recebido em", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    restored_at = models.DateTimeField("restabelecimento informado em", null=True, blank=True)
+    restoration_cause = models.TextField("causa informada", blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField("encerrado em", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = "chamado"
+        verbose_name_plural = "chamados"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outage"],
+                condition=Q(outage__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_outage",
+            ),
+            models.UniqueConstraint(
+                fields=["redundancy_loss"],
+                condition=Q(redundancy_loss__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_redundancy_loss",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__gt=F("start")), name="%(app_label)s_%(class)s_due_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["carrier", "status"])]
+
+    def __str__(self) -> str:
+        return f"Chamado {self.pk} ({self.link})"
+
+    @property
+    def on_time(self) -> bool | None:
+        """None while the link is still down."""
+        return None if self.ended_at is None else self.ended_at <= self.due_at
+
+
+class Dispute(models.Model):
+    """A carrier's request to reclassify an outage, with its text and files; the NOC accepts or
+    rejects it with a reason. One open dispute per outage at a time."""
+
+    outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="disputes")
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
+    requested = models.CharField(
+        "responsabilidade pedida", max_length=13, choices=Responsibility.choices
+    )
+    text = models.TextField("justificativa")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField("apresentada em")
+    status = models.CharField(
+        "situação", max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("decidida em", null=True, blank=True)
+    decision_reason = models.TextField("motivo da decisão", blank=True)
+
+    class Meta:
+        ordering = ["filed_at"]
+        verbose_name = "contestação"
+        verbose_name_plural = "contestações"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outage"],
+                condition=Q(status=DisputeStatus.OPEN),
+                name="%(app_label)s_%(class)s_one_open_per_outage",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Contestação {self.pk} ({self.outage})"
+
+
+class DisputeAttachment(models.Model):
+    """A file the carrier filed with a dispute (evidence)."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("arquivo", upload_to="contestacoes/%Y/%m/")
+    name = models.CharField("nome", max_length=200)
+
+    class Meta:
+        verbose_name = "anexo da contestação"
+        verbose_name_plural = "anexos da contestação"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OutageDecision(models.Model):
+    """One step in the life of an outage's responsibility: a classification, a split, an
+    automatic maintenance classification, a dispute and its decision. `by` is None for the
+    portal's own steps. Never edited: the outage's page shows them all."""
+
+    outage = models.ForeignKey(Outage, on_delete=models.PROTECT, related_name="decisions")
+    action = models.CharField("ação", max_length=16, choices=DecisionAction.choices)
+    before = models.CharField("antes", max_length=13, choices=Responsibility.choices)
+    after = models.CharField("depois", max_length=13, choices=Responsibility.choices)
+    reason = models.TextField("motivo")
+    split_at = models.DateTimeField("dividida em", null=True, blank=True)
+    dispute = models.ForeignKey(
+        Dispute, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("em")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "decisão sobre indisponibilidade"
+        verbose_name_plural = "decisões sobre indisponibilidades"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+@audited()
+class MaintenanceWindow(models.Model):
+    """A maintenance window a carrier asks for, at least `maintenance_notice_hours` ahead, for
+    some links, a lot or a municipality; once approved by the NOC, polled outages still
+    `pending` inside one of its occurrences become `maintenance` (split at its bounds). A
+    recurring window repeats its first occurrence [start, end) weekly or monthly (same local
+    wall time; a month without the day is skipped) until `repeat_until` (a local date)."""
+
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="maintenances")
+    scope = models.CharField("abrangência", max_length=12, choices=WindowScope.choices)
+    lot = models.ForeignKey(Lot, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    links = models.ManyToManyField(Link, blank=True, related_name="maintenances")
+    start = models.DateTimeField("início")
+    end = models.DateTimeField("fim")
+    recurrence = models.CharField(
+        "recorrência", max_length=8, choices=Recurrence.choices, default=Recurrence.NONE
+    )
+    repeat_until = models.DateField("repetir até", null=True, blank=True)
+    description = models.TextField("descrição do serviço")
+    status = models.CharField(
+        "situação", max_length=10, choices=WindowStatus.choices, default=WindowStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("solicitada em")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("decidida em", null=True, blank=True)
+    decision_reason = models.TextField("motivo da decisão", blank=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = "janela de manutenção"
+        verbose_name_plural = "janelas de manutenção"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="%(app_label)s_%(class)s_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope=WindowScope.LOT, lot__isnull=False, municipality__isnull=True)
+                | Q(scope=WindowScope.MUNICIPALITY, lot__isnull=True, municipality__isnull=False)
+                | Q(scope=WindowScope.LINKS, lot__isnull=True, municipality__isnull=True),
+                name="%(app_label)s_%(class)s_scope_matches",
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence=Recurrence.NONE, repeat_until__isnull=True)
+                | (~Q(recurrence=Recurrence.NONE) & Q(repeat_until__isnull=False)),
+                name="%(app_label)s_%(class)s_recurrence_has_an_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Janela {self.pk} ({self.start:%d/%m/%Y %H:%M})"
+
+    def occurrences(self, since: datetime, until: datetime) -> list[tuple[datetime, datetime]]:
+        """The occurrences [start, end) that overlap [since, until), in order."""
+        first_start = timezone.localtime(self.start)
+        length = self.end - self.start
+        found = []
+        for k in itertools.count():
+            if k and self.recurrence == Recurrence.NONE:
+                break
+            start = _shifted(first_start, self.recurrence, k)
+            if start is None:
+                continue
+            if start >= until or (self.repeat_until and start.date() > self.repeat_until):
+                break
+            if start + length > since:
+                found.append((start, start + length))
+        return found
+
+
+def _shifted(first: datetime, recurrence: str, k: int) -> datetime | None:
+    """The k-th repetition of a local instant at the same wall time (None: that month has no
+    such day)."""
+    if k == 0:
+        return first
+    if recurrence == Recurrence.WEEKLY:
+        day = first.date() + timedelta(weeks=k)
+    else:
+        year, month = divmod(first.month - 1 + k, 12)
+        if first.day > calendar.monthrange(first.year + year, month + 1)[1]:
+            return None
+        day = date(first.year + year, month + 1, first.day)
+    return datetime.combine(day, first.time(), tzinfo=first.tzinfo)

@@ -1,18 +1,38 @@
 """Reads of monitoring data. `unavailable_minutes` is THE count of a link's unavailable minutes
 in a window, shared by the IMR (sla) and billing."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Least
+from django.http import Http404
+from django.utils import timezone
 
 from inventory.choices import AccessType, LinkStatus
 from inventory.models import Link
-from monitoring.choices import COUNTED_RESPONSIBILITIES
+from inventory.querysets import link_visibility_q
+from monitoring.choices import (
+    COUNTED_RESPONSIBILITIES,
+    TicketKind,
+    TicketStatus,
+    WindowScope,
+    WindowStatus,
+)
 from monitoring.engine import DEFAULT_THRESHOLDS, Thresholds
-from monitoring.models import Canary, MonitoringSettings
+from monitoring.models import (
+    Canary,
+    MaintenanceWindow,
+    MonitoringSettings,
+    Outage,
+    OutageDecision,
+    Ticket,
+    TicketMessage,
+)
 from redegov.instants import truncate_minute
+from redegov.roles import Role, has_role, sees_whole_network
 
 Window = tuple[int, datetime, datetime]
 
@@ -118,3 +138,202 @@ def poll_targets() -> list[PollTarget]:
 
 def canary_addresses() -> list[str]:
     return list(Canary.objects.values_list("address", flat=True))
+
+
+DEFAULT_REPAIR_MINUTES = (240, 480)  # metropolitan, interior (DOMAIN.md section 3)
+DEFAULT_NOTICE_HOURS = 72
+
+
+def repair_deadlines(contract_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(metropolitan, interior) repair minutes of each contract, the defaults where unset."""
+    contract_ids = set(contract_ids)
+    rows = {
+        contract_id: (metro, interior)
+        for contract_id, metro, interior in MonitoringSettings.objects.filter(
+            contract_id__in=contract_ids
+        ).values_list("contract_id", "repair_minutes_metro", "repair_minutes_interior")
+    }
+    return {cid: rows.get(cid, DEFAULT_REPAIR_MINUTES) for cid in contract_ids}
+
+
+def maintenance_notice_hours(contract_ids: Iterable[int]) -> int:
+    """The notice a window needs: the longest of the contracts it touches (72 h by default)."""
+    contract_ids = set(contract_ids)
+    hours = dict(
+        MonitoringSettings.objects.filter(contract_id__in=contract_ids).values_list(
+            "contract_id", "maintenance_notice_hours"
+        )
+    )
+    return max(
+        (hours.get(cid, DEFAULT_NOTICE_HOURS) for cid in contract_ids), default=DEFAULT_NOTICE_HOURS
+    )
+
+
+def _covers(window: MaintenanceWindow, link: Link) -> bool:
+    if window.scope == WindowScope.LOT:
+        return window.lot_id == link.lot_id
+    if window.scope == WindowScope.MUNICIPALITY:
+        return window.municipality_id == link.municipality_id
+    return link.pk in {covered.pk for covered in window.links.all()}
+
+
+Occurrence = tuple[datetime, datetime, int]  # start, end, window id
+
+
+def _approved_windows(since: datetime, until: datetime):
+    """Approved windows that may have an occurrence overlapping [since, until)."""
+    return MaintenanceWindow.objects.filter(status=WindowStatus.APPROVED, start__lt=until).filter(
+        Q(repeat_until__isnull=True, end__gt=since)
+        | Q(repeat_until__gte=timezone.localdate(since) - timedelta(days=31))
+    )
+
+
+def maintenance_bound_between(since: datetime, until: datetime) -> bool:
+    """Whether an approved window's occurrence starts or ends in (since, until]: then open
+    outages may have to be split (one query)."""
+    after = until + timedelta(seconds=1)  # an occurrence starting at `until` counts
+    for window in _approved_windows(since, after):
+        for start, end in window.occurrences(since - (window.end - window.start), after):
+            if since < start <= until or since < end <= until:
+                return True
+    return False
+
+
+def maintenance_occurrences(
+    *, links: Sequence[Link], since: datetime, until: datetime
+) -> dict[int, list[Occurrence]]:
+    """The occurrences of approved windows covering each link that overlap [since, until),
+    by link id, in order (one query for the windows, one for their links)."""
+    if not links:
+        return {}
+    windows = (
+        _approved_windows(since, until)
+        .filter(
+            Q(lot_id__in={link.lot_id for link in links})
+            | Q(municipality_id__in={link.municipality_id for link in links})
+            | Q(links__in=[link.pk for link in links])
+        )
+        .distinct()
+        .prefetch_related(Prefetch("links", queryset=Link.objects.only("pk")))
+    )
+    found: dict[int, list[Occurrence]] = {}
+    for window in windows:
+        occurrences = [(start, end, window.pk) for start, end in window.occurrences(since, until)]
+        for link in links:
+            if occurrences and _covers(window, link):
+                found.setdefault(link.pk, []).extend(occurrences)
+    for occurrences in found.values():
+        occurrences.sort()
+    return found
+
+
+def windows_covering(*, links: Sequence[Link], instants: Sequence[datetime]) -> set[int]:
+    """The ids of the links whose instant (same position) falls inside an approved window."""
+    if not links:
+        return set()
+    occurrences = maintenance_occurrences(
+        links=links, since=min(instants), until=max(instants) + timedelta(seconds=1)
+    )
+    return {
+        link.pk
+        for link, instant in zip(links, instants, strict=True)
+        if any(start <= instant < end for start, end, _ in occurrences.get(link.pk, []))
+    }
+
+
+def ticket_messages_due(*, now: datetime) -> list[int]:
+    """Ticket messages not yet delivered whose next attempt is due and that nobody holds."""
+    return list(
+        TicketMessage.objects.filter(delivered_at=None, next_attempt_at__lte=now)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def _visible(queryset: QuerySet, user) -> QuerySet:
+    """Rows (with a `link`) of the links a user may see (inventory.querysets.link_visibility_q)."""
+    condition = link_visibility_q(user)
+    if condition is None:
+        return queryset
+    return queryset.filter(link__in=Link.objects.filter(condition).values("pk"))
+
+
+def ticket_list(*, user) -> QuerySet[Ticket]:
+    return _visible(Ticket.objects.all(), user).select_related(
+        "link__municipality", "link__agency", "carrier", "message", "outage"
+    )
+
+
+def ticket_get_for_user(*, user, pk: int) -> Ticket:
+    ticket = ticket_list(user=user).filter(pk=pk).first()
+    if ticket is None:
+        raise Http404("Chamado não encontrado")
+    return ticket
+
+
+def outage_list(*, user) -> QuerySet[Outage]:
+    return (
+        _visible(Outage.objects.all(), user)
+        .select_related("link__municipality", "link__agency", "link__lot")
+        .order_by("-start", "pk")
+    )
+
+
+def outage_get_for_user(*, user, pk: int) -> Outage:
+    outage = outage_list(user=user).select_related("decided_by").filter(pk=pk).first()
+    if outage is None:
+        raise Http404("Indisponibilidade não encontrada")
+    return outage
+
+
+def outage_chain(outage: Outage) -> list[Outage]:
+    """Every piece of the outage this one belongs to (split at some instants), in order."""
+    root = outage.root_id
+    return list(Outage.objects.filter(Q(pk=root) | Q(split_from_id=root)).order_by("start"))
+
+
+def outage_decision_list(outage: Outage) -> list[OutageDecision]:
+    return list(
+        outage.decisions.select_related("by", "dispute").prefetch_related("dispute__attachments")
+    )
+
+
+def maintenance_list(*, user) -> QuerySet[MaintenanceWindow]:
+    """Every window for the network-wide roles; a carrier's own windows for carrier staff."""
+    windows = MaintenanceWindow.objects.select_related(
+        "carrier", "lot", "municipality", "requested_by", "decided_by"
+    ).prefetch_related("links")
+    if sees_whole_network(user):
+        return windows
+    if has_role(user, Role.CARRIER) and user.carrier_id:
+        return windows.filter(carrier_id=user.carrier_id)
+    return windows.none()
+
+
+def ticket_repair_results(*, since: datetime, until: datetime) -> list[Ticket]:
+    """The I2 input (DOMAIN.md section 6): closed interruption tickets counted in [since,
+    until) (the month of the earlier of their end and their due instant) whose outage, or a
+    piece of it, is `carrier` or `pending`. Each has `on_time`, `link.lot_id` and `carrier`."""
+    counted = Outage.objects.filter(
+        Q(pk=OuterRef("outage_id")) | Q(split_from_id=OuterRef("outage_id")),
+        responsibility__in=COUNTED_RESPONSIBILITIES,
+    )
+    return list(
+        Ticket.objects.filter(kind=TicketKind.INTERRUPTION, ended_at__isnull=False)
+        .annotate(counted_at=Least("ended_at", "due_at"))
+        .filter(counted_at__gte=since, counted_at__lt=until)
+        .filter(Exists(counted))
+        .select_related("link", "carrier")
+        .order_by("pk")
+    )
+
+
+def monitoring_home(*, user) -> dict[str, list]:
+    """The home page's monitoring part: open tickets, open outages, maintenance requests."""
+    windows = maintenance_list(user=user).filter(status=WindowStatus.REQUESTED)
+    return {
+        "open_tickets": list(ticket_list(user=user).exclude(status=TicketStatus.CLOSED)[:20]),
+        "open_outages": list(outage_list(user=user).filter(end=None)[:20]),
+        "pending_windows": list(windows[:10]),
+    }

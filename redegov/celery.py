@@ -33,6 +33,20 @@ app.conf.beat_schedule = {
         else float(settings.MONITORING_SNMP_SECONDS),
         "options": {"queue": "poll", "expires": 300.0},
     },
+    # Every minute: ticket messages (the outbox) still undelivered past their next attempt are
+    # sent again (their task died with its worker, or a channel failed).
+    "sweep-ticket-messages": {
+        "task": "monitoring.tasks.sweep_ticket_messages",
+        "schedule": crontab(),
+        "options": {"expires": 60.0},
+    },
+    # Every minute: completed activations whose new link answered ICMP are verified.
+    "orders-verify-answering": {"task": "orders.tasks.orders_verify_answering", "schedule": 60.0},
+    # Every 10 minutes: order e-mails whose task was lost are sent again (outbox sweeper).
+    "orders-notify-sweep": {
+        "task": "orders.tasks.orders_notify_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 

@@ -35,9 +35,16 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"nav_items": [], "role_labels": []}
     match = request.resolver_match
     section = (match.namespace or match.url_name) if match else ""
+    if section == "monitoring":  # one namespace, three menu entries: ticket, outage, maintenance
+        section = f"monitoring:{match.url_name.split('-')[0]}"
     entries = [("Início", "home", "home")]
     if link_scope(user):
         entries.append(("Acessos", "inventory:link-list", "inventory"))
+        entries.append(("Indisponibilidades", "monitoring:outage-list", "monitoring:outage"))
+        entries.append(("Chamados", "monitoring:ticket-list", "monitoring:ticket"))
+        entries.append(("Ordens de serviço", "orders:order-list", "orders"))
+    if link_scope(user) in ("network", "carrier"):
+        entries.append(("Manutenções", "monitoring:maintenance-list", "monitoring:maintenance"))
     if user.is_staff:
         entries.append(("Administração", "admin:index", "admin"))
     return {

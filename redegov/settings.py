@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "redegov",
     "inventory",
     "monitoring",
+    "orders",
     "billing",
 ]
 
@@ -163,6 +164,8 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noc@redegoverno.mg.gov.br")
+# The portal's address as carriers reach it: links in ticket e-mails and webhooks.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Production hardening; each one can be relaxed by the environment for a plain-HTTP lab.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", str(not DEBUG))

@@ -10,5 +10,7 @@ urlpatterns = [
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
     path("sair/", auth_views.LogoutView.as_view(), name="logout"),
     path("acessos/", include("inventory.urls")),
+    path("", include("monitoring.urls")),  # chamados/, indisponibilidades/, manutencoes/
+    path("ordens/", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]

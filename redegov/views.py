@@ -5,6 +5,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from inventory.selectors import lot_summary_list, network_counts
+from monitoring.selectors import monitoring_home
+from orders.selectors import order_home_list
 from redegov.context_processors import link_scope
 from redegov.health import health_report
 
@@ -19,6 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "lots": lot_summary_list(user=request.user) if scope in ("network", "carrier") else [],
         "agency": request.user.agency if scope in ("agency", "unit") else None,
         "unit": request.user.unit if scope == "unit" else None,
+        "orders": order_home_list(user=request.user) if scope else [],
+        "monitoring": monitoring_home(user=request.user) if scope else None,
     }
     return render(request, "home.html", ctx)
 

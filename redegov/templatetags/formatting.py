@@ -1,6 +1,6 @@
 """The only place where numbers and instants are formatted for the screen (pt-BR)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -59,3 +59,31 @@ def local_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
     return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def duration_br(value: timedelta | None) -> str:
+    """2 d 3 h 05 min; 2 h 30 min; 0 min (whole minutes, rounded down)."""
+    if value is None:
+        return ""
+    minutes = max(0, int(value.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h {minutes:02d} min"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min"
+
+
+@register.filter
+def seconds_br(value: int | None) -> str:
+    return "" if value is None else duration_br(timedelta(seconds=value))
+
+
+@register.filter
+def pct_br(value: str | None) -> str:
+    """'91.6667' -> '91,67%'; None (nothing counted) -> 'não se aplica'."""
+    if value is None:
+        return "não se aplica"
+    return f"{format_decimal_br(Decimal(value), 2)}%"

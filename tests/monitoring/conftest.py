@@ -15,16 +15,22 @@ from monitoring.netsim.faults import FaultTable
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 WORKER_NUMBER = int(WORKER.removeprefix("gw") or 0)
 CYCLE = timedelta(seconds=2)
+# Addresses, nftables tables and UDP ports of this test process alone (derived from its pid), so
+# that parallel workers, and test runs side by side, never fail or flush each other's.
+PID = os.getpid()
+ADDRESS_PREFIX = f"127.{32 + (PID >> 8) % 200}.{PID % 256}"
+TABLE_PREFIX = f"redegov_test_{PID}"
+PORT_BASE = 20_000 + (PID % 4_000) * 10
 
 
 def worker_ip(host: int) -> str:
-    """A loopback address that only this test worker uses."""
-    return f"127.{60 + WORKER_NUMBER}.{host // 250}.{host % 250 + 1}"
+    """A loopback address that only this test process uses (host 0 to 253)."""
+    return f"{ADDRESS_PREFIX}.{host + 1}"
 
 
 @pytest.fixture
 def faults():
-    with FaultTable(name=f"redegov_test_{WORKER}_pipeline") as table:
+    with FaultTable(name=f"{TABLE_PREFIX}_pipeline") as table:
         yield table
 
 

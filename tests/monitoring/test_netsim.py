@@ -3,7 +3,6 @@ loopback addresses, as root. Each test worker has its own table, addresses and S
 
 import asyncio
 import io
-import os
 import subprocess
 import threading
 import time
@@ -24,12 +23,11 @@ from monitoring.netsim import (
 from monitoring.netsim.faults import NFT
 from monitoring.netsim.snmp import SYS_UPTIME_OID
 from monitoring.snmp import run_coroutine
+from tests.monitoring.conftest import ADDRESS_PREFIX, PORT_BASE, TABLE_PREFIX
 
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-WORKER_N = int(WORKER.removeprefix("gw") or 0)
-TABLE = f"redegov_netsim_test_{WORKER}"
-NET = f"127.77.{WORKER_N}"
-PORT = 16100 + WORKER_N
+TABLE = f"{TABLE_PREFIX}_netsim"
+NET = ADDRESS_PREFIX
+PORT = PORT_BASE
 A, B, C = f"{NET}.1", f"{NET}.2", f"{NET}.3"
 CANARY = f"{NET}.254"
 SPEED_OID = "1.3.6.1.2.1.31.1.1.1.15"
@@ -247,7 +245,7 @@ def test_the_simulator_runs_with_chaos_and_cleans_up(network):
             if TABLE in tables():
                 answers = get(
                     *((link.mgmt_ip, [f"{SPEED_OID}.{link.if_index}"], "public") for link in links),
-                    port=PORT + 50,
+                    port=PORT + 1,
                 )
                 speeds.update(
                     {
@@ -268,7 +266,7 @@ def test_the_simulator_runs_with_chaos_and_cleans_up(network):
         "--interval=0.2",
         "--duration=6",
         f"--table={TABLE}",
-        f"--snmp-port={PORT + 50}",
+        f"--snmp-port={PORT + 1}",
         f"--canary={CANARY}",
         stdout=out,
     )

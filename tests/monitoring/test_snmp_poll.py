@@ -6,9 +6,9 @@ from django.utils import timezone
 from monitoring.models import SnmpSample
 from monitoring.netsim import OPER_DOWN, Device, SnmpAgents
 from monitoring.services import snmp_poll
-from tests.monitoring.conftest import WORKER_NUMBER
+from tests.monitoring.conftest import PORT_BASE
 
-PORT = 16300 + WORKER_NUMBER
+PORT = PORT_BASE + 2
 
 
 @pytest.mark.django_db

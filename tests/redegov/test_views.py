@@ -60,7 +60,15 @@ def test_navigation_follows_the_role_and_marks_the_current_page(client, personas
     client.force_login(personas.noc)
     response = client.get(reverse("inventory:link-list"))
     items = {item.label: item.active for item in response.context["nav_items"]}
-    assert items == {"Início": False, "Acessos": True, "Administração": False}
+    assert items == {
+        "Início": False,
+        "Acessos": True,
+        "Indisponibilidades": False,
+        "Chamados": False,
+        "Ordens de serviço": False,
+        "Manutenções": False,
+        "Administração": False,
+    }
     assert "Centro de Operações (NOC)" in response.content.decode()
 
 

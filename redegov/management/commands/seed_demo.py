@@ -12,6 +12,7 @@ from inventory.demo.catalog import DEMO_PASSWORD, PORTAL_URL
 from inventory.demo.plan import MAX_LINKS
 from monitoring.netsim import DEFAULT_CANARY
 from monitoring.services import canary_upsert
+from orders.demo import seed_demo_orders
 
 
 class Command(BaseCommand):
@@ -25,13 +26,14 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = seed_demo(links=links, seed=seed)
         canary_upsert(address=DEFAULT_CANARY, name="Roteador de borda do NOC (simulado)")
+        orders = seed_demo_orders()
         counts = result.links_by_status
         self.stdout.write(
             f"Contrato {result.contract.number}: {sum(counts.values())} acessos "
             f"({counts.get(LinkStatus.ACTIVE, 0)} ativos, "
             f"{counts.get(LinkStatus.ORDERED, 0)} solicitados, "
             f"{counts.get(LinkStatus.CANCELLED, 0)} cancelados) em "
-            f"{result.municipalities_reached} municípios; "
+            f"{result.municipalities_reached} municípios; {orders} ordens de serviço novas; "
             f"{time.monotonic() - started:.1f} s."
         )
         self.stdout.write(self.style.SUCCESS(f"\nPortal: {PORTAL_URL}\n"))

@@ -1,9 +1,10 @@
 """Writes of monitoring: one poll cycle's results become outages, exactly once.
 
 `cycle_record` is the only door from the pollers to the outage rows. It runs the state machine
-(monitoring.engine) inside one transaction that also saves the machine's state and moves the
-cursor, so a cycle is applied once even when its task runs twice, and a worker killed mid-cycle
-leaves nothing half-written."""
+(monitoring.engine) inside one transaction that also saves the machine's state, applies the
+approved maintenance windows, writes the tickets' outbox and moves the cursor, so a cycle is
+applied once even when its task runs twice, and a worker killed mid-cycle leaves nothing
+half-written (and no ticket lost or doubled)."""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -40,7 +41,14 @@ from monitoring.models import (
     RedundancyLoss,
     SnmpSample,
 )
-from monitoring.selectors import PollTarget, canary_addresses, poll_targets
+from monitoring.selectors import (
+    PollTarget,
+    canary_addresses,
+    maintenance_bound_between,
+    poll_targets,
+)
+from monitoring.services.maintenance import maintenance_apply, maintenance_candidates
+from monitoring.services.tickets import tickets_close, tickets_open
 from monitoring.snapshots import (
     link_state_from_json,
     link_state_to_json,
@@ -100,8 +108,8 @@ def cycle_record(
         length=length,
     )
     events = advance(state, cycle)
-    for event in events:
-        _apply(event)
+    created = [row for event in events for row in _apply(event)]
+    _maintenance_and_tickets(created, instant - length, instant)
     _save_link_states(state, [p.link_id for p in polls if p.link_id in state.links], cycle_id)
     _save_samples(targets, results, cycle_id, instant)
     cursor.last_cycle_id = cycle_id
@@ -188,7 +196,23 @@ def _free_pieces(link_id: int, start: datetime, end: datetime) -> list[tuple[dat
     return pieces
 
 
-def _apply(event: Event) -> None:
+def _maintenance_and_tickets(created: list, since: datetime, instant: datetime) -> None:
+    """Outages inside approved maintenance windows become `maintenance` (split at the bounds,
+    also for open outages when a bound passed in this cycle); then the new interruptions and
+    lost redundancies open their tickets, in this same transaction (the outbox)."""
+    outages = [row for row in created if isinstance(row, Outage)]
+    if maintenance_bound_between(since, instant):
+        outages += maintenance_candidates().filter(end=None).exclude(pk__in=[o.pk for o in outages])
+    pieces = maintenance_apply(outages=outages, now=instant)
+    tickets_open(
+        outages=[*outages, *pieces],
+        losses=[row for row in created if isinstance(row, RedundancyLoss)],
+        now=instant,
+    )
+
+
+def _apply(event: Event) -> list[Outage | RedundancyLoss]:
+    """Write one event; returns the rows it created."""
     match event:
         case InterruptionStarted(link_id=link_id, start=start):
             # An outage imported or registered by hand may already cover the start: the
@@ -196,26 +220,29 @@ def _apply(event: Event) -> None:
             # still open), so the link keeps one timeline.
             taken = list(_overlapping(link_id, start, None).values_list("end", flat=True))
             if None in taken:
-                return
-            Outage.objects.create(
-                link_id=link_id,
-                start=max([start, *taken]),
-                kind=OutageKind.INTERRUPTION,
-                source=OutageSource.ICMP,
-            )
+                return []
+            return [
+                Outage.objects.create(
+                    link_id=link_id,
+                    start=max([start, *taken]),
+                    kind=OutageKind.INTERRUPTION,
+                    source=OutageSource.ICMP,
+                )
+            ]
         case InterruptionEnded(link_id=link_id, end=end):
             open_outage = Outage.objects.filter(
                 link_id=link_id, end=None, kind=OutageKind.INTERRUPTION, source=OutageSource.ICMP
             ).first()
             if open_outage is None:
-                return
+                return []
+            tickets_close(outage=open_outage, end=end)
             if end <= open_outage.start:
                 open_outage.delete()
             else:
                 open_outage.end = end
                 open_outage.save(update_fields=["end"])
         case DegradedWindow(link_id=link_id, start=start, end=end):
-            Outage.objects.bulk_create(
+            return Outage.objects.bulk_create(
                 Outage(
                     link_id=link_id,
                     start=piece_start,
@@ -226,13 +253,16 @@ def _apply(event: Event) -> None:
                 for piece_start, piece_end in _free_pieces(link_id, start, end)
             )
         case RedundancyLost(link_id=link_id, start=start):
-            RedundancyLoss.objects.create(link_id=link_id, start=start)
+            return [RedundancyLoss.objects.create(link_id=link_id, start=start)]
         case RedundancyRestored(link_id=link_id, end=end):
+            for loss in RedundancyLoss.objects.filter(link_id=link_id, end=None):
+                tickets_close(loss=loss, end=end)
             RedundancyLoss.objects.filter(link_id=link_id, end=None).update(end=end)
         case BlindStarted(start=start):
             BlindPeriod.objects.create(start=start)
         case BlindEnded(end=end):
             BlindPeriod.objects.filter(end=None).update(end=end)
+    return []
 
 
 def cycle_poll(*, cycle_id: int, length: timedelta, now: datetime) -> list[Event] | None:

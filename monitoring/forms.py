@@ -1,0 +1,109 @@
+"""Input of the ticket, outage and maintenance pages; the rules live in the services."""
+
+from django import forms
+
+from inventory.models import Link, Lot, Municipality
+from monitoring.choices import Recurrence, Responsibility, WindowScope
+from monitoring.services.responsibility import DISPUTABLE
+
+DECIDED = [(value, label) for value, label in Responsibility.choices if value != "pending"]
+LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+
+
+def _instant_field(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=LOCAL_INPUT,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    protocol = forms.CharField(label="Protocolo", max_length=60)
+
+
+class RestorationForm(forms.Form):
+    cause = forms.CharField(label="Causa", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ClassifyForm(forms.Form):
+    responsibility = forms.ChoiceField(label="Responsabilidade", choices=DECIDED)
+    reason = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkClassifyForm(ClassifyForm):
+    outages = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+
+    def __init__(self, *args, outage_ids: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outages"].choices = [(pk, pk) for pk in outage_ids]
+
+
+class SplitForm(forms.Form):
+    at = _instant_field("Dividir em")
+    reason = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        return [super(MultipleFileField, self).clean(item, initial) for item in data or []]
+
+
+class DisputeForm(forms.Form):
+    requested = forms.ChoiceField(
+        label="Responsabilidade pedida",
+        choices=[(value, Responsibility(value).label) for value in DISPUTABLE],
+    )
+    text = forms.CharField(label="Justificativa", widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(
+        label="Evidências (arquivos)", required=False, widget=MultipleFileInput()
+    )
+
+
+class DisputeDecisionForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label="Decisão",
+        choices=[("1", "Aceitar"), ("0", "Rejeitar")],
+        coerce=lambda value: value == "1",
+    )
+    reason = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MaintenanceForm(forms.Form):
+    scope = forms.ChoiceField(label="Abrangência", choices=WindowScope.choices)
+    links = forms.ModelMultipleChoiceField(
+        label="Acessos", queryset=Link.objects.none(), required=False
+    )
+    lot = forms.ModelChoiceField(label="Lote", queryset=Lot.objects.none(), required=False)
+    municipality = forms.ModelChoiceField(
+        label="Município", queryset=Municipality.objects.none(), required=False
+    )
+    start = _instant_field("Início")
+    end = _instant_field("Fim")
+    recurrence = forms.ChoiceField(label="Recorrência", choices=Recurrence.choices)
+    repeat_until = forms.DateField(
+        label="Repetir até", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    description = forms.CharField(
+        label="Descrição do serviço", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, carrier_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        links = Link.objects.live().filter(lot__members__carrier_id=carrier_id)
+        self.fields["links"].queryset = links.order_by("circuit_id")
+        self.fields["lot"].queryset = Lot.objects.filter(members__carrier_id=carrier_id)
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            pk__in=links.values("municipality_id")
+        )
+
+
+class WindowDecisionForm(forms.Form):
+    to = forms.ChoiceField(
+        choices=[("approved", "Aprovar"), ("rejected", "Rejeitar"), ("cancelled", "Cancelar")]
+    )
+    reason = forms.CharField(label="Motivo", required=False)

@@ -1,0 +1,286 @@
+"""Pages of tickets, outages and maintenance windows. Thin: forms adapt input, services decide
+(and refuse with PermissionDenied -> 403, DomainError -> a message)."""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from monitoring.filters import OutageFilter, TicketFilter
+from monitoring.forms import (
+    AcknowledgeForm,
+    BulkClassifyForm,
+    ClassifyForm,
+    DisputeDecisionForm,
+    DisputeForm,
+    MaintenanceForm,
+    RestorationForm,
+    SplitForm,
+    WindowDecisionForm,
+)
+from monitoring.selectors import (
+    maintenance_list,
+    outage_chain,
+    outage_decision_list,
+    outage_get_for_user,
+    outage_list,
+    ticket_get_for_user,
+    ticket_list,
+)
+from monitoring.services import maintenance as maintenance_services
+from monitoring.services import responsibility, tickets
+from redegov.exceptions import DomainError
+from redegov.roles import Role, has_role
+
+PAGE_SIZE = 50
+
+
+def _act(request: HttpRequest, form: forms.Form, action: Callable[[dict], object], done: str):
+    """Run one service with a bound form's data; report the outcome as a message."""
+    if not form.is_valid():
+        errors = "; ".join(str(e) for field in form.errors.values() for e in field)
+        messages.error(request, f"Verifique os campos: {errors}")
+        return
+    try:
+        action(form.cleaned_data)
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return
+    messages.success(request, done)
+
+
+def _roles(request: HttpRequest) -> dict[str, bool]:
+    return {
+        "is_noc": has_role(request.user, Role.NOC, Role.ADMIN),
+        "is_carrier": has_role(request.user, Role.CARRIER),
+    }
+
+
+@require_GET
+def ticket_list_view(request: HttpRequest) -> HttpResponse:
+    f = TicketFilter(request.GET, queryset=ticket_list(user=request.user), request=request)
+    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "filter_form": f.form,
+        "page": page,
+        "tickets": list(page.object_list),
+        "now": timezone.now(),
+    }
+    return render(request, "monitoring/ticket_list.html", ctx)
+
+
+@require_GET
+def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
+    ctx = {
+        "ticket": ticket,
+        "answers": request.user.carrier_id == ticket.carrier_id,
+        "acknowledge_form": AcknowledgeForm(),
+        "restoration_form": RestorationForm(),
+        "now": timezone.now(),
+        **_roles(request),
+    }
+    return render(request, "monitoring/ticket_detail.html", ctx)
+
+
+@require_POST
+def ticket_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
+    _act(
+        request,
+        AcknowledgeForm(request.POST),
+        lambda data: tickets.ticket_acknowledge(
+            ticket_id=ticket.pk, protocol=data["protocol"], by=request.user, now=timezone.now()
+        ),
+        "Recebimento registrado.",
+    )
+    return redirect("monitoring:ticket-detail", pk=ticket.pk)
+
+
+@require_POST
+def ticket_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
+    _act(
+        request,
+        RestorationForm(request.POST),
+        lambda data: tickets.ticket_report_restoration(
+            ticket_id=ticket.pk, cause=data["cause"], by=request.user, now=timezone.now()
+        ),
+        "Restabelecimento informado.",
+    )
+    return redirect("monitoring:ticket-detail", pk=ticket.pk)
+
+
+@require_GET
+def outage_list_view(request: HttpRequest) -> HttpResponse:
+    f = OutageFilter(request.GET, queryset=outage_list(user=request.user), request=request)
+    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "filter_form": f.form,
+        "page": page,
+        "outages": list(page.object_list),
+        "classify_form": ClassifyForm(),
+        **_roles(request),
+    }
+    return render(request, "monitoring/outage_list.html", ctx)
+
+
+@require_POST
+def outage_classify_bulk_view(request: HttpRequest) -> HttpResponse:
+    responsibility.require_noc(request.user)
+    ids = list(outage_list(user=request.user).values_list("pk", flat=True))
+    _act(
+        request,
+        BulkClassifyForm(request.POST, outage_ids=ids),
+        lambda data: responsibility.outages_classify(
+            outage_ids=data["outages"],
+            to=data["responsibility"],
+            reason=data["reason"],
+            by=request.user,
+            now=timezone.now(),
+        ),
+        "Indisponibilidades classificadas.",
+    )
+    return redirect(request.POST.get("next") or "monitoring:outage-list")
+
+
+@require_GET
+def outage_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    outage = outage_get_for_user(user=request.user, pk=pk)
+    ctx = {
+        "outage": outage,
+        "chain": outage_chain(outage),
+        "decisions": outage_decision_list(outage),
+        "tickets": list(outage.tickets.select_related("carrier")),
+        "open_dispute": outage.disputes.filter(status="open").first(),
+        "classify_form": ClassifyForm(),
+        "split_form": SplitForm(),
+        "dispute_form": DisputeForm(),
+        "decision_form": DisputeDecisionForm(),
+        **_roles(request),
+    }
+    return render(request, "monitoring/outage_detail.html", ctx)
+
+
+@require_POST
+def outage_classify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    outage = outage_get_for_user(user=request.user, pk=pk)
+    _act(
+        request,
+        ClassifyForm(request.POST),
+        lambda data: responsibility.outages_classify(
+            outage_ids=[outage.pk],
+            to=data["responsibility"],
+            reason=data["reason"],
+            by=request.user,
+            now=timezone.now(),
+        ),
+        "Responsabilidade registrada.",
+    )
+    return redirect("monitoring:outage-detail", pk=outage.pk)
+
+
+@require_POST
+def outage_split_view(request: HttpRequest, pk: int) -> HttpResponse:
+    outage = outage_get_for_user(user=request.user, pk=pk)
+    _act(
+        request,
+        SplitForm(request.POST),
+        lambda data: responsibility.outage_split(
+            outage_id=outage.pk,
+            at=data["at"],
+            reason=data["reason"],
+            by=request.user,
+            now=timezone.now(),
+        ),
+        "Indisponibilidade dividida.",
+    )
+    return redirect("monitoring:outage-detail", pk=outage.pk)
+
+
+@require_POST
+def dispute_file_view(request: HttpRequest, pk: int) -> HttpResponse:
+    outage = outage_get_for_user(user=request.user, pk=pk)
+    _act(
+        request,
+        DisputeForm(request.POST, request.FILES),
+        lambda data: responsibility.dispute_file(
+            outage_id=outage.pk,
+            requested=data["requested"],
+            text=data["text"],
+            files=data["files"],
+            by=request.user,
+            now=timezone.now(),
+        ),
+        "Contestação apresentada.",
+    )
+    return redirect("monitoring:outage-detail", pk=outage.pk)
+
+
+@require_POST
+def dispute_decide_view(request: HttpRequest, pk: int, dispute_pk: int) -> HttpResponse:
+    outage = outage_get_for_user(user=request.user, pk=pk)
+    _act(
+        request,
+        DisputeDecisionForm(request.POST),
+        lambda data: responsibility.dispute_decide(
+            dispute_id=outage.disputes.get(pk=dispute_pk).pk,
+            accept=data["accept"],
+            reason=data["reason"],
+            by=request.user,
+            now=timezone.now(),
+        ),
+        "Contestação decidida.",
+    )
+    return redirect("monitoring:outage-detail", pk=outage.pk)
+
+
+@require_GET
+def maintenance_list_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(maintenance_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    ctx = {"page": page, "windows": list(page.object_list), **_roles(request)}
+    return render(request, "monitoring/maintenance_list.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def maintenance_request_view(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Role.CARRIER):
+        raise PermissionDenied("Só uma operadora pode solicitar janela de manutenção.")
+    form = MaintenanceForm(request.POST or None, carrier_id=request.user.carrier_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            maintenance_services.maintenance_request(
+                by=request.user, now=timezone.now(), **form.cleaned_data
+            )
+        except (DomainError, ValidationError) as exc:
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, "Janela de manutenção solicitada.")
+            return redirect("monitoring:maintenance-list")
+    return render(request, "monitoring/maintenance_form.html", {"form": form})
+
+
+@require_POST
+def maintenance_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    window = get_object_or_404(maintenance_list(user=request.user), pk=pk)
+    _act(
+        request,
+        WindowDecisionForm(request.POST),
+        lambda data: maintenance_services.maintenance_transition(
+            window_id=window.pk,
+            to=data["to"],
+            by=request.user,
+            reason=data["reason"],
+            now=timezone.now(),
+        ),
+        "Janela de manutenção atualizada.",
+    )
+    return redirect("monitoring:maintenance-list")

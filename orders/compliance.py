@@ -1,0 +1,125 @@
+"""Deadline compliance per carrier, lot, month and order type (DOMAIN.md section 6, I3/I4).
+
+What counts: dispatched orders, except those cancelled by the agency or rejected, and except an
+address change's linked cancellation (the pair counts once, as the address change). An order
+counts once, in the month of the earlier of its stop (the carrier's completion, once verified)
+and its due instant. An order past its due instant and not yet stopped counts as late in the
+due month; a completion on time still awaiting verification is not counted yet.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.db.models import Q
+from django.utils import timezone
+
+from orders.choices import OrderStatus
+from orders.models import Order
+from orders.selectors import not_counted
+from redegov.instants import month_bounds
+
+STOPPED = frozenset({OrderStatus.VERIFIED, OrderStatus.CLOSED})
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    carrier: str
+    carrier_name: str
+    lot: int
+    lot_name: str
+    order_type: str
+    order_type_label: str
+    on_time: int
+    late: int
+
+    @property
+    def counted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def on_time_fraction(self) -> Fraction | None:
+        return Fraction(self.on_time, self.counted) if self.counted else None
+
+    @property
+    def on_time_pct(self) -> str | None:
+        """A percentage with four decimals, rounded half-up ("91.6667"), or None."""
+        fraction = self.on_time_fraction
+        if fraction is None:
+            return None
+        value = Decimal(fraction.numerator * 100) / Decimal(fraction.denominator)
+        return str(value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+def _counted_at(order: Order, now: datetime) -> tuple[datetime, bool] | None:
+    """(the instant the order counts at, on time?) or None while it does not count yet."""
+    if order.status in STOPPED and order.completed_at is not None:
+        on_time = order.completed_at <= order.due_at
+        return min(order.completed_at, order.due_at), on_time
+    if order.due_at < now:
+        return order.due_at, False
+    return None
+
+
+def compliance_rows(*, year: int, month: int, now: datetime | None = None) -> list[ComplianceRow]:
+    """The month's rows, one per carrier, lot and order type that had something to count."""
+    now = now or timezone.now()
+    start, end = month_bounds(year, month)
+    candidates = (
+        Order.objects.filter(dispatched_at__isnull=False)
+        .filter(
+            Q(completed_at__gte=start, completed_at__lt=end) | Q(due_at__gte=start, due_at__lt=end)
+        )
+        .select_related("carrier", "lot")
+        .order_by("pk")
+    )
+    tally: dict[tuple, list[int]] = {}
+    for order in candidates:
+        if not_counted(order):
+            continue
+        counted = _counted_at(order, now)
+        if counted is None or not start <= counted[0] < end:
+            continue
+        key = (
+            order.carrier.code,
+            order.carrier.name,
+            order.lot.number,
+            order.lot.name,
+            order.order_type,
+        )
+        tally.setdefault(key, [0, 0])[0 if counted[1] else 1] += 1
+    return [
+        ComplianceRow(
+            carrier=carrier,
+            carrier_name=carrier_name,
+            lot=lot,
+            lot_name=lot_name,
+            order_type=order_type,
+            order_type_label=Order(order_type=order_type).get_order_type_display(),
+            on_time=on_time,
+            late=late,
+        )
+        for (carrier, carrier_name, lot, lot_name, order_type), (on_time, late) in sorted(
+            tally.items()
+        )
+    ]
+
+
+def compliance_report(*, year: int, month: int, now: datetime | None = None) -> dict:
+    """The JSON of `manage.py orders_compliance`: {"period", "rows": [...]}."""
+    return {
+        "period": f"{year:04d}-{month:02d}",
+        "rows": [
+            {
+                "carrier": row.carrier,
+                "lot": row.lot,
+                "order_type": row.order_type,
+                "counted": row.counted,
+                "on_time": row.on_time,
+                "late": row.late,
+                "on_time_pct": row.on_time_pct,
+            }
+            for row in compliance_rows(year=year, month=month, now=now)
+        ],
+    }

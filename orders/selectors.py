@@ -1,0 +1,298 @@
+"""Reads of orders for pages, exports, the compliance report and tasks. Permissions are applied
+here (`Order.objects.visible_to`)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import F, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from inventory.choices import LinkStatus
+from inventory.models import Contract, Link, Lot, Municipality, PriceItem
+from inventory.selectors import link_list
+from monitoring.models import PathSample, SnmpSample
+from orders.choices import (
+    ALLOWED_TRANSITIONS,
+    NOT_COUNTED,
+    REASON_REQUIRED,
+    SYSTEM,
+    OrderStatus,
+    OrderType,
+    action_label,
+)
+from orders.clocks import DEFAULT_DEADLINES, ClockReading, PauseSpan, clock_read
+from orders.models import Order, OrderDeadline, OrderEvent
+from redegov.calendar import BusinessCalendar
+from redegov.models import User
+from redegov.roles import NETWORK_WIDE_ROLES, Role, user_roles
+
+FINAL = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
+
+
+def order_list(*, user) -> QuerySet[Order]:
+    return (
+        Order.objects.visible_to(user)
+        .select_related("agency", "unit", "municipality", "lot", "carrier", "link")
+        .prefetch_related("pauses")
+    )
+
+
+def order_get_for_user(*, user, pk: int) -> Order:
+    """An order the user may see; 404 otherwise."""
+    order = order_list(user=user).filter(pk=pk).select_related("replaced_link").first()
+    if order is None:
+        raise Http404("Ordem de serviço não encontrada")
+    return order
+
+
+def order_deadline_for(*, contract: Contract, order_type: str, region: str) -> tuple[int, bool]:
+    """(days, business days?) of the contract's deadline, or the default of DOMAIN.md."""
+    row = OrderDeadline.objects.filter(
+        contract=contract, order_type=order_type, region=region
+    ).first()
+    if row is not None:
+        return row.days, row.business_days
+    return DEFAULT_DEADLINES[(order_type, region)]
+
+
+def contract_for_municipality(*, municipality: Municipality, day: date) -> tuple[Contract, Lot]:
+    """The contract in force on `day` whose lots cover the municipality, and that lot."""
+    lot = (
+        Lot.objects.filter(
+            coverage__municipality=municipality,
+            contract__start_date__lte=day,
+            contract__end_date__gte=day,
+        )
+        .select_related("contract")
+        .order_by("-contract__start_date")
+        .first()
+    )
+    if lot is None:
+        raise Http404(f"Nenhum contrato vigente cobre {municipality.name}")
+    return lot.contract, lot
+
+
+def price_sold(*, lot: Lot, speed_mbps: int, region: str, access_type: str, day: date) -> bool:
+    """Whether the lot's price table sells this kind of access on `day`."""
+    return PriceItem.objects.filter(
+        lot=lot,
+        speed_mbps=speed_mbps,
+        region=region,
+        access_type=access_type,
+        valid_from__lte=day,
+    ).exists()
+
+
+def sold_speeds(*, lot: Lot, region: str, access_type: str, day: date) -> list[int]:
+    return sorted(
+        set(
+            PriceItem.objects.filter(
+                lot=lot, region=region, access_type=access_type, valid_from__lte=day
+            ).values_list("speed_mbps", flat=True)
+        )
+    )
+
+
+def order_open_for_link(link: Link) -> Order | None:
+    """An order on the link that is still under way (another one would contradict it)."""
+    return (
+        Order.objects.filter(link=link)
+        .exclude(status__in=FINAL | {OrderStatus.VERIFIED})
+        .exclude(order_type=OrderType.ACTIVATION)
+        .first()
+    )
+
+
+def orderable_links(*, user) -> QuerySet[Link]:
+    """Active links the user may file changes for (own agency, or own unit for unit staff)."""
+    return link_list(user=user).filter(status=LinkStatus.ACTIVE)
+
+
+def order_actor_role(user: User | None, order: Order, to: str) -> str | None:
+    """The role in which `user` may move `order` to `to`, or None. None as user is the portal."""
+    allowed = ALLOWED_TRANSITIONS.get(order.status, {}).get(to, frozenset())
+    if user is None:
+        return SYSTEM if SYSTEM in allowed else None
+    for role in sorted(user_roles(user) & allowed):
+        if role in NETWORK_WIDE_ROLES:
+            return role
+        if role == Role.AGENCY_MANAGER and order.agency_id == user.agency_id:
+            return role
+        if role == Role.AGENCY_UNIT and order.unit_id and order.unit_id == user.unit_id:
+            return role
+        if role == Role.CARRIER and order.carrier_id and order.carrier_id == user.carrier_id:
+            return role
+    return None
+
+
+@dataclass(frozen=True)
+class OrderAction:
+    to: str
+    label: str
+    needs_reason: bool
+    needs_completion: bool  # the carrier gives the circuit id and management address
+
+
+def order_actions(*, user, order: Order) -> list[OrderAction]:
+    """The moves the user may make on the order now (the buttons of its page)."""
+    actions = []
+    for to in ALLOWED_TRANSITIONS.get(order.status, {}):
+        if order_actor_role(user, order, to) is None:
+            continue
+        actions.append(
+            OrderAction(
+                to=to,
+                label=action_label(order.status, to),
+                needs_reason=(order.status, to) in REASON_REQUIRED or (to == OrderStatus.VERIFIED),
+                needs_completion=to == OrderStatus.COMPLETED
+                and order.order_type in (OrderType.ACTIVATION, OrderType.ADDRESS_CHANGE),
+            )
+        )
+    return actions
+
+
+def order_clock(order: Order, *, now: datetime | None = None) -> ClockReading:
+    """The order's clock at `now` (uses prefetched pauses)."""
+    return clock_read(
+        status=order.status,
+        dispatched_at=order.dispatched_at,
+        base_due_at=order.base_due_at,
+        due_at=order.due_at,
+        completed_at=order.completed_at,
+        business_days=order.deadline_business_days,
+        pauses=[
+            PauseSpan(p.started_at, p.ended_at, timedelta(seconds=p.counted_seconds))
+            for p in order.pauses.all()
+        ],
+        now=now or timezone.now(),
+        calendar=BusinessCalendar(),
+    )
+
+
+def order_clocks(orders: list[Order], *, now: datetime | None = None) -> list[tuple]:
+    """Each order with its clock, one calendar for all (lists and the home page)."""
+    now = now or timezone.now()
+    return [(order, order_clock(order, now=now)) for order in orders]
+
+
+def order_events(order: Order) -> list:
+    return list(order.events.select_related("actor").order_by("at", "pk"))
+
+
+@dataclass(frozen=True)
+class LinkEvidence:
+    """What monitoring says about the order's link: last ICMP sample, SNMP speed."""
+
+    answered_at: datetime | None
+    received: int | None
+    sent: int | None
+    snmp_speed_mbps: int | None
+    snmp_polled_at: datetime | None
+
+
+def order_link_evidence(order: Order) -> LinkEvidence | None:
+    if order.link_id is None:
+        return None
+    sample = PathSample.objects.filter(link_id=order.link_id, path=0).first()
+    snmp = SnmpSample.objects.filter(link_id=order.link_id, path=0).first()
+    return LinkEvidence(
+        answered_at=sample.last_reply_at if sample else None,
+        received=sample.received if sample else None,
+        sent=sample.sent if sample else None,
+        snmp_speed_mbps=snmp.high_speed_mbps if snmp else None,
+        snmp_polled_at=snmp.polled_at if snmp else None,
+    )
+
+
+def order_answering_ids() -> list[int]:
+    """Completed activations and address changes whose new link answered ICMP after the
+    completion: ready to be verified."""
+    answered = PathSample.objects.filter(received__gt=0, last_reply_at__isnull=False)
+    return list(
+        Order.objects.filter(
+            status=OrderStatus.COMPLETED,
+            order_type__in=[OrderType.ACTIVATION, OrderType.ADDRESS_CHANGE],
+            link__samples__in=answered,
+            link__samples__last_reply_at__gte=F("completed_at"),
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def order_recipients(order: Order, status: str) -> list[str]:
+    """The e-mail addresses of whoever acts next on an order that reached `status`."""
+    agency_people = list(
+        User.objects.filter(agency=order.agency_id, groups__name=Role.AGENCY_MANAGER)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    noc = list(
+        User.objects.filter(groups__name=Role.NOC, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    carrier: list[str] = []
+    if order.carrier_id:
+        carrier = [order.carrier.ticket_email] if order.carrier.ticket_email else []
+        carrier += list(
+            User.objects.filter(carrier=order.carrier_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    by_status = {
+        OrderStatus.SUBMITTED: noc,
+        OrderStatus.RETURNED: agency_people,
+        OrderStatus.DISPATCHED: carrier,
+        OrderStatus.PENDING_AGENCY: agency_people + noc,
+        OrderStatus.IN_EXECUTION: carrier,
+        OrderStatus.COMPLETED: noc,
+        OrderStatus.VERIFIED: agency_people + carrier,
+        OrderStatus.CANCELLED: carrier + noc,
+        OrderStatus.REJECTED: agency_people,
+    }
+    return sorted({email for email in by_status.get(status, []) if email})
+
+
+def order_home_list(*, user, limit: int = 10) -> list[tuple]:
+    """The orders a role's home page shows, with their clocks: what waits on this user first
+    (drafts for unit staff, evaluation and verification for the NOC, acceptance and execution
+    for carriers), late ones first for the agency manager."""
+    roles = user_roles(user)
+    orders = order_list(user=user).exclude(status__in=FINAL)
+    if Role.NOC in roles:
+        orders = orders.filter(status__in=[OrderStatus.SUBMITTED, OrderStatus.COMPLETED])
+    elif Role.CARRIER in roles:
+        orders = orders.filter(
+            carrier=user.carrier_id,
+            status__in=[
+                OrderStatus.DISPATCHED,
+                OrderStatus.ACCEPTED,
+                OrderStatus.IN_EXECUTION,
+                OrderStatus.PENDING_AGENCY,
+            ],
+        )
+    elif Role.AGENCY_UNIT in roles and Role.AGENCY_MANAGER not in roles:
+        orders = orders.filter(status__in=[OrderStatus.DRAFT, OrderStatus.RETURNED])
+    elif Role.AGENCY_MANAGER not in roles:
+        return []
+    rows = order_clocks(list(orders.order_by("due_at", "created_at")[:limit]))
+    rows.sort(key=lambda row: (not row[1].late, row[0].due_at or row[0].created_at))
+    return rows
+
+
+def not_counted(order: Order) -> bool:
+    """Orders left out of the indicators: cancelled or rejected, and an address change's
+    linked cancellation (the pair counts once, as the address change)."""
+    return order.status in NOT_COUNTED or order.linked_to_id is not None
+
+
+def order_events_unnotified(*, older_than: timedelta) -> list[int]:
+    """Events whose e-mail was not sent (a lost task): the sweeper sends them again."""
+    return list(
+        OrderEvent.objects.filter(
+            notified_at__isnull=True, at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )

@@ -1,0 +1,176 @@
+"""The order pages: list (filters, export), detail (timeline, clock, actions), the draft forms,
+the transition form and the compliance page. Thin: rules live in services and selectors."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inventory.exports import Column, rows_to_csv, rows_to_xlsx
+from inventory.models import AgencyUnit
+from inventory.views import EXPORT_TYPES
+from orders.choices import OrderType
+from orders.compliance import compliance_rows
+from orders.filters import OrderFilter
+from orders.forms import OrderDraftForm, OrderTransitionForm
+from orders.selectors import (
+    order_actions,
+    order_clock,
+    order_clocks,
+    order_events,
+    order_get_for_user,
+    order_link_evidence,
+    order_list,
+    orderable_links,
+)
+from orders.services import order_create, order_transition
+from redegov.roles import Role, has_role
+
+PAGE_SIZE = 50
+TYPE_SLUGS = {
+    "ativacao": OrderType.ACTIVATION,
+    "alteracao-de-velocidade": OrderType.SPEED_CHANGE,
+    "mudanca-de-endereco": OrderType.ADDRESS_CHANGE,
+    "cancelamento": OrderType.CANCELLATION,
+}
+ORDER_COLUMNS = [
+    Column("Número", lambda o: o.number, 16),
+    Column("Tipo", lambda o: o.get_order_type_display(), 22),
+    Column("Situação", lambda o: o.get_status_display(), 22),
+    Column("Órgão / Entidade", lambda o: o.agency.code, 12),
+    Column("Município", lambda o: o.municipality.name, 22),
+    Column("Endereço", lambda o: o.address, 40),
+    Column("Lote", lambda o: o.lot.number, 6),
+    Column("Operadora", lambda o: o.carrier.name if o.carrier else "", 28),
+    Column("Velocidade (Mbps)", lambda o: o.speed_mbps, 10),
+    Column("Designação", lambda o: o.link.circuit_id if o.link else "", 16),
+    Column("Aberta em", lambda o: o.created_at, 17),
+    Column("Encaminhada em", lambda o: o.dispatched_at, 17),
+    Column("Prazo", lambda o: o.due_at, 17),
+    Column("Concluída em", lambda o: o.completed_at, 17),
+    Column("Verificada em", lambda o: o.verified_at, 17),
+]
+
+
+def _filtered(request: HttpRequest) -> OrderFilter:
+    return OrderFilter(request.GET, queryset=order_list(user=request.user), request=request)
+
+
+@require_GET
+def order_list_view(request: HttpRequest) -> HttpResponse:
+    f = _filtered(request)
+    page = Paginator(f.qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    ctx = {
+        "filter_form": f.form,
+        "page": page,
+        "rows": order_clocks(list(page.object_list)),
+        "total": page.paginator.count,
+        "late_total": f.qs.late(timezone.now()).count(),
+        "can_create": has_role(request.user, Role.AGENCY_MANAGER, Role.AGENCY_UNIT),
+        "type_slugs": list(TYPE_SLUGS.items()),
+    }
+    return render(request, "orders/order_list.html", ctx)
+
+
+@require_GET
+def order_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_TYPES:
+        raise Http404("Formato de exportação desconhecido")
+    orders = _filtered(request).qs.order_by("number")
+    if fmt == "csv":
+        content = rows_to_csv(ORDER_COLUMNS, orders)
+    else:
+        content = rows_to_xlsx(ORDER_COLUMNS, orders, title="Ordens de serviço")
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    filename = f"ordens-de-servico-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def order_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    order = order_get_for_user(user=request.user, pk=pk)
+    ctx = {
+        "order": order,
+        "clock": order_clock(order),
+        "pauses": list(order.pauses.all()),
+        "events": order_events(order),
+        "actions": order_actions(user=request.user, order=order),
+        "evidence": order_link_evidence(order),
+        "linked": getattr(order, "linked_cancellation", None) or order.linked_to,
+    }
+    return render(request, "orders/order_detail.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def order_create_view(request: HttpRequest, kind: str) -> HttpResponse:
+    order_type = TYPE_SLUGS.get(kind)
+    if order_type is None:
+        raise Http404("Tipo de OS desconhecido")
+    user = request.user
+    if not has_role(user, Role.AGENCY_MANAGER, Role.AGENCY_UNIT) or not user.agency_id:
+        raise PermissionDenied
+    form = OrderDraftForm(
+        request.POST or None,
+        order_type=order_type,
+        units=AgencyUnit.objects.filter(agency=user.agency_id),
+        links=orderable_links(user=user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_create(user=user, order_type=order_type, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, f"Rascunho {order.number} criado.")
+            return redirect("orders:order-detail", pk=order.pk)
+    ctx = {"form": form, "order_type": OrderType(order_type)}
+    return render(request, "orders/order_form.html", ctx)
+
+
+@require_POST
+def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    order = order_get_for_user(user=request.user, pk=pk)
+    form = OrderTransitionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Dados inválidos: " + "; ".join(form.errors.get("__all__", [])))
+        return redirect("orders:order-detail", pk=order.pk)
+    try:
+        order = order_transition(
+            order=order,
+            to=form.cleaned_data["to"],
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            attachment=form.cleaned_data["attachment"],
+            completion=form.completion(),
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, f"{order.number}: {order.get_status_display()}.")
+    return redirect("orders:order-detail", pk=order.pk)
+
+
+@require_GET
+def order_compliance_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("mes", "").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    rows = compliance_rows(year=year, month=month)
+    if not has_role(request.user, Role.NOC, Role.BILLING, Role.COMMITTEE, Role.ADMIN):
+        carrier = request.user.carrier
+        if carrier is None:
+            raise PermissionDenied
+        rows = [row for row in rows if row.carrier == carrier.code]
+    ctx = {"rows": rows, "period": f"{year:04d}-{month:02d}", "period_label": f"{month:02d}/{year}"}
+    return render(request, "orders/order_compliance.html", ctx)

@@ -1,0 +1,68 @@
+"""The order pages: wiring, visibility per persona, the draft form, a transition, exports."""
+
+import pytest
+from django.urls import reverse
+
+from orders.choices import OrderStatus
+from orders.models import Order
+from tests.orders.conftest import T0, activation, dispatched
+
+pytestmark = pytest.mark.django_db
+LIST_URL = reverse("orders:order-list")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("manager_x", 200),
+        ("carrier_a", 200),
+        ("carrier_b", 404),
+        ("manager_y", 404),
+        ("noc", 200),
+        ("outsider", 404),
+    ],
+)
+def test_detail_is_seen_only_by_those_who_may(client, priced, personas, persona, status):
+    order = dispatched(activation(personas, T0), personas, T0)
+    client.force_login(getattr(personas, persona))
+    response = client.get(reverse("orders:order-detail", args=[order.pk]))
+    assert response.status_code == status
+
+
+def test_unit_staff_drafts_an_activation_and_the_manager_submits_it(client, priced, personas):
+    client.force_login(personas.unit_x)
+    response = client.post(
+        reverse("orders:order-create", args=["ativacao"]),
+        {
+            "municipality": "3106200",
+            "address": "Rua A, 1",
+            "speed_mbps": "4",
+            "access_type": "simple",
+            "site_contact": "José",
+        },
+    )
+    order = Order.objects.get()
+    assert response.status_code == 302 and order.unit == personas.unit_x.unit
+    client.force_login(personas.manager_x)
+    client.post(reverse("orders:order-transition", args=[order.pk]), {"to": "submitted"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SUBMITTED
+    home = client.get("/").content.decode()
+    assert order.number in home
+
+
+def test_carrier_cannot_create_orders(client, priced, personas):
+    client.force_login(personas.carrier_a)
+    assert client.get(reverse("orders:order-create", args=["ativacao"])).status_code == 403
+
+
+def test_list_filters_late_and_exports(client, priced, personas):
+    dispatched(activation(personas, T0), personas, T0)
+    client.force_login(personas.noc)
+    html = client.get(LIST_URL, {"late": "on"}).content.decode()
+    assert "OS-2026-000001" in html  # due 01/04/2026, long past
+    csv = client.get(reverse("orders:order-export", args=["csv"])).content.decode("utf-8-sig")
+    assert csv.splitlines()[1].startswith("OS-2026-000001;Ativação;Encaminhada")
+    xlsx = client.get(reverse("orders:order-export", args=["xlsx"]))
+    assert xlsx.status_code == 200
+    assert client.get(reverse("orders:order-compliance"), {"mes": "2026-04"}).status_code == 200
