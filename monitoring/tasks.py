@@ -11,7 +11,7 @@ from monitoring.services.tickets import ticket_message_deliver
 from redegov.exceptions import TransientError
 
 
-@shared_task(queue="poll", ignore_result=True, acks_late=True, time_limit=300)
+@shared_task(ignore_result=True, acks_late=True, soft_time_limit=240, time_limit=300)
 def poll_cycle() -> None:
     """One ICMP cycle for every link. Safe to run twice: a recorded cycle is never re-applied."""
     seconds = settings.MONITORING_CYCLE_SECONDS
@@ -22,7 +22,7 @@ def poll_cycle() -> None:
     )
 
 
-@shared_task(queue="poll", ignore_result=True, time_limit=600)
+@shared_task(ignore_result=True, time_limit=600)
 def poll_snmp() -> None:
     """SNMP evidence of every link's CPE. Running it twice only refreshes the same readings."""
     snmp_poll(now=timezone.now())
@@ -44,7 +44,7 @@ def send_ticket_message(message_id: int) -> None:
     ticket_message_deliver(message_id=message_id, now=timezone.now())
 
 
-@shared_task(ignore_result=True, time_limit=60)
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
 def sweep_ticket_messages() -> None:
     """Enqueue every ticket message still undelivered past its next attempt (a worker died
     before sending it, or a channel failed). Running it twice enqueues a message twice at most,

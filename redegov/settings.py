@@ -188,6 +188,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Polling has its own queue, so that a burst of other work never delays a cycle.
+CELERY_TASK_ROUTES = {
+    "monitoring.tasks.poll_cycle": {"queue": "poll"},
+    "monitoring.tasks.poll_snmp": {"queue": "poll"},
+}
 # A worker writes its heartbeat here; /healthz reads it (seconds before it counts as stale).
 WORKER_HEARTBEAT_KEY = os.environ.get("WORKER_HEARTBEAT_KEY", "redegov:worker-heartbeat")
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
