@@ -10,6 +10,7 @@ from inventory.choices import LinkStatus
 from inventory.demo.build import seed_demo
 from inventory.demo.catalog import DEMO_PASSWORD, PORTAL_URL
 from inventory.demo.plan import MAX_LINKS
+from monitoring.demo import seed_demo_outage_history
 from monitoring.netsim import DEFAULT_CANARY
 from monitoring.services import canary_upsert
 from orders.demo import seed_demo_orders
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         result = seed_demo(links=links, seed=seed)
         canary_upsert(address=DEFAULT_CANARY, name="Roteador de borda do NOC (simulado)")
         orders = seed_demo_orders()
+        history = seed_demo_outage_history()
         counts = result.links_by_status
         self.stdout.write(
             f"Contrato {result.contract.number}: {sum(counts.values())} acessos "
@@ -34,6 +36,7 @@ class Command(BaseCommand):
             f"{counts.get(LinkStatus.ORDERED, 0)} solicitados, "
             f"{counts.get(LinkStatus.CANCELLED, 0)} cancelados) em "
             f"{result.municipalities_reached} municípios; {orders} ordens de serviço novas; "
+            f"{history} indisponibilidades históricas importadas; "
             f"{time.monotonic() - started:.1f} s."
         )
         self.stdout.write(self.style.SUCCESS(f"\nPortal: {PORTAL_URL}\n"))
