@@ -17,8 +17,6 @@ from billing.arithmetic import LineAmounts, MissingPrice, Segment, State
 from billing.models import BillingPeriod, BillingSettings, Correction
 from inventory.choices import Region
 from inventory.models import Link, LinkRevision, LotMember, PriceItem
-from monitoring.choices import COUNTED_RESPONSIBILITIES
-from monitoring.models import Outage
 from monitoring.selectors import unavailable_minutes
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
@@ -119,11 +117,13 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
     counted = unavailable_minutes(
         windows=[(row["pk"], s.start, s.end) for row, segs in plans for s in segs], now=now
     )
-    outage_ids = _counted_outage_ids([row["pk"] for row, _ in plans], start, end)
     members = _members()
     results = []
     for row, segs in plans:
-        per_segment = [counted[(row["pk"], s.start, s.end)] for s in segs]
+        per_segment = [counted[(row["pk"], s.start, s.end)].minutes for s in segs]
+        outage_ids = sorted(
+            {i for s in segs for i in counted[(row["pk"], s.start, s.end)].outage_ids}
+        )
         divisors = [
             arithmetic.ANATEL_DIVISOR if s.contract_id in fixed_divisor else minutes_in_month
             for s in segs
@@ -155,7 +155,7 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
                     minutes_in_month,
                     line,
                     now,
-                    outage_ids.get(row["pk"], []),
+                    outage_ids,
                 ),
             )
         )
@@ -191,20 +191,6 @@ def _states(link_ids: list[int], rows: list[dict]) -> dict[int, list[State]]:
                 lot or previous.lot_id,
             )
         )
-    return result
-
-
-def _counted_outage_ids(link_ids: list[int], start: datetime, end: datetime) -> dict[int, list]:
-    result: dict[int, list[int]] = defaultdict(list)
-    for link_id, outage_id in (
-        Outage.objects.filter(
-            link_id__in=link_ids, responsibility__in=COUNTED_RESPONSIBILITIES, start__lt=end
-        )
-        .filter(Q(end__isnull=True) | Q(end__gt=start))
-        .order_by("start")
-        .values_list("link_id", "pk")
-    ):
-        result[link_id].append(outage_id)
     return result
 
 
