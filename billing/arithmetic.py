@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -165,6 +166,14 @@ class LineAmounts:
     fines_carry: Decimal = ZERO
 
 
+def _cents(price: Decimal) -> int:
+    """A price in whole centavos (prices are stored with two decimals)."""
+    cents = price.scaleb(2)
+    if cents != cents.to_integral_value():
+        raise ValueError(f"price {price} has more than two decimals")
+    return int(cents)
+
+
 def amounts(
     segs: list[Segment],
     counted: list[int],
@@ -172,17 +181,18 @@ def amounts(
     month_minutes: int,
     divisors: list[int],
 ) -> tuple[Decimal, Decimal]:
-    """amount_due and discount of a line, each rounded once; the discount capped by the due."""
-    due = sum((Fraction(seg.price) * seg.minutes / month_minutes for seg in segs), Fraction(0))
+    """amount_due and discount of a line, each rounded once; the discount capped by the due.
+
+    Sums are exact integers (centavos x minutes over a common denominator), so each amount is
+    one fraction rounded once."""
+    due = sum(_cents(seg.price) * seg.minutes for seg in segs)
+    common = math.lcm(*divisors) if divisors else 1
     discount = sum(
-        (
-            Fraction(seg.price) * minutes / divisor
-            for seg, minutes, divisor in zip(segs, counted, divisors, strict=True)
-        ),
-        Fraction(0),
+        _cents(seg.price) * minutes * (common // divisor)
+        for seg, minutes, divisor in zip(segs, counted, divisors, strict=True)
     )
-    amount_due = round_brl(due)
-    return amount_due, min(round_brl(discount), amount_due)
+    amount_due = round_brl(Fraction(due, month_minutes * 100))
+    return amount_due, min(round_brl(Fraction(discount, common * 100)), amount_due)
 
 
 def deduct(
@@ -224,6 +234,9 @@ def split(line: LineAmounts, shares: list[Decimal]) -> list[dict[str, Decimal]]:
     member, the last member taking the remainder; each member's net derived from its parts.
     A centavo of rounding that would make a member's net negative moves to the next member's
     deduction."""
+    if len(shares) == 1:
+        part = {name: getattr(line, name) for name in SPLIT_FIELDS}
+        return [{**part, "net": line.net}]
     parts: list[dict[str, Decimal]] = [{} for _ in shares]
     for name in SPLIT_FIELDS:
         total = getattr(line, name)

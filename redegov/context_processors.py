@@ -21,6 +21,10 @@ def link_scope(user) -> str:
     return ""
 
 
+# Who finds billing in the menu (not the NOC: bills are not its work, though it may read them).
+BILLING_MENU_ROLES = (Role.BILLING, Role.COMMITTEE, Role.ADMIN, Role.AGENCY_MANAGER, Role.CARRIER)
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
@@ -45,6 +49,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         entries.append(("Ordens de serviço", "orders:order-list", "orders"))
     if link_scope(user) in ("network", "carrier"):
         entries.append(("Manutenções", "monitoring:maintenance-list", "monitoring:maintenance"))
+    if has_role(user, *BILLING_MENU_ROLES):
+        entries.append(("Faturamento", "billing:period-list", "billing"))
     if user.is_staff:
         entries.append(("Administração", "admin:index", "admin"))
     return {

@@ -12,5 +12,6 @@ urlpatterns = [
     path("acessos/", include("inventory.urls")),
     path("", include("monitoring.urls")),  # chamados/, indisponibilidades/, manutencoes/
     path("ordens/", include("orders.urls")),
+    path("faturamento/", include("billing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,14 +1,25 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from billing.models import BillingPeriod
 from inventory.selectors import lot_summary_list, network_counts
 from monitoring.selectors import monitoring_home
 from orders.selectors import order_home_list
 from redegov.context_processors import link_scope
 from redegov.health import health_report
+from redegov.roles import Role, has_role
+
+
+def _billing_month() -> dict[str, object]:
+    """The competência billed now (last month) and its period, None until it is computed."""
+    today = timezone.localdate()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    period = BillingPeriod.objects.filter(year=year, month=month).first()
+    return {"label": f"{month:02d}/{year}", "key": f"{year}-{month:02d}", "period": period}
 
 
 @require_GET
@@ -23,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit": request.user.unit if scope == "unit" else None,
         "orders": order_home_list(user=request.user) if scope else [],
         "monitoring": monitoring_home(user=request.user) if scope else None,
+        "billing": _billing_month() if has_role(request.user, Role.BILLING) else None,
     }
     return render(request, "home.html", ctx)
 

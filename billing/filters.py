@@ -1,0 +1,50 @@
+"""The statement's filters. The choice lists offer only what appears on the lines the user may
+see in that month, so a carrier's lot filter never names another carrier's lot."""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from billing.models import StatementLine
+from inventory.models import Agency, Carrier, Lot, LotMember
+
+
+class LineFilter(django_filters.FilterSet):
+    """Filters of a month's statement, applied to `billing.selectors.line_list(user=, period=)`."""
+
+    q = django_filters.CharFilter(
+        field_name="link__circuit_id",
+        lookup_expr="icontains",
+        label="Designação",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "BHZ-0001"}),
+    )
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.none(), label="Órgão / Entidade", empty_label="Todos"
+    )
+    carrier = django_filters.ModelChoiceFilter(
+        queryset=Carrier.objects.none(), method="in_lots_of", label="Operadora", empty_label="Todas"
+    )
+    lot = django_filters.ModelChoiceFilter(
+        queryset=Lot.objects.none(), label="Lote", empty_label="Todos"
+    )
+
+    class Meta:
+        model = StatementLine
+        fields = []
+
+    def __init__(self, data=None, queryset: QuerySet[StatementLine] | None = None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        lots = self.queryset.values("lot_id")
+        self.filters["agency"].queryset = Agency.objects.filter(
+            pk__in=self.queryset.values("agency_id")
+        )
+        self.filters["lot"].queryset = Lot.objects.filter(pk__in=lots)
+        self.filters["carrier"].queryset = Carrier.objects.filter(
+            pk__in=LotMember.objects.filter(lot__in=lots).values("carrier_id")
+        )
+
+    def in_lots_of(
+        self, queryset: QuerySet[StatementLine], name: str, value: Carrier
+    ) -> QuerySet[StatementLine]:
+        """Lines of the lots where the carrier is the contractor or a consortium member."""
+        return queryset.filter(lot__in=Lot.objects.filter(members__carrier=value))

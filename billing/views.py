@@ -1,0 +1,282 @@
+"""The billing pages: the competências (compute, close), a month's overview, its statement
+(filters, totals, export) and one line's explanation. Thin: the arithmetic lives in
+`billing.arithmetic`, the writes in `billing.services`, the rows a user may see in
+`billing.selectors`."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from billing.exports import LINE_COLUMNS
+from billing.filters import LineFilter
+from billing.forms import PeriodMonthForm
+from billing.models import BillingPeriod, Correction, LineShare, StatementLine
+from billing.selectors import (
+    AMOUNTS,
+    line_get_for_user,
+    line_list,
+    line_visibility_q,
+    period_get,
+    totals,
+)
+from billing.services import period_close, period_compute, period_get_or_create
+from inventory.exports import rows_to_csv, rows_to_xlsx
+from inventory.models import PriceItem
+from inventory.views import EXPORT_TYPES
+from monitoring.selectors import outage_list
+from redegov.exceptions import DomainError
+from redegov.money import round_brl
+from redegov.roles import NETWORK_WIDE_ROLES, Role, has_role
+
+PAGE_SIZE = 50
+# Who reads bills (billing.selectors.line_visibility_q gives them rows); the others get 403.
+READERS = (*NETWORK_WIDE_ROLES, Role.AGENCY_MANAGER, Role.CARRIER)
+# Who computes and closes months.
+STAFF = (Role.BILLING, Role.ADMIN)
+SUMS = {name: Sum(name) for name in AMOUNTS}
+
+
+def _require(user, roles: tuple[str, ...]) -> None:
+    if not has_role(user, *roles):
+        raise PermissionDenied("Seu perfil não tem acesso ao faturamento.")
+
+
+def _zero() -> dict[str, object]:
+    return {"lines": 0, **dict.fromkeys(AMOUNTS, Decimal("0.00"))}
+
+
+def _period_totals(user, periods: list[BillingPeriod]) -> dict[int, dict[str, Decimal]]:
+    """Each period's totals over the lines the user may see, in one query (line_list is per
+    period; this is the same visibility rule over several)."""
+    lines = StatementLine.objects.filter(period__in=periods)
+    condition = line_visibility_q(user)
+    if condition is not None:
+        lines = lines.filter(pk__in=StatementLine.objects.filter(condition).values("pk"))
+    return {
+        row.pop("period_id"): row
+        for row in lines.order_by().values("period_id").annotate(lines=Count("pk"), **SUMS)
+    }
+
+
+@require_GET
+def period_list_view(request: HttpRequest) -> HttpResponse:
+    _require(request.user, READERS)
+    periods = list(BillingPeriod.objects.select_related("closed_by"))
+    sums = _period_totals(request.user, periods)
+    ctx = {
+        "rows": [{"period": p, "totals": sums.get(p.pk, _zero())} for p in periods],
+        "is_staff": has_role(request.user, *STAFF),
+        "month_form": PeriodMonthForm(),
+    }
+    return render(request, "billing/period_list.html", ctx)
+
+
+@require_POST
+def period_compute_view(request: HttpRequest) -> HttpResponse:
+    _require(request.user, STAFF)
+    form = PeriodMonthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["month"]))
+        return redirect("billing:period-list")
+    year, month = form.cleaned_data["month"]
+    try:
+        period = period_compute(
+            period=period_get_or_create(year=year, month=month), now=timezone.now()
+        )
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        verb = "já estava fechada; nada mudou" if period.is_closed else "calculada"
+        messages.success(request, f"Competência {period} {verb}.")
+    return redirect("billing:period-list")
+
+
+@require_http_methods(["GET", "POST"])
+def period_close_view(request: HttpRequest, label: str) -> HttpResponse:
+    """GET asks for confirmation (closing freezes the month); POST closes."""
+    _require(request.user, STAFF)
+    period = period_get(label=label)
+    if request.method == "GET":
+        ctx = {"period": period, "totals": totals(line_list(user=request.user, period=period))}
+        return render(request, "billing/period_close.html", ctx)
+    if period.is_closed:
+        messages.info(request, f"A competência {period} já estava fechada; nada mudou.")
+        return redirect("billing:period-list")
+    try:
+        period = period_close(period=period, user=request.user, now=timezone.now())
+    except DomainError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, f"Competência {period} fechada.")
+    return redirect("billing:period-list")
+
+
+def _sums(lines: QuerySet[StatementLine], key: str, label: str) -> list[dict[str, object]]:
+    """The lines' amounts summed per `key`, each group named by `label`."""
+    return list(
+        lines.prefetch_related(None)
+        .order_by()
+        .values(key=F(key), label=F(label))
+        .annotate(lines=Count("pk"), **SUMS)
+        .order_by("label")
+    )
+
+
+def _member_sums(lines: QuerySet[StatementLine]) -> list[dict[str, object]]:
+    """What each carrier gets: the consortium lines by member share, the others whole."""
+    alone = _sums(lines.filter(shares=None), "carrier", "carrier__name")
+    shares = (
+        LineShare.objects.filter(line__in=lines.values("pk"))
+        .values(key=F("carrier"), label=F("carrier__name"))
+        .annotate(lines=Count("line"), **SUMS)
+    )
+    groups: dict[int, dict[str, object]] = {}
+    for row in [*alone, *shares]:
+        group = groups.setdefault(row["key"], {"key": row["key"], "label": row["label"], **_zero()})
+        for name in ("lines", *AMOUNTS):
+            group[name] += row[name]
+    return sorted(groups.values(), key=lambda row: row["label"])
+
+
+@require_GET
+def period_overview_view(request: HttpRequest, label: str) -> HttpResponse:
+    _require(request.user, READERS)
+    period = period_get(label=label)
+    lines = line_list(user=request.user, period=period)
+    ctx = {
+        "period": period,
+        "totals": totals(lines),
+        "by_carrier": _sums(lines, "carrier", "carrier__name"),
+        "by_member": _member_sums(lines),
+        "by_lot": _sums(lines, "lot", "lot__number"),
+        "by_agency": _sums(lines, "agency", "agency__code"),
+    }
+    return render(request, "billing/period_overview.html", ctx)
+
+
+def _filtered(request: HttpRequest, period: BillingPeriod) -> LineFilter:
+    return LineFilter(request.GET, queryset=line_list(user=request.user, period=period))
+
+
+@require_GET
+def statement_view(request: HttpRequest, label: str) -> HttpResponse:
+    _require(request.user, READERS)
+    period = period_get(label=label)
+    f = _filtered(request, period)
+    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "period": period,
+        "filter_form": f.form,
+        "page": page,
+        "lines": list(page.object_list),
+        "totals": totals(f.qs),
+    }
+    return render(request, "billing/statement.html", ctx)
+
+
+@require_GET
+def statement_export_view(request: HttpRequest, label: str, fmt: str) -> HttpResponse:
+    _require(request.user, READERS)
+    if fmt not in EXPORT_TYPES:
+        raise Http404("Formato de exportação desconhecido")
+    period = period_get(label=label)
+    lines = _filtered(request, period).qs
+    if fmt == "csv":
+        content = rows_to_csv(LINE_COLUMNS, lines)
+    else:
+        content = rows_to_xlsx(LINE_COLUMNS, lines, title=f"Demonstrativo {period.label}")
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="demonstrativo-{period.label}.{fmt}"'
+    return response
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """An exact amount shown before rounding (the screen shows four places)."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """One price segment of a line as stored in its inputs, with its exact parts."""
+
+    start: datetime
+    end: datetime
+    minutes: int
+    counted_minutes: int
+    divisor: int
+    price: Decimal
+    speed_mbps: int
+    price_item: PriceItem | None
+    due: Decimal  # price x minutes / month minutes, before rounding
+    discount: Decimal  # price x counted minutes / divisor, before rounding
+
+
+def _explanation(line: StatementLine) -> dict[str, object]:
+    """The line's arithmetic written out from its stored inputs (docs/billing.md)."""
+    inputs = line.inputs
+    month_minutes = inputs["month_minutes"]
+    items = PriceItem.objects.in_bulk([s["price_item"] for s in inputs["segments"]])
+    due, discount, rows = Fraction(0), Fraction(0), []
+    for s in inputs["segments"]:
+        price = Fraction(Decimal(s["price"]))
+        segment_due = price * s["minutes"] / month_minutes
+        segment_discount = price * s["counted_minutes"] / s["divisor"]
+        due, discount = due + segment_due, discount + segment_discount
+        rows.append(
+            SegmentRow(
+                start=datetime.fromisoformat(s["start"]),
+                end=datetime.fromisoformat(s["end"]),
+                minutes=s["minutes"],
+                counted_minutes=s["counted_minutes"],
+                divisor=s["divisor"],
+                price=Decimal(s["price"]),
+                speed_mbps=s["speed_mbps"],
+                price_item=items.get(s["price_item"]),
+                due=_decimal(segment_due),
+                discount=_decimal(segment_discount),
+            )
+        )
+    return {
+        "month_minutes": month_minutes,
+        "segments": rows,
+        "due": _decimal(due),
+        "discount": _decimal(discount),
+        "discount_capped": round_brl(discount) > line.discount,
+        "correction_carry": Decimal(inputs["correction_carry"]),
+        "rule": inputs["rule"],
+        "computed_at": datetime.fromisoformat(inputs["computed_at"]),
+    }
+
+
+@require_GET
+def line_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    found = line_get_for_user(user=request.user, pk=pk)
+    # line_get_for_user decides; line_list brings the related rows and shares in one go.
+    line = line_list(user=request.user, period=found.period).get(pk=pk)
+    ctx = {
+        "period": found.period,
+        "line": line,
+        "shares": list(line.shares.all()),
+        "explanation": _explanation(line),
+        "outages": list(
+            outage_list(user=request.user).filter(pk__in=line.inputs["outages"]).order_by("start")
+        ),
+        # Posted on this line, and posted later in other months to correct this one.
+        "corrections": list(
+            Correction.objects.filter(Q(period=found.period) | Q(corrects=found.period))
+            .filter(link=line.link_id)
+            .select_related("period", "corrects")
+            .order_by("created_at")
+        ),
+    }
+    return render(request, "billing/line_detail.html", ctx)
