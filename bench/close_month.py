@@ -22,19 +22,19 @@ def build(links: int, per_link: int) -> None:
     `per_link` outages each in the month, spaced so that a link's never overlap."""
     from django.db import connection
 
-    from billing.models import BillingPeriod, Correction, LineShare, StatementLine
     from inventory.demo.build import seed_demo
-    from inventory.models import Link, LinkRevision
-    from monitoring.models import Outage
+    from inventory.models import Link
     from redegov.instants import month_bounds
 
-    LineShare.objects.all().delete()
-    StatementLine.objects.all().delete()
-    Correction.objects.all().delete()
-    BillingPeriod.objects.all().delete()
-    Outage.objects.all().delete()
-    LinkRevision.objects.filter(link__circuit_id__startswith="BENCH-").delete()
-    Link.objects.filter(circuit_id__startswith="BENCH-").delete()
+    with connection.cursor() as cursor:
+        # A benchmark's own database: emptied fast, without audit triggers or cascades in Python.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "TRUNCATE billing_lineshare, billing_statementline, billing_correction, "
+            "billing_billingperiod, monitoring_outage CASCADE"
+        )
+        cursor.execute("DELETE FROM inventory_link WHERE circuit_id LIKE 'BENCH-%%'")
+        cursor.execute("SET session_replication_role = origin")
     seed_demo(links=min(links, 2800), seed=1)
     extra = links - Link.objects.exclude(status="cancelled").count()
     with connection.cursor() as cursor:
