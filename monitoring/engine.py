@@ -353,7 +353,7 @@ def _release_windows(
         if any(streak < end for streak in streaks):
             keep.append((start, end))
             continue
-        for piece_start, piece_end in _subtract(
+        for piece_start, piece_end in subtract_intervals(
             (start, end), link.recent_interruptions + state.recent_blind
         ):
             events.append(DegradedWindow(poll.link_id, piece_start, piece_end))
@@ -370,9 +370,10 @@ def _prune_blind(state: NetworkState) -> None:
         state.recent_blind = state.recent_blind[-8:]
 
 
-def _subtract(
+def subtract_intervals(
     interval: tuple[datetime, datetime], holes: Sequence[tuple[datetime, datetime | None]]
 ) -> list[tuple[datetime, datetime]]:
+    """The parts of a half-open interval that no hole covers (a hole without end is open)."""
     pieces = [interval]
     for hole_start, hole_end in holes:
         next_pieces = []

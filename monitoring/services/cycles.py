@@ -29,6 +29,7 @@ from monitoring.engine import (
     RedundancyLost,
     RedundancyRestored,
     advance,
+    subtract_intervals,
 )
 from monitoring.icmp import EchoStats, ping_many
 from monitoring.models import (
@@ -184,16 +185,8 @@ def _overlapping(link_id: int, start: datetime, end: datetime | None):
 
 def _free_pieces(link_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     """The parts of [start, end) that no existing outage of the link covers."""
-    pieces = [(start, end)]
-    for taken_start, taken_end in _overlapping(link_id, start, end).values_list("start", "end"):
-        next_pieces = []
-        for piece_start, piece_end in pieces:
-            if piece_start < taken_start:
-                next_pieces.append((piece_start, min(piece_end, taken_start)))
-            if taken_end is not None and taken_end < piece_end:
-                next_pieces.append((max(piece_start, taken_end), piece_end))
-        pieces = [(s, e) for s, e in next_pieces if s < e]
-    return pieces
+    taken = list(_overlapping(link_id, start, end).values_list("start", "end"))
+    return subtract_intervals((start, end), taken)
 
 
 def _maintenance_and_tickets(created: list, since: datetime, instant: datetime) -> None:
