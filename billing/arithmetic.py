@@ -245,7 +245,10 @@ def split(line: LineAmounts, shares: list[Decimal]) -> list[dict[str, Decimal]]:
             if index == len(shares) - 1:
                 parts[index][name] = total - given
             else:
-                parts[index][name] = round_brl(Fraction(total) * Fraction(share) / 100)
+                # share has at most four decimals: total x share / 100, exactly, in centavos
+                parts[index][name] = round_brl(
+                    Fraction(_cents(total) * int(share.scaleb(4)), 100 * 10_000 * 100)
+                )
                 given += parts[index][name]
     for index, part in enumerate(parts):
         part["net"] = _net(part)

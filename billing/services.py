@@ -18,7 +18,7 @@ from django.db.models import Sum
 
 from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, PeriodStatus
 from billing.computation import LineResult, compute_lines
-from billing.models import BillingPeriod, Correction, StatementLine
+from billing.models import BillingPeriod, Correction
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
 
@@ -53,7 +53,7 @@ def period_compute(*, period: BillingPeriod, now: datetime) -> BillingPeriod:
         return period
     corrections_post(period=period, now=now)
     results = compute_lines(period, now=now)
-    StatementLine.objects.filter(period=period).delete()
+    _discard_lines(period)
     _store(period, results)
     period.computed_at = now
     period.save(update_fields=["computed_at"])
@@ -94,6 +94,18 @@ def period_close(*, period: BillingPeriod, user, now: datetime) -> BillingPeriod
     period.closed_by = user
     period.save(update_fields=["status", "closed_at", "closed_by"])
     return period
+
+
+def _discard_lines(period: BillingPeriod) -> None:
+    """An open month's previous computation, removed in two statements (the shares, then the
+    lines) rather than row by row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM billing_lineshare WHERE line_id IN "
+            "(SELECT id FROM billing_statementline WHERE period_id = %s)",
+            [period.pk],
+        )
+        cursor.execute("DELETE FROM billing_statementline WHERE period_id = %s", [period.pk])
 
 
 LINE_COLUMNS = (

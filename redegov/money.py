@@ -1,6 +1,5 @@
 """Money: every amount is a Decimal in reais, rounded here and nowhere else."""
 
-import math
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -15,9 +14,10 @@ def round_brl(value: Decimal | Fraction | int) -> Decimal:
     """Round half-up (ties away from zero) to the centavo: THE rounding rule (DOMAIN.md
     section 5: amounts are rounded once per link and month). Exact for a Fraction too, so a
     sum of price x minutes / month minutes is rounded once, never after a lossy division."""
-    exact = Fraction(value) * 100
-    cents = math.floor(abs(exact) + Fraction(1, 2))
-    return (Decimal(cents if exact >= 0 else -cents) / 100).quantize(CENTAVO)
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    numerator, denominator = abs(exact.numerator) * 100, exact.denominator
+    cents = (2 * numerator + denominator) // (2 * denominator)  # floor(x + 1/2), in integers
+    return Decimal(cents if exact >= 0 else -cents).scaleb(-2)
 
 
 def parse_decimal(text: str, *, decimal_comma: bool) -> Decimal:
