@@ -47,26 +47,11 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
     if that comes first). Raises DomainError naming every link without a price."""
     start, end = month_bounds(period.year, period.month)
     minutes_in_month = month_minutes(period.year, period.month)
-    links = list(
-        Link.objects.filter(activated_at__lt=end)
-        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))
-        .values(
-            "pk",
-            "circuit_id",
-            "agency_id",
-            "lot_id",
-            "contract_id",
-            "speed_mbps",
-            "access_type",
-            "activated_at",
-            "cancelled_at",
-            "municipality__rmbh",
-        )
-    )
     corrections = _corrections_by_link(period)
-    known = {row["pk"] for row in links}
-    links += list(
-        Link.objects.filter(pk__in=set(corrections) - known).values(
+    # Links active at some minute of the month, and those with only a correction to post.
+    active = Q(activated_at__lt=end) & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))
+    links = list(
+        Link.objects.filter(active | Q(pk__in=list(corrections))).values(
             "pk",
             "circuit_id",
             "agency_id",
@@ -79,7 +64,7 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
             "municipality__rmbh",
         )
     )
-    states = _states([row["pk"] for row in links], links)
+    states = _states(links)
     tables = arithmetic.price_tables(
         list(
             PriceItem.objects.values_list(
@@ -171,14 +156,14 @@ def _corrections_by_link(period: BillingPeriod) -> dict[int, list[Decimal]]:
     return result
 
 
-def _states(link_ids: list[int], rows: list[dict]) -> dict[int, list[State]]:
+def _states(rows: list[dict]) -> dict[int, list[State]]:
     """Each link's successive states (speed, contract, lot), from activation through revisions."""
     result = {
         row["pk"]: [State(None, row["speed_mbps"], row["contract_id"], row["lot_id"])]
         for row in rows
     }
     for link_id, at, speed, contract, lot in (
-        LinkRevision.objects.filter(link_id__in=link_ids)
+        LinkRevision.objects.filter(link_id__in=list(result))
         .order_by("link_id", "effective_at")
         .values_list("link_id", "effective_at", "speed_mbps", "contract_id", "lot_id")
     ):

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,9 +30,8 @@ from billing.selectors import (
     totals,
 )
 from billing.services import period_close, period_compute, period_get_or_create
-from inventory.exports import rows_to_csv, rows_to_xlsx
+from inventory.exports import export_response
 from inventory.models import PriceItem
-from inventory.views import EXPORT_TYPES
 from monitoring.selectors import outage_list
 from redegov.exceptions import DomainError
 from redegov.money import round_brl
@@ -187,17 +186,15 @@ def statement_view(request: HttpRequest, label: str) -> HttpResponse:
 @require_GET
 def statement_export_view(request: HttpRequest, label: str, fmt: str) -> HttpResponse:
     _require(request.user, READERS)
-    if fmt not in EXPORT_TYPES:
-        raise Http404("Formato de exportação desconhecido")
     period = period_get(label=label)
     lines = _filtered(request, period).qs
-    if fmt == "csv":
-        content = rows_to_csv(LINE_COLUMNS, lines)
-    else:
-        content = rows_to_xlsx(LINE_COLUMNS, lines, title=f"Demonstrativo {period.label}")
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="demonstrativo-{period.label}.{fmt}"'
-    return response
+    return export_response(
+        LINE_COLUMNS,
+        lines,
+        fmt=fmt,
+        title=f"Demonstrativo {period.label}",
+        filename=f"demonstrativo-{period.label}",
+    )
 
 
 def _decimal(value: Fraction) -> Decimal:

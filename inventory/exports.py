@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -99,3 +100,24 @@ def rows_to_xlsx(columns: list[Column], rows: Iterable[object], *, title: str) -
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export_response(
+    columns: list[Column], rows: Iterable[object], *, fmt: str, title: str, filename: str
+) -> HttpResponse:
+    """A list page's export as a download: `fmt` is "csv" or "xlsx" (anything else is a 404);
+    `filename` has no extension."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404("Formato de exportação desconhecido")
+    content = (
+        rows_to_csv(columns, rows) if fmt == "csv" else rows_to_xlsx(columns, rows, title=title)
+    )
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

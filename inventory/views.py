@@ -1,12 +1,12 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from inventory.choices import LinkStatus
-from inventory.exports import LINK_COLUMNS, rows_to_csv, rows_to_xlsx
+from inventory.exports import LINK_COLUMNS, export_response
 from inventory.filters import LinkFilter
 from inventory.selectors import link_get_for_user, link_history, link_list, link_timeline
 from redegov.roles import sees_whole_network
@@ -24,10 +24,6 @@ LIST_COLUMNS = [
     ("Situação", "status", False),
     ("Ativado em", "activated_at", False),
 ]
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _sort_headers(current: str) -> list[dict[str, object]]:
@@ -68,17 +64,14 @@ def link_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def link_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in EXPORT_TYPES:
-        raise Http404("Formato de exportação desconhecido")
     links = LinkFilter(request.GET, queryset=link_list(user=request.user), request=request).qs
-    if fmt == "csv":
-        content = rows_to_csv(LINK_COLUMNS, links)
-    else:
-        content = rows_to_xlsx(LINK_COLUMNS, links, title="Acessos")
-    filename = f"acessos-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(
+        LINK_COLUMNS,
+        links,
+        fmt=fmt,
+        title="Acessos",
+        filename=f"acessos-{timezone.localdate():%Y-%m-%d}",
+    )
 
 
 @require_GET

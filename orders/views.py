@@ -11,9 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inventory.exports import Column, rows_to_csv, rows_to_xlsx
+from inventory.exports import Column, export_response
 from inventory.models import AgencyUnit
-from inventory.views import EXPORT_TYPES
 from orders.choices import OrderType
 from orders.compliance import compliance_rows
 from orders.filters import OrderFilter
@@ -81,17 +80,14 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def order_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in EXPORT_TYPES:
-        raise Http404("Formato de exportação desconhecido")
     orders = _filtered(request).qs.order_by("number")
-    if fmt == "csv":
-        content = rows_to_csv(ORDER_COLUMNS, orders)
-    else:
-        content = rows_to_xlsx(ORDER_COLUMNS, orders, title="Ordens de serviço")
-    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
-    filename = f"ordens-de-servico-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(
+        ORDER_COLUMNS,
+        orders,
+        fmt=fmt,
+        title="Ordens de serviço",
+        filename=f"ordens-de-servico-{timezone.localdate():%Y-%m-%d}",
+    )
 
 
 @require_GET
