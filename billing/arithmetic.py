@@ -1,8 +1,9 @@
 """The arithmetic of a statement line (DOMAIN.md section 5), as pure functions.
 
-Everything here is exact: prices are Decimals, minutes are integers, proportions are Fractions,
-and each amount is rounded once, half-up, by `redegov.money.round_brl`. The caller (services)
-gathers the inputs from the database in bulk and stores the outputs with their inputs.
+Everything here is exact: prices are Decimals, minutes are integers, proportions are integer
+ratios, and each amount is rounded once, half-up, by `redegov.money.round_cents` (the integer
+form of `round_brl`). The caller (services) gathers the inputs from the database in bulk and
+stores the outputs with their inputs.
 
 - Every instant is truncated to its minute before anything else; windows are half-open.
 - `amount_due` = sum over price segments of price x segment minutes / month minutes.
@@ -18,13 +19,12 @@ import bisect
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from fractions import Fraction
 
 from redegov.instants import local_midnight, truncate_minute
-from redegov.money import round_brl
+from redegov.money import round_cents
 
 RULE_VERSION = "dominio-5/2026-11"
 ANATEL_DIVISOR = 43_200
@@ -85,10 +85,12 @@ class Segment:
     speed_mbps: int
     contract_id: int
     lot_id: int
+    minutes: int = field(init=False)
+    cents: int = field(init=False)  # the price in whole centavos
 
-    @property
-    def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds()) // 60
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "minutes", int((self.end - self.start).total_seconds()) // 60)
+        object.__setattr__(self, "cents", _cents(self.price))
 
 
 def active_window(
@@ -185,14 +187,14 @@ def amounts(
 
     Sums are exact integers (centavos x minutes over a common denominator), so each amount is
     one fraction rounded once."""
-    due = sum(_cents(seg.price) * seg.minutes for seg in segs)
+    due = sum(seg.cents * seg.minutes for seg in segs)
     common = math.lcm(*divisors) if divisors else 1
     discount = sum(
-        _cents(seg.price) * minutes * (common // divisor)
+        seg.cents * minutes * (common // divisor)
         for seg, minutes, divisor in zip(segs, counted, divisors, strict=True)
     )
-    amount_due = round_brl(Fraction(due, month_minutes * 100))
-    return amount_due, min(round_brl(Fraction(discount, common * 100)), amount_due)
+    amount_due = round_cents(due, month_minutes)
+    return amount_due, min(round_cents(discount, common), amount_due)
 
 
 def deduct(
@@ -246,9 +248,7 @@ def split(line: LineAmounts, shares: list[Decimal]) -> list[dict[str, Decimal]]:
                 parts[index][name] = total - given
             else:
                 # share has at most four decimals: total x share / 100, exactly, in centavos
-                parts[index][name] = round_brl(
-                    Fraction(_cents(total) * int(share.scaleb(4)), 100 * 10_000 * 100)
-                )
+                parts[index][name] = round_cents(_cents(total) * int(share.scaleb(4)), 100 * 10_000)
                 given += parts[index][name]
     for index, part in enumerate(parts):
         part["net"] = _net(part)

@@ -5,12 +5,14 @@ Nothing here writes; `billing.services` stores the results."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from billing import arithmetic
 from billing.arithmetic import LineAmounts, MissingPrice, Segment, State
@@ -42,16 +44,35 @@ def month_minutes(year: int, month: int) -> int:
     return int((end - start).total_seconds()) // 60
 
 
-def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
+class LineStream:
+    """A computation's lines, made one by one as they are iterated (no query is made then);
+    how many there are is known before."""
+
+    def __init__(self, plans: list[tuple[dict, list[Segment]]], make) -> None:
+        self._plans = plans
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def __iter__(self) -> Iterator[LineResult]:
+        return (self._make(row, segs) for row, segs in self._plans)
+
+
+def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     """Every line of `period` as of `now` (an open outage counts up to `now`, or the month's end
-    if that comes first). Raises DomainError naming every link without a price."""
+    if that comes first). Raises DomainError naming every link without a price.
+
+    Every query runs before this returns; the lines are then made one by one without touching
+    the database, so a writer can store them while the rest are still being computed."""
     start, end = month_bounds(period.year, period.month)
     minutes_in_month = month_minutes(period.year, period.month)
     corrections = _corrections_by_link(period)
     # Links active at some minute of the month, and those with only a correction to post.
     active = Q(activated_at__lt=end) & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))
+    in_month = Link.objects.filter(active | Q(pk__in=list(corrections)))
     links = list(
-        Link.objects.filter(active | Q(pk__in=list(corrections))).values(
+        in_month.values(
             "pk",
             "circuit_id",
             "agency_id",
@@ -64,7 +85,7 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
             "municipality__rmbh",
         )
     )
-    states = _states(links)
+    states = _states(links, in_month)
     tables = arithmetic.price_tables(
         list(
             PriceItem.objects.values_list(
@@ -103,8 +124,8 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
         windows=[(row["pk"], s.start, s.end) for row, segs in plans for s in segs], now=now
     )
     members = _members()
-    results = []
-    for row, segs in plans:
+
+    def line(row: dict, segs: list[Segment]) -> LineResult:
         per_segment = [counted[(row["pk"], s.start, s.end)].minutes for s in segs]
         outage_ids = sorted(
             {i for s in segs for i in counted[(row["pk"], s.start, s.end)].outage_ids}
@@ -116,35 +137,26 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> list[LineResult]:
         due, discount = arithmetic.amounts(
             segs, per_segment, month_minutes=minutes_in_month, divisors=divisors
         )
-        line = arithmetic.deduct(due, discount, corrections=corrections.get(row["pk"], []))
+        amounts = arithmetic.deduct(due, discount, corrections=corrections.get(row["pk"], []))
         lot_id = segs[-1].lot_id if segs else row["lot_id"]
         lot_members = members[lot_id]
-        parts = arithmetic.split(line, [share for _, _, share in lot_members])
-        results.append(
-            LineResult(
-                link_id=row["pk"],
-                agency_id=row["agency_id"],
-                lot_id=lot_id,
-                carrier_id=lot_members[0][0],
-                active_minutes=sum(s.minutes for s in segs),
-                outage_minutes=sum(per_segment),
-                amounts=line,
-                shares=[
-                    (carrier, position, share, part)
-                    for (carrier, position, share), part in zip(lot_members, parts, strict=True)
-                ],
-                inputs=_inputs(
-                    segs,
-                    per_segment,
-                    divisors,
-                    minutes_in_month,
-                    line,
-                    now,
-                    outage_ids,
-                ),
-            )
+        parts = arithmetic.split(amounts, [share for _, _, share in lot_members])
+        return LineResult(
+            link_id=row["pk"],
+            agency_id=row["agency_id"],
+            lot_id=lot_id,
+            carrier_id=lot_members[0][0],
+            active_minutes=sum(s.minutes for s in segs),
+            outage_minutes=sum(per_segment),
+            amounts=amounts,
+            shares=[
+                (carrier, position, share, part)
+                for (carrier, position, share), part in zip(lot_members, parts, strict=True)
+            ],
+            inputs=_inputs(segs, per_segment, divisors, minutes_in_month, amounts, now, outage_ids),
         )
-    return results
+
+    return LineStream(plans, line)
 
 
 def _corrections_by_link(period: BillingPeriod) -> dict[int, list[Decimal]]:
@@ -156,14 +168,15 @@ def _corrections_by_link(period: BillingPeriod) -> dict[int, list[Decimal]]:
     return result
 
 
-def _states(rows: list[dict]) -> dict[int, list[State]]:
-    """Each link's successive states (speed, contract, lot), from activation through revisions."""
+def _states(rows: list[dict], in_month: QuerySet[Link]) -> dict[int, list[State]]:
+    """Each link's successive states (speed, contract, lot), from activation through revisions.
+    Revisions are chosen by a subquery: a list of 100 000 ids would cost more than the rows."""
     result = {
         row["pk"]: [State(None, row["speed_mbps"], row["contract_id"], row["lot_id"])]
         for row in rows
     }
     for link_id, at, speed, contract, lot in (
-        LinkRevision.objects.filter(link_id__in=list(result))
+        LinkRevision.objects.filter(link__in=in_month.values("pk"))
         .order_by("link_id", "effective_at")
         .values_list("link_id", "effective_at", "speed_mbps", "contract_id", "lot_id")
     ):
@@ -188,6 +201,13 @@ def _members() -> dict[int, list[tuple[int, int, Decimal]]]:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
+def _isoformat(instant: datetime) -> str:
+    """Most segments start and end at the month's bounds, and every line of a computation
+    shares its instant: their text is made once."""
+    return instant.isoformat()
+
+
 def _inputs(
     segs: list[Segment],
     counted: list[int],
@@ -198,14 +218,15 @@ def _inputs(
     outage_ids: list[int],
 ) -> dict:
     """What produced the line, to explain and recompute it."""
+    iso = _isoformat
     return {
         "rule": arithmetic.RULE_VERSION,
-        "computed_at": now.isoformat(),
+        "computed_at": iso(now),
         "month_minutes": minutes_in_month,
         "segments": [
             {
-                "start": s.start.isoformat(),
-                "end": s.end.isoformat(),
+                "start": iso(s.start),
+                "end": iso(s.end),
                 "minutes": s.minutes,
                 "counted_minutes": minutes,
                 "divisor": divisor,

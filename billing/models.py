@@ -83,12 +83,20 @@ class StatementLine(models.Model):
     inputs that produced them are kept in `inputs` (segments, minutes, outages, rule version)
     so that a line can be explained and recomputed."""
 
-    period = models.ForeignKey(BillingPeriod, on_delete=models.PROTECT, related_name="lines")
+    # Lookups by period, agency, lot and carrier use the composite indexes below (a month's
+    # 100 000 lines are written in one go: every redundant index slows that down).
+    period = models.ForeignKey(
+        BillingPeriod, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     link = models.ForeignKey(Link, on_delete=models.PROTECT, related_name="statement_lines")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+", db_index=False)
     carrier = models.ForeignKey(
-        Carrier, on_delete=models.PROTECT, related_name="+", help_text="o líder, num consórcio"
+        Carrier,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="o líder, num consórcio",
+        db_index=False,
     )
     active_minutes = models.PositiveIntegerField("minutos ativos")
     outage_minutes = models.PositiveIntegerField("minutos indisponíveis descontados")
@@ -117,6 +125,7 @@ class StatementLine(models.Model):
         indexes = [
             models.Index(fields=["period", "agency"]),
             models.Index(fields=["period", "lot"]),
+            models.Index(fields=["period", "carrier"]),
         ]
 
     def __str__(self) -> str:
@@ -127,7 +136,10 @@ class LineShare(models.Model):
     """A consortium member's part of a statement line (its share of every amount; its net is
     derived from its parts, never split on its own)."""
 
-    line = models.ForeignKey(StatementLine, on_delete=models.CASCADE, related_name="shares")
+    # Looked up by line through the (line, carrier) unique index.
+    line = models.ForeignKey(
+        StatementLine, on_delete=models.CASCADE, related_name="shares", db_index=False
+    )
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
     share = models.DecimalField("participação (%)", max_digits=7, decimal_places=4)

@@ -8,8 +8,11 @@ it, computed against the frozen line (DOMAIN.md section 5)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 
@@ -17,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, PeriodStatus
-from billing.computation import LineResult, compute_lines
+from billing.computation import LineResult, LineStream, compute_lines
 from billing.models import BillingPeriod, Correction
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
@@ -139,60 +142,81 @@ SHARE_COLUMNS = (
 )
 
 
-def _store(period: BillingPeriod, results: list[LineResult]) -> None:
-    """Write the lines and their members' shares with COPY: a month of 100 000 links is written
-    in seconds (ids are taken from the sequence first, so the shares can name their line)."""
-    if not results:
-        return
+STORE_CHUNK = 5_000
+
+
+def _store(period: BillingPeriod, lines: LineStream) -> None:
+    """Write the lines and their members' shares with COPY, in chunks: this thread computes and
+    formats a chunk while a writer thread sends the previous one, and PostgreSQL inserts it and
+    checks its foreign keys (at the end of its COPY rather than all at commit) on the other
+    core. A month of 100 000 links is written in a few seconds.
+
+    The writer uses the same connection and transaction; this thread makes no query while it
+    runs (`compute_lines` made all of its own before the first line is made)."""
+    raw = connection.connection
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence('billing_statementline', 'id')) "
             "FROM generate_series(1, %s)",
-            [len(results)],
+            [len(lines)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        raw = cursor.cursor
-        with raw.copy(f"COPY billing_statementline ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
-            for line_id, r in zip(ids, results, strict=True):
-                a = r.amounts
-                copy.write_row(
-                    (
-                        line_id,
-                        period.pk,
-                        r.link_id,
-                        r.agency_id,
-                        r.lot_id,
-                        r.carrier_id,
-                        r.active_minutes,
-                        r.outage_minutes,
-                        a.amount_due,
-                        a.discount,
-                        a.imr_adjustment,
-                        a.fines,
-                        a.corrections,
-                        a.net,
-                        json.dumps(r.inputs),
-                    )
-                )
-        with raw.copy(f"COPY billing_lineshare ({', '.join(SHARE_COLUMNS)}) FROM STDIN") as copy:
-            for line_id, r in zip(ids, results, strict=True):
-                if len(r.shares) < 2:
-                    continue
-                for carrier, position, share, parts in r.shares:
-                    copy.write_row(
-                        (
-                            line_id,
-                            carrier,
-                            position,
-                            share,
-                            parts["amount_due"],
-                            parts["discount"],
-                            parts["imr_adjustment"],
-                            parts["fines"],
-                            parts["corrections"],
-                            parts["net"],
-                        )
-                    )
+        cursor.execute(
+            "SELECT string_agg(quote_ident(conname), ', ') FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [["billing_statementline", "billing_lineshare"]],
+        )
+        (foreign_keys,) = cursor.fetchone()
+        cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            pending = None
+            results = iter(lines)
+            done = 0
+            while chunk := list(itertools.islice(results, STORE_CHUNK)):
+                text = _copy_text(period.pk, zip(ids[done : done + len(chunk)], chunk, strict=True))
+                done += len(chunk)
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(_copy, raw, text)
+            if pending is not None:
+                pending.result()
+        cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
+
+
+def _copy_text(period_id: int, numbered: Iterable[tuple[int, LineResult]]) -> tuple[str, str]:
+    """A chunk's lines and shares as COPY text. Written directly: every value is an integer, a
+    Decimal or the line's JSON inputs (which json.dumps keeps free of tabs and newlines; its
+    backslashes are doubled), several times cheaper than adapting value by value."""
+    lines = []
+    shares = []
+    for line_id, r in numbered:
+        a = r.amounts
+        inputs = json.dumps(r.inputs, separators=(",", ":")).replace("\\", "\\\\")
+        lines.append(
+            f"{line_id}\t{period_id}\t{r.link_id}\t{r.agency_id}\t{r.lot_id}\t"
+            f"{r.carrier_id}\t{r.active_minutes}\t{r.outage_minutes}\t{a.amount_due}\t"
+            f"{a.discount}\t{a.imr_adjustment}\t{a.fines}\t{a.corrections}\t{a.net}\t"
+            f"{inputs}\n"
+        )
+        if len(r.shares) > 1:
+            shares.extend(
+                f"{line_id}\t{carrier}\t{position}\t{share}\t{p['amount_due']}\t"
+                f"{p['discount']}\t{p['imr_adjustment']}\t{p['fines']}\t"
+                f"{p['corrections']}\t{p['net']}\n"
+                for carrier, position, share, p in r.shares
+            )
+    return "".join(lines), "".join(shares)
+
+
+def _copy(raw, text: tuple[str, str]) -> None:
+    lines, shares = text
+    with raw.cursor() as cursor:
+        for table, columns, rows in (
+            ("billing_statementline", LINE_COLUMNS, lines),
+            ("billing_lineshare", SHARE_COLUMNS, shares),
+        ):
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                copy.write(rows)
 
 
 def corrections_post(*, period: BillingPeriod, now: datetime) -> list[Correction]:

@@ -1,6 +1,7 @@
 """Money: every amount is a Decimal in reais, rounded here and nowhere else."""
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -15,9 +16,14 @@ def round_brl(value: Decimal | Fraction | int) -> Decimal:
     section 5: amounts are rounded once per link and month). Exact for a Fraction too, so a
     sum of price x minutes / month minutes is rounded once, never after a lossy division."""
     exact = value if isinstance(value, Fraction) else Fraction(value)
-    numerator, denominator = abs(exact.numerator) * 100, exact.denominator
-    cents = (2 * numerator + denominator) // (2 * denominator)  # floor(x + 1/2), in integers
-    return Decimal(cents if exact >= 0 else -cents).scaleb(-2)
+    return round_cents(exact.numerator * 100, exact.denominator)
+
+
+def round_cents(numerator: int, denominator: int) -> Decimal:
+    """`round_brl` of numerator / denominator centavos, in integers only (the month's hot path
+    rounds hundreds of thousands of these; denominator > 0)."""
+    cents = (2 * abs(numerator) + denominator) // (2 * denominator)  # floor(x + 1/2)
+    return Decimal(cents if numerator >= 0 else -cents).scaleb(-2)
 
 
 def parse_decimal(text: str, *, decimal_comma: bool) -> Decimal:
@@ -39,3 +45,22 @@ def parse_decimal(text: str, *, decimal_comma: bool) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"'{text}' não é um número")
     return value
+
+
+def spread(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """`total` (>= 0, in reais) split in proportion to `weights` (amounts >= 0) to the centavo
+    by largest remainder: each part is floored to the centavo, and the centavos left go one each
+    to the largest remainders, the earlier position first on a tie (the caller orders the
+    weights by its tie rule, e.g. circuit id). The parts add up to `total` exactly; all are zero
+    when the weights are."""
+    cents = [int(weight.scaleb(2)) for weight in weights]
+    whole = sum(cents)
+    if not whole:
+        return [Decimal("0.00")] * len(cents)
+    total_cents = int(total.scaleb(2))
+    floors = [total_cents * c // whole for c in cents]
+    left = total_cents - sum(floors)
+    by_remainder = sorted(range(len(cents)), key=lambda i: (-(total_cents * cents[i] % whole), i))
+    for index in by_remainder[:left]:
+        floors[index] += 1
+    return [Decimal(part).scaleb(-2) for part in floors]
