@@ -12,3 +12,18 @@ ALLOWED_TRANSITIONS = {PeriodStatus.OPEN: {PeriodStatus.CLOSED}, PeriodStatus.CL
 class CorrectionKind(models.TextChoices):
     RECOMPUTATION = "recomputation", "Recálculo de competência fechada"
     CARRY = "carry", "Saldo transportado"
+
+
+class JobKind(models.TextChoices):
+    COMPUTE = "compute", "Cálculo"
+    CLOSE = "close", "Fechamento"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Na fila"
+    RUNNING = "running", "Em andamento"
+    DONE = "done", "Concluída"
+    FAILED = "failed", "Falhou"
+
+
+ACTIVE_JOB_STATES = (JobState.QUEUED, JobState.RUNNING)

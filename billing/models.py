@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from billing.choices import CorrectionKind, PeriodStatus
+from billing.choices import ACTIVE_JOB_STATES, CorrectionKind, JobKind, JobState, PeriodStatus
 from inventory.models import Agency, Carrier, Contract, Link, Lot
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -191,3 +191,42 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.corrects} {self.amount}"
+
+
+class PeriodJob(models.Model):
+    """Computing or closing a month, asked for in the portal and run by a Celery worker; its
+    progress while it runs is in the cache (`billing.services.job_progress`), its outcome here.
+    At most one job per month is queued or running at a time."""
+
+    period = models.ForeignKey(BillingPeriod, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField("tarefa", max_length=7, choices=JobKind.choices)
+    state = models.CharField(
+        "situação", max_length=7, choices=JobState.choices, default=JobState.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("pedida em")
+    started_at = models.DateTimeField("iniciada em", null=True, blank=True)
+    finished_at = models.DateTimeField("terminada em", null=True, blank=True)
+    message = models.TextField("resultado", blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "tarefa de competência"
+        verbose_name_plural = "tarefas de competência"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(state__in=ACTIVE_JOB_STATES),
+                name="%(app_label)s_%(class)s_one_active_per_month",
+                violation_error_message="Já há uma tarefa em andamento para esta competência.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_JOB_STATES

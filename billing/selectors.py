@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
+from billing.choices import ACTIVE_JOB_STATES, JobState
 from billing.computation import month_minutes
-from billing.models import BillingPeriod, Correction, StatementLine
+from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
 from redegov.roles import Role, has_role, sees_whole_network
 
 AMOUNTS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections", "net")
@@ -110,4 +113,39 @@ def statement_document(
             }
             for c in corrections.order_by("link__circuit_id", "created_at")
         ],
+    }
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """How far a month's job has gone: lines written of all, or None before it writes."""
+
+    done: int | None
+    total: int | None
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return self.done * 100 // self.total
+
+
+def job_progress_key(job_id: int) -> str:
+    """Where a running job's progress is kept (the cache: the job's own transaction cannot
+    show it to anyone until it ends)."""
+    return f"billing:job:{job_id}:progress"
+
+
+def job_progress(job: PeriodJob) -> JobProgress:
+    if not job.is_active:
+        return JobProgress(1, 1) if job.state == JobState.DONE else JobProgress(None, None)
+    done, total = cache.get(job_progress_key(job.pk), (None, None))
+    return JobProgress(done, total)
+
+
+def jobs_active() -> dict[int, PeriodJob]:
+    """The queued or running job of each month that has one."""
+    return {
+        job.period_id: job
+        for job in PeriodJob.objects.filter(state__in=ACTIVE_JOB_STATES).select_related("period")
     }

@@ -11,17 +11,21 @@ from __future__ import annotations
 import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
-from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, PeriodStatus
+from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, JobKind, JobState, PeriodStatus
 from billing.computation import LineResult, LineStream, compute_lines
-from billing.models import BillingPeriod, Correction
+from billing.models import BillingPeriod, Correction, PeriodJob
+from billing.selectors import job_progress_key
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
 
@@ -47,8 +51,13 @@ def _earliest_open_after(period: BillingPeriod) -> BillingPeriod:
         year, month = _next_month(year, month)
 
 
+Progress = Callable[[int, int], None]  # (lines written, lines in all)
+
+
 @transaction.atomic
-def period_compute(*, period: BillingPeriod, now: datetime) -> BillingPeriod:
+def period_compute(
+    *, period: BillingPeriod, now: datetime, progress: Progress | None = None
+) -> BillingPeriod:
     """Compute (or recompute) an open month's lines as of `now`; a closed month is left as it
     was frozen. Posts first the corrections owed to this month by the closed ones before it."""
     period = BillingPeriod.objects.select_for_update().get(pk=period.pk)
@@ -57,25 +66,35 @@ def period_compute(*, period: BillingPeriod, now: datetime) -> BillingPeriod:
     corrections_post(period=period, now=now)
     results = compute_lines(period, now=now)
     _discard_lines(period)
-    _store(period, results)
+    _store(period, results, progress or _silent)
     period.computed_at = now
     period.save(update_fields=["computed_at"])
     return period
 
 
-@transaction.atomic
-def period_close(*, period: BillingPeriod, user, now: datetime) -> BillingPeriod:
-    """Compute and freeze a month that has ended, in one step. Closing twice does nothing.
-    Positive corrections a line could not absorb carry to the next open month."""
-    period = BillingPeriod.objects.select_for_update().get(pk=period.pk)
-    if period.is_closed:
-        return period
+def _silent(done: int, total: int) -> None:
+    """No one is watching (the command line, a test)."""
+
+
+def _closable_check(period: BillingPeriod, now: datetime) -> None:
     if PeriodStatus.CLOSED not in ALLOWED_TRANSITIONS[period.status]:
         raise DomainError(f"A competência {period} não pode ser fechada.")
     _, month_end = month_bounds(period.year, period.month)
     if now < month_end:
         raise DomainError(f"A competência {period} só pode ser fechada depois de terminar.")
-    period_compute(period=period, now=now)
+
+
+@transaction.atomic
+def period_close(
+    *, period: BillingPeriod, user, now: datetime, progress: Progress | None = None
+) -> BillingPeriod:
+    """Compute and freeze a month that has ended, in one step. Closing twice does nothing.
+    Positive corrections a line could not absorb carry to the next open month."""
+    period = BillingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        return period
+    _closable_check(period, now)
+    period_compute(period=period, now=now, progress=progress)
     carries = [
         (line.link_id, Decimal(line.inputs["correction_carry"]))
         for line in period.lines.all().only("link_id", "inputs")
@@ -145,7 +164,7 @@ SHARE_COLUMNS = (
 STORE_CHUNK = 5_000
 
 
-def _store(period: BillingPeriod, lines: LineStream) -> None:
+def _store(period: BillingPeriod, lines: LineStream, progress: Progress) -> None:
     """Write the lines and their members' shares with COPY, in chunks: this thread computes and
     formats a chunk while a writer thread sends the previous one, and PostgreSQL inserts it and
     checks its foreign keys (at the end of its COPY rather than all at commit) on the other
@@ -168,6 +187,7 @@ def _store(period: BillingPeriod, lines: LineStream) -> None:
         )
         (foreign_keys,) = cursor.fetchone()
         cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
+        progress(0, len(lines))
         with ThreadPoolExecutor(max_workers=1) as writer:
             pending = None
             results = iter(lines)
@@ -177,9 +197,11 @@ def _store(period: BillingPeriod, lines: LineStream) -> None:
                 done += len(chunk)
                 if pending is not None:
                     pending.result()
+                    progress(done - len(chunk), len(lines))
                 pending = writer.submit(_copy, raw, text)
             if pending is not None:
                 pending.result()
+        progress(len(lines), len(lines))
         cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
 
 
@@ -295,3 +317,80 @@ def _reason(old: dict | None, new: dict | None) -> str:
             + ", ".join(f"#{i}" for i in sorted(new_prices))
         )
     return "; ".join(parts) or "recálculo da competência (minutos descontados alterados)"
+
+
+# -- Computing and closing in the background (a Celery worker runs `period_job_run`) --------
+
+JOB_PROGRESS_SECONDS = 24 * 3600
+
+
+def period_job_request(*, period: BillingPeriod, kind: str, user, now: datetime) -> PeriodJob:
+    """Queue computing or closing `period` for a worker; refused with a reason when the month
+    is closed, cannot be closed yet, or already has a job queued or running."""
+    if period.is_closed:
+        raise DomainError(f"A competência {period} já está fechada; nada a fazer.")
+    if kind == JobKind.CLOSE:
+        _closable_check(period, now)
+    try:
+        with transaction.atomic():
+            job = PeriodJob.objects.create(
+                period=period, kind=kind, requested_by=user, requested_at=now
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            f"Já há uma tarefa em andamento para a competência {period}; aguarde o fim dela."
+        ) from exc
+    cache.delete(job_progress_key(job.pk))  # ids restart after a database restore
+    from billing.tasks import run_period_job  # tasks import this module
+
+    run_period_job.delay_on_commit(job.pk)
+    return job
+
+
+def period_job_run(*, job_id: int) -> PeriodJob:
+    """Run a queued job once (a second delivery of the task finds it no longer queued and does
+    nothing), publishing its progress, and tell the person who asked how it ended."""
+    with transaction.atomic():
+        job = PeriodJob.objects.select_for_update().select_related("period").get(pk=job_id)
+        if job.state != JobState.QUEUED:
+            return job
+        job.state = JobState.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["state", "started_at"])
+
+    def progress(done: int, total: int) -> None:
+        cache.set(job_progress_key(job.pk), (done, total), JOB_PROGRESS_SECONDS)
+
+    try:
+        if job.kind == JobKind.CLOSE:
+            period_close(
+                period=job.period, user=job.requested_by, now=timezone.now(), progress=progress
+            )
+            job.message = f"Competência {job.period} fechada."
+        else:
+            period_compute(period=job.period, now=timezone.now(), progress=progress)
+            job.message = f"Competência {job.period} calculada."
+        job.state = JobState.DONE
+    except DomainError as exc:
+        job.state, job.message = JobState.FAILED, str(exc)
+    except Exception:
+        job.state, job.message = JobState.FAILED, "Erro inesperado; a equipe técnica foi avisada."
+        raise
+    finally:
+        job.finished_at = timezone.now()
+        job.save(update_fields=["state", "message", "finished_at"])
+        _job_notify(job)
+    return job
+
+
+def _job_notify(job: PeriodJob) -> None:
+    user = job.requested_by
+    if not user.email:
+        return
+    send_mail(
+        f"[Rede Governo] {job.get_kind_display()} da competência {job.period}: "
+        f"{job.get_state_display().lower()}",
+        f"{job.message}\n\nPedida em {timezone.localtime(job.requested_at):%d/%m/%Y %H:%M}.",
+        None,
+        [user.email],
+    )

@@ -30,4 +30,5 @@ urlpatterns = [
         name="statement-export",
     ),
     path("linhas/<int:pk>/", views.line_detail_view, name="line-detail"),
+    path("tarefas/<int:pk>/", views.job_view, name="job"),
 ]

@@ -13,23 +13,26 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.choices import JobKind
 from billing.exports import LINE_COLUMNS
 from billing.filters import LineFilter
 from billing.forms import PeriodMonthForm
-from billing.models import BillingPeriod, Correction, LineShare, StatementLine
+from billing.models import BillingPeriod, Correction, LineShare, PeriodJob, StatementLine
 from billing.selectors import (
     AMOUNTS,
+    job_progress,
+    jobs_active,
     line_get_for_user,
     line_list,
     line_visibility_q,
     period_get,
     totals,
 )
-from billing.services import period_close, period_compute, period_get_or_create
+from billing.services import period_get_or_create, period_job_request
 from inventory.exports import export_response
 from inventory.models import PriceItem
 from monitoring.selectors import outage_list
@@ -72,12 +75,26 @@ def period_list_view(request: HttpRequest) -> HttpResponse:
     _require(request.user, READERS)
     periods = list(BillingPeriod.objects.select_related("closed_by"))
     sums = _period_totals(request.user, periods)
+    is_staff = has_role(request.user, *STAFF)
+    jobs = jobs_active() if is_staff else {}
     ctx = {
-        "rows": [{"period": p, "totals": sums.get(p.pk, _zero())} for p in periods],
-        "is_staff": has_role(request.user, *STAFF),
+        "rows": [
+            {"period": p, "totals": sums.get(p.pk, _zero()), "job": jobs.get(p.pk)} for p in periods
+        ],
+        "is_staff": is_staff,
         "month_form": PeriodMonthForm(),
     }
     return render(request, "billing/period_list.html", ctx)
+
+
+def _job_start(request: HttpRequest, period: BillingPeriod, kind: str) -> HttpResponse:
+    """Queue the job and show its progress; a refusal goes back to the list with its reason."""
+    try:
+        job = period_job_request(period=period, kind=kind, user=request.user, now=timezone.now())
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect("billing:period-list")
+    return redirect("billing:job", pk=job.pk)
 
 
 @require_POST
@@ -88,36 +105,30 @@ def period_compute_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(form.errors["month"]))
         return redirect("billing:period-list")
     year, month = form.cleaned_data["month"]
-    try:
-        period = period_compute(
-            period=period_get_or_create(year=year, month=month), now=timezone.now()
-        )
-    except DomainError as e:
-        messages.error(request, str(e))
-    else:
-        verb = "já estava fechada; nada mudou" if period.is_closed else "calculada"
-        messages.success(request, f"Competência {period} {verb}.")
-    return redirect("billing:period-list")
+    return _job_start(request, period_get_or_create(year=year, month=month), JobKind.COMPUTE)
 
 
 @require_http_methods(["GET", "POST"])
 def period_close_view(request: HttpRequest, label: str) -> HttpResponse:
-    """GET asks for confirmation (closing freezes the month); POST closes."""
+    """GET asks for confirmation (closing freezes the month); POST queues the closing."""
     _require(request.user, STAFF)
     period = period_get(label=label)
     if request.method == "GET":
         ctx = {"period": period, "totals": totals(line_list(user=request.user, period=period))}
         return render(request, "billing/period_close.html", ctx)
-    if period.is_closed:
-        messages.info(request, f"A competência {period} já estava fechada; nada mudou.")
-        return redirect("billing:period-list")
-    try:
-        period = period_close(period=period, user=request.user, now=timezone.now())
-    except DomainError as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, f"Competência {period} fechada.")
-    return redirect("billing:period-list")
+    return _job_start(request, period, JobKind.CLOSE)
+
+
+@require_GET
+def job_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A month's job and its progress; htmx asks for the progress fragment again while it runs
+    (the fragment alone when htmx asks)."""
+    _require(request.user, STAFF)
+    job = get_object_or_404(PeriodJob.objects.select_related("period", "requested_by"), pk=pk)
+    ctx = {"job": job, "progress": job_progress(job)}
+    if request.headers.get("HX-Request"):
+        return render(request, "billing/_job_progress.html", ctx)
+    return render(request, "billing/job.html", ctx)
 
 
 def _sums(lines: QuerySet[StatementLine], key: str, label: str) -> list[dict[str, object]]:

@@ -14,7 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from billing import services
-from billing.models import BillingPeriod, Correction
+from billing.choices import JobState
+from billing.models import BillingPeriod, Correction, PeriodJob
 from tests.billing.conftest import compute, line_of, local, outage
 from tests.inventory.factories import LinkFactory
 
@@ -146,11 +147,19 @@ def test_only_billing_staff_compute_and_close(client, personas, october, persona
     assert october.computed_at == NOVEMBER_END
 
 
+def run_queued_job(client, response) -> str:
+    """What the worker does with the job a page queued; returns the job page once it ended."""
+    job = PeriodJob.objects.get(state=JobState.QUEUED)
+    assert response.url == reverse("billing:job", args=[job.pk])
+    services.period_job_run(job_id=job.pk)
+    return client.get(response.url).content.decode()
+
+
 @pytest.mark.django_db
 def test_compute_form_computes_a_month_without_a_period(client, personas, priced):
     client.force_login(personas.billing)
-    response = client.post(COMPUTE_URL, {"month": "2026-09"}, follow=True)
-    assert "Competência 09/2026 calculada." in response.content.decode()
+    response = client.post(COMPUTE_URL, {"month": "2026-09"})
+    assert "Competência 09/2026 calculada." in run_queued_job(client, response)
     period = BillingPeriod.objects.get(year=2026, month=9)
     assert period.lines.count() == 3
     assert period.computed_at == local(2026, 11, 25, 10, 0)
@@ -171,8 +180,8 @@ def test_compute_form_refuses_bad_months(client, personas, priced, month, messag
 @pytest.mark.django_db
 def test_a_missing_price_is_shown_as_a_message(client, personas, network):
     client.force_login(personas.billing)
-    response = client.post(COMPUTE_URL, {"month": "2026-10"}, follow=True)
-    assert "Preço ausente; nada foi calculado." in response.content.decode()
+    response = client.post(COMPUTE_URL, {"month": "2026-10"})
+    assert "Preço ausente; nada foi calculado." in run_queued_job(client, response)
     assert not BillingPeriod.objects.get().lines.exists()
 
 
@@ -180,14 +189,13 @@ def test_a_missing_price_is_shown_as_a_message(client, personas, network):
 def test_close_button_closes_and_a_second_close_is_a_noop(client, personas, october):
     client.force_login(personas.billing)
     close_url = reverse("billing:period-close", args=["2026-10"])
-    response = client.post(close_url, follow=True)
-    assert "Competência 10/2026 fechada." in response.content.decode()
+    assert "Competência 10/2026 fechada." in run_queued_job(client, client.post(close_url))
     october.refresh_from_db()
     assert october.is_closed
     assert october.closed_by == personas.billing
     closed_at = october.closed_at
     response = client.post(close_url, follow=True)
-    assert "já estava fechada; nada mudou" in response.content.decode()
+    assert "A competência 10/2026 já está fechada; nada a fazer." in response.content.decode()
     october.refresh_from_db()
     assert october.closed_at == closed_at
     assert 'aria-label="Fechar competência 10/2026"' not in response.content.decode()

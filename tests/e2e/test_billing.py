@@ -1,10 +1,12 @@
 """Billing staff compute last month, close it after confirming, and see the discount of an outage,
-in chromium."""
+in chromium, while a real Celery worker runs the computing and the closing."""
 
 from datetime import datetime, time, timedelta
 from fractions import Fraction
 
 import pytest
+import redis
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -13,8 +15,22 @@ from redegov.instants import LOCAL_TZ
 from redegov.money import round_brl
 from redegov.templatetags.formatting import brl
 from tests.billing.conftest import outage, priced  # noqa: F401 - fixture
+from tests.celery_process import celery_env, celery_start, celery_stop
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A Celery worker taking this test process's queue, with its cache (job progress)."""
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)  # earlier tests' leftovers
+    env = celery_env(settings.CELERY_BROKER_URL, REDIS_URL=settings.CACHES["default"]["LOCATION"])
+    process = celery_start(
+        env, tmp_path / "celery.log", "worker", "--pool", "solo", "-Q", queue, "--without-mingle"
+    )
+    yield process
+    celery_stop(process)
 
 
 def test_billing_staff_compute_and_close_a_month_with_a_discount(
@@ -22,6 +38,7 @@ def test_billing_staff_compute_and_close_a_month_with_a_discount(
     personas,
     priced,  # noqa: F811
     live_server,
+    worker,
 ):
     first_of_this_month = timezone.localdate().replace(day=1)
     last_month = (first_of_this_month - timedelta(days=1)).replace(day=15)
@@ -38,12 +55,22 @@ def test_billing_staff_compute_and_close_a_month_with_a_discount(
     ).click()
     page.get_by_label("Competência (AAAA-MM)").fill(f"{last_month:%Y-%m}")
     page.get_by_role("button", name="Calcular competência").click()
-    expect(page.locator(".messages")).to_contain_text(f"Competência {competencia} calculada.")
+    expect(
+        page.get_by_role("heading", name=f"Cálculo da competência {competencia}")
+    ).to_be_visible()
+    # The progress fragment refreshes itself until the worker has finished.
+    expect(page.locator("#andamento")).to_contain_text(
+        f"Competência {competencia} calculada.", timeout=30_000
+    )
 
+    page.get_by_role("link", name="Competências", exact=False).click()
     page.get_by_role("link", name=f"Fechar competência {competencia}").click()
     expect(page.get_by_role("heading", name=f"Fechar a competência {competencia}?")).to_be_visible()
     page.get_by_role("button", name="Fechar competência").click()
-    expect(page.locator(".messages")).to_contain_text(f"Competência {competencia} fechada.")
+    expect(page.locator("#andamento")).to_contain_text(
+        f"Competência {competencia} fechada.", timeout=30_000
+    )
+    page.get_by_role("link", name="Competências", exact=False).click()
     row = page.locator("#competencias tbody tr").first
     expect(row).to_contain_text("Fechada")
     expect(row).to_contain_text(brl(discount))

@@ -2,19 +2,17 @@
 A worker killed with SIGKILL mid-cycle, or Redis flushed mid-outage, loses, duplicates or
 shifts no outage: PostgreSQL holds the truth and each cycle is recorded once."""
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
 import pytest
 import redis
-from django.db import connection
 
 from monitoring.choices import OutageKind
 from monitoring.models import EngineCursor, Outage
+from tests.celery_process import celery_env, celery_start, celery_stop
 from tests.monitoring.conftest import WORKER_NUMBER
 
 CYCLE_SECONDS = 2
@@ -35,27 +33,17 @@ class Monitoring:
     """A Celery worker (queue poll) and beat, against this test's database and its own broker."""
 
     def __init__(self, tmp_path):
-        db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "redegov.settings",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "CELERY_BROKER_URL": BROKER,
-            "CELERY_RESULT_BACKEND": BROKER,
-            "MONITORING_CYCLE_SECONDS": str(CYCLE_SECONDS),
-            "MONITORING_SNMP_SECONDS": "3600",
-        }
+        self.env = celery_env(
+            BROKER,
+            MONITORING_CYCLE_SECONDS=str(CYCLE_SECONDS),
+            MONITORING_SNMP_SECONDS="3600",
+        )
         self.tmp_path = tmp_path
         self.worker: subprocess.Popen | None = None
         self.beat: subprocess.Popen | None = None
 
     def _celery(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "celery", "-A", "redegov", *args, "-l", "warning"],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=(self.tmp_path / "celery.log").open("ab"),
-        )
+        return celery_start(self.env, self.tmp_path / "celery.log", *args)
 
     def start_worker(self) -> None:
         self.worker = self._celery(
@@ -76,12 +64,7 @@ class Monitoring:
 
     def stop(self) -> None:
         for process in (self.worker, self.beat):
-            if process and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            celery_stop(process)
         redis.Redis.from_url(BROKER).flushdb()
 
 

@@ -1,0 +1,40 @@
+"""Real Celery processes for tests: a worker (or beat) of our own app against the test's
+database, with a broker of the test's choosing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import connection
+
+
+def celery_env(broker: str, **extra: str) -> dict[str, str]:
+    """The environment of a Celery process that sees this test's database."""
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "redegov.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
+        **extra,
+    }
+
+
+def celery_start(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "celery", "-A", "redegov", *args, "-l", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("ab"),
+    )
+
+
+def celery_stop(process: subprocess.Popen | None) -> None:
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
