@@ -103,3 +103,16 @@ class Recurrence(models.TextChoices):
     NONE = "none", "Única"
     WEEKLY = "weekly", "Semanal"
     MONTHLY = "monthly", "Mensal"
+
+
+class IrregularityStatus(models.TextChoices):
+    OPEN = "open", "Aguardando resposta do NOC"
+    ANSWERED = "answered", "Respondida"
+
+
+class PanelKind(models.TextChoices):
+    """What an item of the incident panel is (monitoring.panel)."""
+
+    INTERRUPTION = "interruption", "Interrupção"
+    REDUNDANCY = "redundancy", "Perda de redundância"
+    IRREGULARITY = "irregularity", "Irregularidade informada"

@@ -1,10 +1,26 @@
-"""Filters of the ticket and outage lists (applied to the selectors' visible rows)."""
+"""Filters of the ticket list, the outage list and the incident panel (applied to the
+selectors' visible rows). Choice lists offer only what the user may see."""
 
 import django_filters
+from django import forms
+from django.db.models import QuerySet
 
-from inventory.filters import visible_carriers
-from monitoring.choices import OutageKind, Responsibility, TicketKind, TicketStatus
-from monitoring.models import Outage, Ticket
+from inventory.filters import (
+    visible_agencies,
+    visible_carriers,
+    visible_lots,
+    visible_municipalities,
+)
+from inventory.models import Carrier, Lot
+from monitoring.choices import (
+    OutageKind,
+    OutageSource,
+    PanelKind,
+    Responsibility,
+    TicketKind,
+    TicketStatus,
+)
+from monitoring.models import IrregularityReport, Outage, RedundancyLoss, Ticket
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -26,21 +42,118 @@ class TicketFilter(django_filters.FilterSet):
         fields = ["status", "kind", "carrier", "circuit"]
 
 
-class OutageFilter(django_filters.FilterSet):
+def in_lots_of(queryset: QuerySet, name: str, value: Carrier) -> QuerySet:
+    """Rows of links in the lots where the carrier is the contractor or a consortium member."""
+    return queryset.filter(link__lot__in=Lot.objects.filter(members__carrier=value))
+
+
+class LinkScopeFilterSet(django_filters.FilterSet):
+    """Where the links are: carrier, lot, agency, municipality (rows with a `link`)."""
+
+    carrier = django_filters.ModelChoiceFilter(
+        label="Operadora", queryset=visible_carriers, method=in_lots_of, empty_label="Todas"
+    )
+    lot = django_filters.ModelChoiceFilter(
+        label="Lote", queryset=visible_lots, field_name="link__lot", empty_label="Todos"
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label="Órgão / Entidade",
+        queryset=visible_agencies,
+        field_name="link__agency",
+        empty_label="Todos",
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label="Município",
+        queryset=visible_municipalities,
+        field_name="link__municipality",
+        empty_label="Todos",
+    )
+
+
+class OutageFilter(LinkScopeFilterSet):
+    since = django_filters.DateFilter(
+        label="Início a partir de",
+        field_name="start__date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    until = django_filters.DateFilter(
+        label="Início até",
+        field_name="start__date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     responsibility = django_filters.ChoiceFilter(
         label="Responsabilidade", choices=Responsibility.choices, empty_label="Todas"
     )
     kind = django_filters.ChoiceFilter(
         label="Tipo", choices=OutageKind.choices, empty_label="Todos"
     )
-    open = django_filters.BooleanFilter(label="Em aberto", field_name="end", lookup_expr="isnull")
+    source = django_filters.ChoiceFilter(
+        label="Origem", choices=OutageSource.choices, empty_label="Todas"
+    )
+    open = django_filters.BooleanFilter(
+        label="Situação",
+        field_name="end",
+        lookup_expr="isnull",
+        widget=forms.Select(
+            choices=[("", "Todas"), ("true", "Em aberto"), ("false", "Encerradas")]
+        ),
+    )
     circuit = django_filters.CharFilter(
         label="Designação", field_name="link__circuit_id", lookup_expr="icontains"
-    )
-    since = django_filters.DateFilter(
-        label="Início a partir de", field_name="start__date", lookup_expr="gte"
     )
 
     class Meta:
         model = Outage
-        fields = ["responsibility", "kind", "open", "circuit", "since"]
+        fields = []
+
+
+# Each panel kind and the rows that make it.
+PANEL_KIND_MODELS = {
+    PanelKind.INTERRUPTION: Outage,
+    PanelKind.REDUNDANCY: RedundancyLoss,
+    PanelKind.IRREGULARITY: IrregularityReport,
+}
+# By age: "age" is youngest first (the default: a new incident shows at the top of the wall
+# screen), "-age" the oldest first.
+PANEL_SORTS = [("age", "Mais recentes primeiro"), ("-age", "Mais antigas primeiro")]
+
+
+class PanelFilter(LinkScopeFilterSet):
+    """The incident panel's filters. One bound filter narrows the three kinds of rows
+    (`filter_queryset` of each); a kind or a responsibility that a row cannot have leaves none."""
+
+    kind = django_filters.ChoiceFilter(
+        label="Tipo", choices=PanelKind.choices, method="of_kind", empty_label="Todos"
+    )
+    responsibility = django_filters.ChoiceFilter(
+        label="Responsabilidade",
+        choices=Responsibility.choices,
+        method="with_responsibility",
+        empty_label="Todas",
+    )
+    # Set by the age column's header; hidden so that filtering keeps the order.
+    o = django_filters.ChoiceFilter(
+        choices=PANEL_SORTS, method="keep", widget=forms.HiddenInput, empty_label=None
+    )
+
+    class Meta:
+        model = Outage
+        fields = []
+
+    def of_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset if queryset.model is PANEL_KIND_MODELS[value] else queryset.none()
+
+    def with_responsibility(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if queryset.model is not Outage:
+            return queryset.none()
+        return queryset.filter(responsibility=value)
+
+    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The order applies to the panel's groups, after the rows are read."""
+        return queryset
+
+    @property
+    def newest_first(self) -> bool:
+        return not (self.is_valid() and self.form.cleaned_data.get("o") == "-age")

@@ -107,3 +107,44 @@ class WindowDecisionForm(forms.Form):
         choices=[("approved", "Aprovar"), ("rejected", "Rejeitar"), ("cancelled", "Cancelar")]
     )
     reason = forms.CharField(label="Motivo", required=False)
+
+
+class IncidentNoteForm(forms.Form):
+    """An acknowledgement (the button named "acknowledge") or a comment on a panel item."""
+
+    subject = forms.ChoiceField(
+        choices=[(s, s) for s in ("outage", "redundancy_loss", "irregularity")],
+        widget=forms.HiddenInput,
+    )
+    pk = forms.IntegerField(widget=forms.HiddenInput)
+    acknowledgement = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label="Comentário", required=False, max_length=2000)
+
+
+class IrregularityForm(forms.Form):
+    link = forms.ModelChoiceField(label="Acesso", queryset=Link.objects.none())
+    description = forms.CharField(
+        label="O que aconteceu", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    files = MultipleFileField(
+        label="Anexos (PDF, PNG, JPEG ou texto; até 5 arquivos de 5 MB)",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.txt"}),
+    )
+
+    def __init__(self, *args, agency_id: int | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["link"].queryset = (
+            Link.objects.live().filter(agency_id=agency_id).select_related("municipality")
+        )
+        self.fields["link"].label_from_instance = lambda link: (
+            f"{link.circuit_id} · {link.municipality.name} · {link.address}"
+        )
+
+
+class IrregularityAnswerForm(forms.Form):
+    answer = forms.CharField(label="Resposta", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SubscriptionForm(forms.Form):
+    subscribed = forms.BooleanField(required=False)

@@ -17,10 +17,11 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 
-from inventory.models import Carrier, Contract, Link, Lot, Municipality
+from inventory.models import Agency, Carrier, Contract, Link, Lot, Municipality
 from monitoring.choices import (
     DecisionAction,
     DisputeStatus,
+    IrregularityStatus,
     OutageKind,
     OutageSource,
     Recurrence,
@@ -320,6 +321,12 @@ class TicketMessage(models.Model):
     webhook_url = models.URLField("webhook", blank=True)
     email_sent_at = models.DateTimeField("e-mail enviado em", null=True, blank=True)
     webhook_sent_at = models.DateTimeField("webhook entregue em", null=True, blank=True)
+    subscribers_sent_at = models.DateTimeField(
+        "aviso aos órgãos enviado em",
+        null=True,
+        blank=True,
+        help_text="e-mail aos assinantes dos órgãos dos acessos (OutageSubscription)",
+    )
     delivered_at = models.DateTimeField("entregue em", null=True, blank=True)
     attempts = models.PositiveIntegerField("tentativas", default=0)
     next_attempt_at = models.DateTimeField("próxima tentativa")
@@ -582,3 +589,179 @@ def _shifted(first: datetime, recurrence: str, k: int) -> datetime | None:
             return None
         day = date(first.year + year, month + 1, first.day)
     return datetime.combine(day, first.time(), tzinfo=first.tzinfo)
+
+
+# The NOC panel (issue 5): evidence over time, the operators' notes, agencies' subscriptions and
+# irregularity reports.
+
+
+class PollWindow(models.Model):
+    """What was measured of one path of a link in one aligned 5-minute window (local :00, :05,
+    ...): the echoes of its cycles added up, and the last SNMP reading taken in it. The charts of
+    a link's page are drawn from these rows; `PathSample` and `SnmpSample` keep only the last
+    poll. Written in bulk by the cycle and SNMP services."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="poll_windows")
+    path = models.PositiveSmallIntegerField(default=0)
+    start = models.DateTimeField("início da janela")
+    echoes_sent = models.PositiveIntegerField("ecos enviados", default=0)
+    echoes_received = models.PositiveIntegerField("ecos respondidos", default=0)
+    rtt_sum_us = models.BigIntegerField(
+        "soma das latências (µs)", default=0, help_text="dividida pelos ecos respondidos: média"
+    )
+    snmp_at = models.DateTimeField("leitura SNMP em", null=True)
+    uptime_ticks = models.BigIntegerField("sysUpTime (centésimos de s)", null=True)
+    oper_status = models.PositiveSmallIntegerField("ifOperStatus", null=True)
+    in_octets = models.DecimalField(max_digits=20, decimal_places=0, null=True)
+    out_octets = models.DecimalField(max_digits=20, decimal_places=0, null=True)
+
+    class Meta:
+        verbose_name = "janela de medição"
+        verbose_name_plural = "janelas de medição"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "path", "start"], name="%(app_label)s_%(class)s_one_per_window"
+            ),
+            models.CheckConstraint(
+                condition=Q(echoes_received__lte=F("echoes_sent")),
+                name="%(app_label)s_%(class)s_received_not_above_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id}/{self.path} {self.start:%d/%m/%Y %H:%M}"
+
+
+class IrregularityReport(models.Model):
+    """An irregularity an agency reports about one of its links (what happened, with files).
+    It waits on the NOC's incident panel until an operator answers it."""
+
+    link = models.ForeignKey(Link, on_delete=models.PROTECT, related_name="irregularities")
+    description = models.TextField("o que aconteceu")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField("informada em")
+    status = models.CharField(
+        "situação",
+        max_length=10,
+        choices=IrregularityStatus.choices,
+        default=IrregularityStatus.OPEN,
+    )
+    answer = models.TextField("resposta do NOC", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField("respondida em", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        verbose_name = "irregularidade informada"
+        verbose_name_plural = "irregularidades informadas"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=IrregularityStatus.OPEN, answered_at__isnull=True)
+                | Q(status=IrregularityStatus.ANSWERED, answered_at__isnull=False),
+                name="%(app_label)s_%(class)s_answered_iff_answer_instant",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["reported_at"],
+                name="monitoring_open_irregularities",
+                condition=Q(status=IrregularityStatus.OPEN),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Irregularidade {self.pk} ({self.link})"
+
+
+class IrregularityAttachment(models.Model):
+    """A file sent with an irregularity report (photo, PDF, text); type and size are checked by
+    the service that stores it."""
+
+    report = models.ForeignKey(
+        IrregularityReport, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("arquivo", upload_to="irregularidades/%Y/%m/")
+    name = models.CharField("nome", max_length=200)
+    content_type = models.CharField("tipo", max_length=100)
+    size = models.PositiveIntegerField("tamanho (bytes)")
+
+    class Meta:
+        verbose_name = "anexo da irregularidade"
+        verbose_name_plural = "anexos da irregularidade"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncidentNote(models.Model):
+    """An operator's acknowledgement of, or comment on, an item of the incident panel: an open
+    outage, a lost redundancy or an irregularity report (exactly one of them). An item is
+    acknowledged once; comments are many. Never edited."""
+
+    outage = models.ForeignKey(
+        Outage, null=True, blank=True, on_delete=models.CASCADE, related_name="panel_notes"
+    )
+    redundancy_loss = models.ForeignKey(
+        RedundancyLoss, null=True, blank=True, on_delete=models.CASCADE, related_name="panel_notes"
+    )
+    irregularity = models.ForeignKey(
+        IrregularityReport,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="panel_notes",
+    )
+    acknowledgement = models.BooleanField("reconhecimento", default=False)
+    text = models.TextField("comentário", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("em")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "anotação do painel"
+        verbose_name_plural = "anotações do painel"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outage__isnull=False, redundancy_loss=None, irregularity=None)
+                | Q(outage=None, redundancy_loss__isnull=False, irregularity=None)
+                | Q(outage=None, redundancy_loss=None, irregularity__isnull=False),
+                name="%(app_label)s_%(class)s_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledgement=True) | ~Q(text=""),
+                name="%(app_label)s_%(class)s_comment_has_text",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=[subject],
+                    condition=Q(acknowledgement=True),
+                    name=f"%(app_label)s_%(class)s_one_acknowledgement_per_{subject}",
+                )
+                for subject in ("outage", "redundancy_loss", "irregularity")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Reconhecimento' if self.acknowledgement else 'Comentário'} {self.at:%d/%m/%Y}"
+
+
+class OutageSubscription(models.Model):
+    """An agency manager's wish to be e-mailed when a link of the agency goes down or loses its
+    redundancy (sent with the tickets' outbox message, TicketMessage.subscribers_sent_at)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outage_subscription"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField("assinada em")
+
+    class Meta:
+        verbose_name = "assinatura de avisos de indisponibilidade"
+        verbose_name_plural = "assinaturas de avisos de indisponibilidade"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.agency})"

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Least
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +15,6 @@ from inventory.models import Link
 from inventory.querysets import link_visibility_q
 from monitoring.choices import (
     COUNTED_RESPONSIBILITIES,
-    TicketKind,
     TicketStatus,
     WindowScope,
     WindowStatus,
@@ -320,24 +318,6 @@ def maintenance_list(*, user) -> QuerySet[MaintenanceWindow]:
     if has_role(user, Role.CARRIER) and user.carrier_id:
         return windows.filter(carrier_id=user.carrier_id)
     return windows.none()
-
-
-def ticket_repair_results(*, since: datetime, until: datetime) -> list[Ticket]:
-    """The I2 input (DOMAIN.md section 6): closed interruption tickets counted in [since,
-    until) (the month of the earlier of their end and their due instant) whose outage, or a
-    piece of it, is `carrier` or `pending`. Each has `on_time`, `link.lot_id` and `carrier`."""
-    counted = Outage.objects.filter(
-        Q(pk=OuterRef("outage_id")) | Q(split_from_id=OuterRef("outage_id")),
-        responsibility__in=COUNTED_RESPONSIBILITIES,
-    )
-    return list(
-        Ticket.objects.filter(kind=TicketKind.INTERRUPTION, ended_at__isnull=False)
-        .annotate(counted_at=Least("ended_at", "due_at"))
-        .filter(counted_at__gte=since, counted_at__lt=until)
-        .filter(Exists(counted))
-        .select_related("link", "carrier")
-        .order_by("pk")
-    )
 
 
 def monitoring_home(*, user) -> dict[str, list]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import views
+from monitoring import panel_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("chamados/<int:pk>/recebimento", views.ticket_acknowledge_view, name="ticket-acknowledge"),
     path("chamados/<int:pk>/restabelecimento", views.ticket_restore_view, name="ticket-restore"),
     path("indisponibilidades/", views.outage_list_view, name="outage-list"),
+    path("indisponibilidades/exportar.<slug:fmt>", views.outage_export_view, name="outage-export"),
     path(
         "indisponibilidades/classificar",
         views.outage_classify_bulk_view,
@@ -30,4 +31,30 @@ urlpatterns = [
     path("manutencoes/", views.maintenance_list_view, name="maintenance-list"),
     path("manutencoes/solicitar", views.maintenance_request_view, name="maintenance-request"),
     path("manutencoes/<int:pk>/decidir", views.maintenance_decide_view, name="maintenance-decide"),
+    # The incident panel, the map, agencies' subscriptions and reports (issue 5).
+    path("painel/", panel_views.panel_view, name="panel"),
+    path("painel/itens", panel_views.panel_items_view, name="panel-items"),
+    path("painel/anotar", panel_views.panel_note_view, name="panel-note"),
+    path("painel/avisos", panel_views.subscription_view, name="panel-subscription"),
+    path("irregularidades/nova", panel_views.irregularity_new_view, name="irregularity-new"),
+    path(
+        "irregularidades/<int:pk>/",
+        panel_views.irregularity_detail_view,
+        name="irregularity-detail",
+    ),
+    path(
+        "irregularidades/<int:pk>/responder",
+        panel_views.irregularity_answer_view,
+        name="irregularity-answer",
+    ),
+    path(
+        "irregularidades/<int:pk>/anexos/<int:attachment_pk>",
+        panel_views.irregularity_attachment_view,
+        name="irregularity-attachment",
+    ),
+    path(
+        "acessos/<int:pk>/monitoramento",
+        panel_views.link_monitoring_view,
+        name="link-monitoring",
+    ),
 ]

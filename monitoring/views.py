@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from inventory.exports import export_response
+from monitoring.exports import OUTAGE_COLUMNS
 from monitoring.filters import OutageFilter, TicketFilter
 from monitoring.forms import (
     AcknowledgeForm,
@@ -24,6 +26,7 @@ from monitoring.forms import (
     SplitForm,
     WindowDecisionForm,
 )
+from monitoring.history import outage_minute_totals, outages_with_length
 from monitoring.selectors import (
     maintenance_list,
     outage_chain,
@@ -120,15 +123,31 @@ def ticket_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def outage_list_view(request: HttpRequest) -> HttpResponse:
     f = OutageFilter(request.GET, queryset=outage_list(user=request.user), request=request)
-    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    outages = outages_with_length(outages=f.qs, now=now)
+    page = Paginator(outages, PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {
         "filter_form": f.form,
         "page": page,
         "outages": list(page.object_list),
+        "totals": outage_minute_totals(outages=f.qs, now=now),
         "classify_form": ClassifyForm(),
         **_roles(request),
     }
     return render(request, "monitoring/outage_list.html", ctx)
+
+
+@require_GET
+def outage_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    f = OutageFilter(request.GET, queryset=outage_list(user=request.user), request=request)
+    outages = outages_with_length(outages=f.qs, now=timezone.now())
+    return export_response(
+        OUTAGE_COLUMNS,
+        outages.prefetch_related("link__lot__members__carrier"),
+        fmt=fmt,
+        title="Indisponibilidades",
+        filename=f"indisponibilidades-{timezone.localdate():%Y-%m-%d}",
+    )
 
 
 @require_POST

@@ -48,6 +48,12 @@ from monitoring.selectors import (
     maintenance_bound_between,
     poll_targets,
 )
+from monitoring.services.evidence import (
+    EchoRow,
+    SnmpRow,
+    poll_windows_add_echoes,
+    poll_windows_set_snmp,
+)
 from monitoring.services.maintenance import maintenance_apply, maintenance_candidates
 from monitoring.services.tickets import tickets_close, tickets_open
 from monitoring.snapshots import (
@@ -145,11 +151,15 @@ def _save_samples(
     targets: Sequence[PollTarget], results: dict[str, EchoStats], cycle_id: int, instant: datetime
 ) -> None:
     samples = []
+    echoes = []
     for target in targets:
         for path, address in enumerate(target.addresses):
             stats = results.get(address)
             if stats is None or stats.sent == 0:
                 continue
+            echoes.append(
+                EchoRow(target.link_id, path, stats.sent, stats.received, stats.rtt_sum_us)
+            )
             samples.append(
                 PathSample(
                     link_id=target.link_id,
@@ -168,6 +178,7 @@ def _save_samples(
         update_fields=["cycle_id", "sent", "received", "rtt_avg_us"],
         batch_size=1000,
     )
+    poll_windows_add_echoes(rows=echoes, instant=instant)
     # The last reply is kept from the last cycle that had one.
     answered = [s.link_id for s in samples if s.received]
     if answered:
@@ -321,6 +332,20 @@ def snmp_poll(*, now: datetime) -> int:
             "error",
         ],
         batch_size=1000,
+    )
+    poll_windows_set_snmp(
+        rows=[
+            SnmpRow(
+                *devices[device],
+                uptime_ticks=reading.uptime_ticks,
+                oper_status=reading.oper_status,
+                in_octets=reading.in_octets,
+                out_octets=reading.out_octets,
+            )
+            for device, reading in readings.items()
+            if not reading.error
+        ],
+        polled_at=now,
     )
     return len(readings)
 

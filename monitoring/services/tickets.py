@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -33,7 +33,14 @@ from monitoring.choices import (
     TicketKind,
     TicketStatus,
 )
-from monitoring.models import CarrierChannel, Outage, RedundancyLoss, Ticket, TicketMessage
+from monitoring.models import (
+    CarrierChannel,
+    Outage,
+    OutageSubscription,
+    RedundancyLoss,
+    Ticket,
+    TicketMessage,
+)
 from monitoring.selectors import repair_deadlines, windows_covering
 from redegov.exceptions import DomainError, TransientError
 
@@ -201,6 +208,40 @@ def _send_email(message: TicketMessage, tickets: list[Ticket]) -> None:
     ).send()
 
 
+def _notify_subscribers(message: TicketMessage, tickets: list[Ticket]) -> int:
+    """E-mail each agency's subscribed managers (OutageSubscription) about the tickets of the
+    agency's links, one message per agency, over one connection. Returns how many went out."""
+    by_agency: dict[int, list[Ticket]] = {}
+    for ticket in tickets:
+        by_agency.setdefault(ticket.link.agency_id, []).append(ticket)
+    recipients: dict[int, list[str]] = {}
+    for agency_id, email in (
+        OutageSubscription.objects.filter(agency_id__in=by_agency, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("agency_id", "user__email")
+    ):
+        recipients.setdefault(agency_id, []).append(email)
+    emails = [
+        EmailMessage(
+            f"Rede Governo: {len(by_agency[agency_id])} acesso(s) de "
+            f"{by_agency[agency_id][0].link.agency.code} com indisponibilidade",
+            render_to_string(
+                "monitoring/email/agency_outages.txt",
+                {
+                    "agency": by_agency[agency_id][0].link.agency,
+                    "tickets": by_agency[agency_id],
+                    "carrier": message.carrier,
+                    "portal_url": settings.PORTAL_URL,
+                },
+            ),
+            settings.DEFAULT_FROM_EMAIL,
+            to=sorted(addresses),
+        )
+        for agency_id, addresses in recipients.items()
+    ]
+    return get_connection().send_messages(emails) if emails else 0
+
+
 def _post_webhook(message: TicketMessage, payload: dict, now: datetime) -> None:
     if not message.webhook_url.startswith(("http://", "https://")):
         raise ValueError(f"endereço de webhook inválido: {message.webhook_url}")
@@ -253,6 +294,12 @@ def ticket_message_deliver(*, message_id: int, now: datetime) -> bool:
             rows.update(webhook_sent_at=now)
         except (OSError, ValueError) as exc:  # urllib's errors are OSErrors
             errors.append(f"webhook: {exc}")
+    if message.subscribers_sent_at is None:
+        try:
+            _notify_subscribers(message, tickets)
+            rows.update(subscribers_sent_at=now)
+        except OSError as exc:
+            errors.append(f"órgãos: {exc}")
     attempts = message.attempts + 1
     if errors:
         rows.update(

@@ -15,11 +15,10 @@ from django.core.exceptions import PermissionDenied
 from inventory.choices import LinkStatus
 from inventory.models import Municipality
 from monitoring import tasks
-from monitoring.choices import Responsibility, TicketKind, TicketStatus
+from monitoring.choices import TicketKind, TicketStatus
 from monitoring.models import CarrierChannel, Outage, Ticket, TicketMessage
-from monitoring.selectors import ticket_list, ticket_messages_due, ticket_repair_results
+from monitoring.selectors import ticket_list, ticket_messages_due
 from monitoring.services import tickets as ticket_services
-from monitoring.services.responsibility import outages_classify
 from redegov.exceptions import DomainError, TransientError
 from tests.inventory.factories import UBERLANDIA, LinkFactory
 from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
@@ -297,18 +296,3 @@ def test_a_carrier_sees_only_its_lots_tickets(wider_network, personas):
         "manager_y": [],
         "outsider": [],
     }
-
-
-def test_repair_results_count_tickets_of_carrier_and_pending_outages_once(network, personas):
-    open_outage(network, network.link_x_metro, network.link_y_metro)
-    record(300, {})
-    agency = Outage.objects.get(link=network.link_y_metro)
-    outages_classify(
-        outage_ids=[agency.pk],
-        to=Responsibility.AGENCY,
-        reason="Falta de energia",
-        by=personas.noc,
-        now=at(400),
-    )
-    results = ticket_repair_results(since=at(-60), until=at(24 * 60))
-    assert [(t.link.circuit_id, t.on_time) for t in results] == [("BHZ-0001", False)]

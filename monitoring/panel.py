@@ -1,0 +1,335 @@
+"""Reads of the NOC's incident panel and of the map of Minas Gerais (issue 5).
+
+The panel lists what is wrong now and needs a person: open interruptions, lost redundancies and
+irregularities reported by agencies that the NOC has not answered. Items of one carrier that
+started at the same instant (the same poll cycle) form a group, as their tickets went out in one
+message. Every read goes through the visibility rule (`Link.objects.visible_to`), so an agency
+manager sees the panel of the agency's links and a carrier that of its lots. The query count does
+not grow with the number of items: each kind is one query, then links, tickets and notes are one
+query each for all items."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+
+from inventory.exports import lot_contractor
+from inventory.models import Link
+from inventory.selectors import link_list
+from monitoring.choices import IrregularityStatus, OutageKind, PanelKind
+from monitoring.maps import state_map
+from monitoring.models import (
+    BlindPeriod,
+    EngineCursor,
+    IncidentNote,
+    IrregularityReport,
+    Outage,
+    RedundancyLoss,
+    Ticket,
+)
+from monitoring.selectors import _visible
+from monitoring.services import cycle_instant
+
+# How far back the panel lists the periods the NOC could not measure.
+UNMEASURED_DAYS = 7
+# Monitoring is called stopped when its last cycle is older than this many cycles.
+STALE_CYCLES = 3
+# A degraded window that ended this recently still marks its municipality on the map.
+RECENT_DEGRADATION = timedelta(minutes=10)
+
+Narrow = Callable[[QuerySet], QuerySet]
+
+
+@dataclass
+class PanelItem:
+    """One line of the panel. `subject` names the IncidentNote field it takes notes through."""
+
+    kind: str
+    pk: int
+    link: Link
+    start: datetime
+    age: timedelta
+    detail_url: str
+    subject: str
+    responsibility: str = ""
+    description: str = ""
+    ticket: Ticket | None = None
+    acknowledgement: IncidentNote | None = None
+    comments: list[IncidentNote] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return PanelKind(self.kind).label
+
+    @property
+    def contractor(self) -> str:
+        return lot_contractor(self.link)
+
+    @property
+    def leader_id(self) -> int | None:
+        members = list(self.link.lot.members.all())
+        return members[0].carrier_id if members else None
+
+
+@dataclass
+class PanelGroup:
+    """Items of one carrier that started in the same cycle (or a single item)."""
+
+    start: datetime
+    contractor: str
+    items: list[PanelItem]
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.items) > 1
+
+
+@dataclass
+class Panel:
+    groups: list[PanelGroup]
+    counts: dict[str, int]
+    blind: BlindPeriod | None
+    unmeasured: list[BlindPeriod]
+    last_cycle_at: datetime | None
+    stale: bool
+
+
+def open_interruptions(*, user) -> QuerySet[Outage]:
+    return _visible(Outage.objects.filter(end=None, kind=OutageKind.INTERRUPTION), user)
+
+
+def open_redundancy_losses(*, user) -> QuerySet[RedundancyLoss]:
+    return _visible(RedundancyLoss.objects.filter(end=None), user)
+
+
+def open_irregularities(*, user) -> QuerySet[IrregularityReport]:
+    return _visible(IrregularityReport.objects.filter(status=IrregularityStatus.OPEN), user)
+
+
+def irregularity_list(*, user) -> QuerySet[IrregularityReport]:
+    return _visible(IrregularityReport.objects.all(), user).select_related(
+        "link__agency", "link__municipality", "reported_by", "answered_by"
+    )
+
+
+def irregularity_get_for_user(*, user, pk: int) -> IrregularityReport:
+    report = irregularity_list(user=user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("Irregularidade não encontrada")
+    return report
+
+
+def _tickets_by_subject(outages: list[Outage], losses: list[RedundancyLoss]) -> dict:
+    """The ticket of each outage chain (kept on its first piece) and of each lost redundancy."""
+    tickets = Ticket.objects.filter(
+        Q(outage_id__in=[o.root_id for o in outages])
+        | Q(redundancy_loss_id__in=[loss.pk for loss in losses])
+    )
+    found: dict[tuple[str, int], Ticket] = {}
+    for ticket in tickets:
+        if ticket.outage_id:
+            found["outage", ticket.outage_id] = ticket
+        else:
+            found["redundancy_loss", ticket.redundancy_loss_id] = ticket
+    return found
+
+
+def _notes_by_subject(items: list[PanelItem]) -> dict[tuple[str, int], list[IncidentNote]]:
+    ids: dict[str, list[int]] = {}
+    for item in items:
+        ids.setdefault(item.subject, []).append(item.pk)
+    condition = Q(pk__in=[])
+    for subject, pks in ids.items():
+        condition |= Q(**{f"{subject}_id__in": pks})
+    found: dict[tuple[str, int], list[IncidentNote]] = {}
+    for note in IncidentNote.objects.filter(condition).select_related("by"):
+        subject = next(
+            s for s in ("outage", "redundancy_loss", "irregularity") if getattr(note, f"{s}_id")
+        )
+        found.setdefault((subject, getattr(note, f"{subject}_id")), []).append(note)
+    return found
+
+
+def _items(*, user, narrow: Narrow, now: datetime) -> list[PanelItem]:
+    outages = list(
+        narrow(open_interruptions(user=user)).only(
+            "pk", "link_id", "start", "responsibility", "split_from_id"
+        )
+    )
+    losses = list(narrow(open_redundancy_losses(user=user)).only("pk", "link_id", "start"))
+    reports = list(
+        narrow(open_irregularities(user=user)).only("pk", "link_id", "reported_at", "description")
+    )
+    link_ids = {row.link_id for row in [*outages, *losses, *reports]}
+    links = link_list(user=user).in_bulk(link_ids) if link_ids else {}
+    tickets = _tickets_by_subject(outages, losses)
+    items = [
+        PanelItem(
+            kind=PanelKind.INTERRUPTION,
+            pk=o.pk,
+            link=links[o.link_id],
+            start=o.start,
+            age=now - o.start,
+            detail_url=reverse("monitoring:outage-detail", args=[o.pk]),
+            subject="outage",
+            responsibility=o.get_responsibility_display(),
+            ticket=tickets.get(("outage", o.root_id)),
+        )
+        for o in outages
+    ]
+    items += [
+        PanelItem(
+            kind=PanelKind.REDUNDANCY,
+            pk=loss.pk,
+            link=links[loss.link_id],
+            start=loss.start,
+            age=now - loss.start,
+            detail_url=reverse("inventory:link-detail", args=[loss.link_id]),
+            subject="redundancy_loss",
+            ticket=tickets.get(("redundancy_loss", loss.pk)),
+        )
+        for loss in losses
+    ]
+    items += [
+        PanelItem(
+            kind=PanelKind.IRREGULARITY,
+            pk=report.pk,
+            link=links[report.link_id],
+            start=report.reported_at,
+            age=now - report.reported_at,
+            detail_url=reverse("monitoring:irregularity-detail", args=[report.pk]),
+            subject="irregularity",
+            description=report.description,
+        )
+        for report in reports
+    ]
+    notes = _notes_by_subject(items)
+    for item in items:
+        for note in notes.get((item.subject, item.pk), []):
+            if note.acknowledgement:
+                item.acknowledgement = note
+            if note.text:
+                item.comments.append(note)
+    return items
+
+
+def _groups(items: list[PanelItem], *, newest_first: bool) -> list[PanelGroup]:
+    """Interruptions and lost redundancies of one carrier that started at the same instant go
+    together; irregularities stand alone. Groups are sorted by their start (age)."""
+    by_key: dict[tuple, PanelGroup] = {}
+    for item in sorted(items, key=lambda i: (i.start, i.link.circuit_id)):
+        key = (
+            ("alone", item.kind, item.pk)
+            if item.kind == PanelKind.IRREGULARITY
+            else ("cycle", item.leader_id, item.start)
+        )
+        group = by_key.setdefault(key, PanelGroup(item.start, item.contractor, []))
+        group.items.append(item)
+    return sorted(by_key.values(), key=lambda g: g.start, reverse=newest_first)
+
+
+def _monitoring_clock(now: datetime) -> tuple[datetime | None, bool]:
+    """The instant of the last recorded cycle, and whether monitoring looks stopped."""
+    cursor = EngineCursor.objects.filter(singleton=True).first()
+    if cursor is None or cursor.last_cycle_id is None:
+        return None, False
+    length = timedelta(seconds=settings.MONITORING_CYCLE_SECONDS)
+    at = cycle_instant(cursor.last_cycle_id, length)
+    return at, now - at > STALE_CYCLES * length
+
+
+def panel_build(*, user, narrow: Narrow, newest_first: bool, now: datetime) -> Panel:
+    """The panel a user sees, narrowed by the panel's filters (`narrow` applies them to a
+    queryset of any of the three kinds)."""
+    items = _items(user=user, narrow=narrow, now=now)
+    since = now - timedelta(days=UNMEASURED_DAYS)
+    unmeasured = list(
+        BlindPeriod.objects.filter(Q(end=None) | Q(end__gt=since)).order_by("-start")[:20]
+    )
+    last_cycle_at, stale = _monitoring_clock(now)
+    return Panel(
+        groups=_groups(items, newest_first=newest_first),
+        counts={kind: sum(item.kind == kind for item in items) for kind in PanelKind.values},
+        blind=next((period for period in unmeasured if period.end is None), None),
+        unmeasured=unmeasured,
+        last_cycle_at=last_cycle_at,
+        stale=stale,
+    )
+
+
+# The map ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MunicipalityState:
+    """A municipality with links the user may see, and what is wrong there now."""
+
+    ibge_code: int
+    name: str
+    links: int
+    down: int = 0
+    redundancy: int = 0
+    degraded: int = 0
+    irregularities: int = 0
+
+    @property
+    def state(self) -> str:
+        """The worst: an interruption, then lost redundancy, then recent degradation."""
+        for state, count in (
+            ("down", self.down),
+            ("redundancy", self.redundancy),
+            ("degraded", self.degraded),
+        ):
+            if count:
+                return state
+        return "ok"
+
+    @property
+    def tooltip(self) -> str:
+        parts = [f"{self.links} acesso(s) monitorado(s)"]
+        for count, words in (
+            (self.down, "interrompido(s)"),
+            (self.redundancy, "com perda de redundância"),
+            (self.degraded, "com degradação recente"),
+            (self.irregularities, "irregularidade(s) informada(s)"),
+        ):
+            if count:
+                parts.append(f"{count} {words}")
+        return f"{self.name}: " + ", ".join(parts)
+
+
+def _count_by_municipality(
+    queryset: QuerySet, path: str = "link__municipality_id"
+) -> dict[int, int]:
+    return dict(queryset.order_by().values(path).annotate(n=Count("pk")).values_list(path, "n"))
+
+
+def map_states(*, user, now: datetime) -> list[MunicipalityState]:
+    """The state of every municipality where the user has live links (five grouped counts)."""
+    links = _count_by_municipality(Link.objects.visible_to(user).live(), "municipality_id")
+    down = _count_by_municipality(open_interruptions(user=user))
+    redundancy = _count_by_municipality(open_redundancy_losses(user=user))
+    degraded = _count_by_municipality(
+        _visible(
+            Outage.objects.filter(kind=OutageKind.DEGRADATION, end__gt=now - RECENT_DEGRADATION),
+            user,
+        )
+    )
+    reports = _count_by_municipality(open_irregularities(user=user))
+    names = {shape.ibge_code: shape.name for shape in state_map().shapes}
+    return [
+        MunicipalityState(
+            ibge_code=code,
+            name=names.get(code, str(code)),
+            links=count,
+            down=down.get(code, 0),
+            redundancy=redundancy.get(code, 0),
+            degraded=degraded.get(code, 0),
+            irregularities=reports.get(code, 0),
+        )
+        for code, count in sorted(links.items())
+    ]

@@ -1,0 +1,203 @@
+"""Pages of the incident panel (the NOC's home), the map, a link's monitoring history, agency
+subscriptions and irregularity reports (issue 5). Thin: the filters narrow, `monitoring.panel`
+and `monitoring.history` read, `monitoring.services.noc` writes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inventory.selectors import link_get_for_user
+from monitoring import history
+from monitoring.filters import PanelFilter
+from monitoring.forms import (
+    IncidentNoteForm,
+    IrregularityAnswerForm,
+    IrregularityForm,
+    SubscriptionForm,
+)
+from monitoring.link_charts import CHART_PERIODS, DEFAULT_PERIOD, link_charts
+from monitoring.maps import state_map
+from monitoring.models import Outage, OutageSubscription
+from monitoring.panel import irregularity_get_for_user, map_states, panel_build
+from monitoring.services import noc
+from redegov.context_processors import link_scope
+from redegov.exceptions import DomainError
+from redegov.roles import Role, has_role
+
+
+def _require_links(request: HttpRequest) -> None:
+    """The panel is for users who see links; anyone else is told it does not exist."""
+    if not link_scope(request.user):
+        raise Http404("Página não encontrada")
+
+
+def _panel_context(request: HttpRequest, **extra) -> dict:
+    f = PanelFilter(request.GET, queryset=Outage.objects.none(), request=request)
+    narrow = f.filter_queryset if f.is_valid() else (lambda queryset: queryset.none())
+    now = timezone.now()
+    return {
+        "filter_form": f.form,
+        "newest_first": f.newest_first,
+        "selected_municipality": f.form.cleaned_data.get("municipality") if f.is_valid() else None,
+        "panel": panel_build(
+            user=request.user, narrow=narrow, newest_first=f.newest_first, now=now
+        ),
+        "states": map_states(user=request.user, now=now),
+        "viewbox": state_map().viewbox,
+        "now": now,
+        "is_noc": has_role(request.user, Role.NOC, Role.ADMIN),
+        "query": request.GET,
+        **extra,
+    }
+
+
+@require_GET
+def panel_view(request: HttpRequest) -> HttpResponse:
+    _require_links(request)
+    is_manager = has_role(request.user, Role.AGENCY_MANAGER) and request.user.agency_id
+    ctx = _panel_context(
+        request,
+        map=state_map(),
+        is_manager=bool(is_manager),
+        subscribed=OutageSubscription.objects.filter(user=request.user).exists(),
+    )
+    return render(request, "monitoring/panel.html", ctx)
+
+
+@require_GET
+def panel_items_view(request: HttpRequest) -> HttpResponse:
+    """The panel's live part (htmx polls it): the items and the map's colors."""
+    _require_links(request)
+    return render(request, "monitoring/_panel_live.html", _panel_context(request))
+
+
+@require_POST
+def panel_note_view(request: HttpRequest) -> HttpResponse:
+    """Acknowledge or comment on an item; htmx gets the refreshed panel back."""
+    _require_links(request)
+    form = IncidentNoteForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "Dados inválidos."
+    else:
+        try:
+            noc.incident_note_add(**form.cleaned_data, by=request.user, now=timezone.now())
+        except DomainError as exc:
+            error = str(exc)
+    if request.htmx:
+        return render(
+            request, "monitoring/_panel_live.html", _panel_context(request, note_error=error)
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("monitoring:panel") + "?" + request.GET.urlencode())
+
+
+@require_POST
+def subscription_view(request: HttpRequest) -> HttpResponse:
+    form = SubscriptionForm(request.POST)
+    form.is_valid()
+    subscribed = noc.outage_subscription_set(
+        user=request.user, subscribed=form.cleaned_data["subscribed"], now=timezone.now()
+    )
+    messages.success(
+        request,
+        "Você receberá por e-mail os avisos de indisponibilidade do seu órgão."
+        if subscribed
+        else "Você não receberá mais os avisos de indisponibilidade por e-mail.",
+    )
+    return redirect("monitoring:panel")
+
+
+@require_http_methods(["GET", "POST"])
+def irregularity_new_view(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Role.AGENCY_MANAGER):
+        raise Http404("Página não encontrada")
+    form = IrregularityForm(
+        request.POST or None, request.FILES or None, agency_id=request.user.agency_id
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = noc.irregularity_report(
+                link_id=form.cleaned_data["link"].pk,
+                description=form.cleaned_data["description"],
+                files=form.cleaned_data["files"],
+                by=request.user,
+                now=timezone.now(),
+            )
+        except (DomainError, ValidationError) as exc:
+            form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, "Irregularidade informada ao Centro de Operações (NOC).")
+            return redirect("monitoring:irregularity-detail", pk=report.pk)
+    return render(request, "monitoring/irregularity_form.html", {"form": form})
+
+
+@require_GET
+def irregularity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = irregularity_get_for_user(user=request.user, pk=pk)
+    ctx = {
+        "report": report,
+        "attachments": list(report.attachments.all()),
+        "notes": list(report.panel_notes.select_related("by")),
+        "answer_form": IrregularityAnswerForm(),
+        "is_noc": has_role(request.user, Role.NOC, Role.ADMIN),
+    }
+    return render(request, "monitoring/irregularity_detail.html", ctx)
+
+
+@require_POST
+def irregularity_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = irregularity_get_for_user(user=request.user, pk=pk)
+    try:
+        noc.irregularity_answer(
+            report_id=report.pk,
+            answer=request.POST.get("answer", ""),
+            by=request.user,
+            now=timezone.now(),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Resposta registrada.")
+    return redirect("monitoring:irregularity-detail", pk=report.pk)
+
+
+@require_GET
+def irregularity_attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """Files are served only to those who may see the report (never from a public URL)."""
+    report = irregularity_get_for_user(user=request.user, pk=pk)
+    attachment = report.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404("Anexo não encontrado")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_GET
+def link_monitoring_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A link's monitoring (state, availability, charts, histories), loaded into its page."""
+    link = link_get_for_user(user=request.user, pk=pk)
+    now = timezone.now()
+    period = request.GET.get("periodo", "")
+    period = period if period in CHART_PERIODS else DEFAULT_PERIOD
+    ctx = {
+        "link": link,
+        "now_state": history.link_now(link=link, now=now),
+        "period": period,
+        "periods": [(key, label) for key, (label, _, _) in CHART_PERIODS.items()],
+        **link_charts(link=link, period=period, now=now),
+        "outages": history.link_outage_history(link=link),
+        "tickets": history.link_ticket_history(link=link),
+    }
+    # Loaded into the link's page by htmx; opened by itself (no JavaScript, print) it is a page.
+    template = "_link_monitoring.html" if request.htmx else "link_monitoring.html"
+    return render(request, f"monitoring/{template}", ctx)

@@ -1,0 +1,148 @@
+"""Writes of the incident panel (issue 5): the NOC's acknowledgements and comments, agency
+managers' e-mail subscriptions and their irregularity reports, and the NOC's answers."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from inventory.models import Link
+from monitoring.choices import IrregularityStatus
+from monitoring.models import (
+    IncidentNote,
+    IrregularityAttachment,
+    IrregularityReport,
+    OutageSubscription,
+)
+from monitoring.services.responsibility import require_noc
+from redegov.exceptions import DomainError
+from redegov.roles import Role, has_role
+
+# What an irregularity report may carry: photos of the site, documents, logs.
+ATTACHMENT_TYPES = {
+    ".pdf": ("application/pdf", b"%PDF-"),
+    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".txt": ("text/plain", b""),
+}
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+NOTE_SUBJECTS = ("outage", "redundancy_loss", "irregularity")
+
+
+@transaction.atomic
+def incident_note_add(
+    *, subject: str, pk: int, acknowledgement: bool, text: str, by, now: datetime
+) -> IncidentNote:
+    """The NOC acknowledges a panel item (once) or comments on it (a text is required).
+    `subject` is the IncidentNote field that names the item: outage, redundancy_loss or
+    irregularity."""
+    require_noc(by)
+    if subject not in NOTE_SUBJECTS:
+        raise DomainError("Item do painel desconhecido.")
+    model = IncidentNote._meta.get_field(subject).related_model
+    if not model.objects.filter(pk=pk).exists():
+        raise DomainError("Item do painel não encontrado.")
+    text = text.strip()
+    if not acknowledgement and not text:
+        raise DomainError("Escreva o comentário.")
+    acknowledged = IncidentNote.objects.filter(**{f"{subject}_id": pk}, acknowledgement=True)
+    if acknowledgement and acknowledged.exists():
+        raise DomainError("Este item já foi reconhecido.")
+    note = IncidentNote(
+        **{f"{subject}_id": pk}, acknowledgement=acknowledgement, text=text, by=by, at=now
+    )
+    note.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            note.save()
+    except IntegrityError as exc:  # another operator acknowledged it at the same moment
+        raise DomainError("Este item já foi reconhecido.") from exc
+    return note
+
+
+def _require_agency_manager(user) -> int:
+    if not (has_role(user, Role.AGENCY_MANAGER) and user.agency_id):
+        raise PermissionDenied("Só o gestor do órgão pode fazer isto.")
+    return user.agency_id
+
+
+@transaction.atomic
+def outage_subscription_set(*, user, subscribed: bool, now: datetime) -> bool:
+    """Subscribe an agency manager to e-mails about the agency's outages, or stop them.
+    Returns whether the user is subscribed now; repeating a choice changes nothing."""
+    agency_id = _require_agency_manager(user)
+    if not subscribed:
+        OutageSubscription.objects.filter(user=user).delete()
+        return False
+    OutageSubscription.objects.update_or_create(
+        user=user,
+        defaults={"agency_id": agency_id},
+        create_defaults={"agency_id": agency_id, "created_at": now},
+    )
+    return True
+
+
+def attachment_check(upload: UploadedFile) -> tuple[str, str]:
+    """(safe name, content type) of an acceptable attachment; ValidationError otherwise. The
+    extension decides the type, and the first bytes must agree with it."""
+    name = PurePath(upload.name or "").name[:200]
+    kind = ATTACHMENT_TYPES.get(PurePath(name).suffix.lower())
+    if kind is None:
+        raise ValidationError(f"{name}: envie PDF, PNG, JPEG ou texto (.txt).")
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(f"{name}: o limite é de 5 MB por arquivo.")
+    content_type, magic = kind
+    upload.seek(0)
+    head = upload.read(len(magic))
+    upload.seek(0)
+    if head != magic:
+        raise ValidationError(f"{name}: o conteúdo não é de um arquivo {content_type}.")
+    return name, content_type
+
+
+@transaction.atomic
+def irregularity_report(
+    *, link_id: int, description: str, files: Sequence[UploadedFile], by, now: datetime
+) -> IrregularityReport:
+    """An agency manager reports an irregularity on one of the agency's links; it lands on the
+    NOC's panel until answered."""
+    agency_id = _require_agency_manager(by)
+    link = Link.objects.live().filter(pk=link_id, agency_id=agency_id).first()
+    if link is None:
+        raise DomainError("Escolha um acesso do seu órgão.")
+    if not description.strip():
+        raise DomainError("Descreva o que aconteceu.")
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(f"Envie no máximo {MAX_ATTACHMENTS} arquivos.")
+    checked = [(upload, *attachment_check(upload)) for upload in files]
+    report = IrregularityReport(
+        link=link, description=description.strip(), reported_by=by, reported_at=now
+    )
+    report.full_clean()
+    report.save()
+    for upload, name, content_type in checked:
+        IrregularityAttachment.objects.create(
+            report=report, file=upload, name=name, content_type=content_type, size=upload.size
+        )
+    return report
+
+
+@transaction.atomic
+def irregularity_answer(*, report_id: int, answer: str, by, now: datetime) -> IrregularityReport:
+    """The NOC answers an irregularity report, which leaves the panel. Answered once."""
+    require_noc(by)
+    if not answer.strip():
+        raise DomainError("Escreva a resposta.")
+    answered = IrregularityReport.objects.filter(
+        pk=report_id, status=IrregularityStatus.OPEN
+    ).update(
+        status=IrregularityStatus.ANSWERED, answer=answer.strip(), answered_by=by, answered_at=now
+    )
+    if not answered:
+        raise DomainError("Esta irregularidade já foi respondida.")
+    return IrregularityReport.objects.get(pk=report_id)
