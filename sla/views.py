@@ -1,0 +1,275 @@
+"""The IMR pages: a month's results (filters, export, PDF report), the definitions (changed by
+billing staff from a month on), the dashboards per contract, carrier and lot, the committee's
+view of the network, and the repeated-breach flags with their ready-made proceeding. Thin:
+what a user may see is decided in `sla.selectors`, writes go through `sla.services`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from inventory.exports import export_response
+from inventory.models import Contract
+from redegov.roles import Role, has_role, sees_whole_network
+from sla import charts, pdf
+from sla.choices import FlagStatus
+from sla.exports import RESULT_COLUMNS
+from sla.forms import (
+    BandFormSet,
+    DashboardForm,
+    DefinitionForm,
+    FlagDecisionForm,
+    ResultFilterForm,
+    band_initial,
+    bands_from,
+    last_month,
+)
+from sla.selectors import (
+    contract_choices,
+    dashboard_lots,
+    definition_rows,
+    flag_get_for_user,
+    flag_list,
+    indicator_series,
+    latest_final_month,
+    lot_choices,
+    lot_totals,
+    money_series,
+    month_view,
+    proceeding_draft,
+    rule_in_force,
+    visibility_for,
+)
+from sla.services import STAFF, breach_flag_transition, definition_change
+
+PAGE_SIZE = 50
+FLAG_READERS = (Role.BILLING, Role.ADMIN, Role.COMMITTEE)
+
+
+def _tabs(request: HttpRequest, active: str) -> list[tuple[str, str, bool]]:
+    """The IMR pages this user may open, for the header of each."""
+    user = request.user
+    tabs = [
+        ("results", "Resultados", "sla:result-list"),
+        ("dashboard", "Painel", "sla:dashboard"),
+        ("definitions", "Definições", "sla:definition-list"),
+    ]
+    if sees_whole_network(user):
+        tabs.append(("committee", "Visão do comitê", "sla:committee"))
+    if has_role(user, *FLAG_READERS):
+        tabs.append(("flags", "Reincidências", "sla:flag-list"))
+    return [(label, reverse(name), key == active) for key, label, name in tabs]
+
+
+def _month_view(request: HttpRequest):
+    form = ResultFilterForm(request.GET, lots=lot_choices(request.user))
+    year, month = form.month()
+    data = form.cleaned_data if form.is_valid() else {}
+    view = month_view(
+        user=request.user,
+        year=year,
+        month=month,
+        now=timezone.now(),
+        lot=data.get("lote"),
+        code=data.get("indicador", "").upper(),
+        missed_only=data.get("descumpridos", False),
+    )
+    return form, view
+
+
+@require_GET
+def result_list_view(request: HttpRequest) -> HttpResponse:
+    form, view = _month_view(request)
+    page = Paginator(view.access_results, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "form": form,
+        "view": view,
+        "month": view.results,
+        "page": page,
+        "access_rows": list(page.object_list),
+        "tabs": _tabs(request, "results"),
+    }
+    return render(request, "sla/result_list.html", ctx)
+
+
+@require_GET
+def result_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    _, view = _month_view(request)
+    return export_response(
+        RESULT_COLUMNS,
+        view.lot_results + view.access_results,
+        fmt=fmt,
+        title=f"IMR {view.results.label}",
+        filename=f"imr-{view.results.label}",
+    )
+
+
+@require_GET
+def report_pdf_view(request: HttpRequest) -> HttpResponse:
+    _, view = _month_view(request)
+    response = HttpResponse(pdf.month_report(view=view, at=timezone.now()), "application/pdf")
+    response["Content-Disposition"] = f'inline; filename="imr-{view.results.label}.pdf"'
+    return response
+
+
+@require_GET
+def definition_list_view(request: HttpRequest) -> HttpResponse:
+    visibility_for(request.user)
+    contracts = list(contract_choices())
+    chosen = next((c for c in contracts if str(c.pk) == request.GET.get("contrato")), None)
+    contract = chosen or (contracts[0] if contracts else None)
+    today = timezone.localdate()
+    ctx = {
+        "contracts": contracts,
+        "contract": contract,
+        "rows": definition_rows(contract=contract, today=today) if contract else [],
+        "is_staff": has_role(request.user, *STAFF),
+        "today": today,
+        "tabs": _tabs(request, "definitions"),
+    }
+    return render(request, "sla/definition_list.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def definition_change_view(request: HttpRequest, contract_id: int, code: str) -> HttpResponse:
+    if not has_role(request.user, *STAFF):
+        raise Http404("Página não encontrada")
+    contract = get_object_or_404(Contract, pk=contract_id)
+    year, month = last_month()
+    current = rule_in_force(contract=contract, code=code, day=date(year, month, 1))
+    form = DefinitionForm(request.POST or None, initial=DefinitionForm.initial_for(current))
+    # Posted bands are read as typed: compared with an initial, an unchanged row would be lost.
+    initial = None if request.method == "POST" else band_initial(current)
+    bands = BandFormSet(request.POST or None, initial=initial, prefix="faixas")
+    if request.method == "POST" and form.is_valid() and bands.is_valid():
+        try:
+            definition_change(
+                contract=contract,
+                rule=form.rule(current, bands_from(bands, current.scope)),
+                valid_from=form.valid_from_date(),
+                user=request.user,
+                now=timezone.now(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request, f"{code} alterado a partir de {form.valid_from_date():%m/%Y}."
+            )
+            return redirect(f"{reverse('sla:definition-list')}?contrato={contract.pk}")
+    ctx = {
+        "contract": contract,
+        "rule": current,
+        "form": form,
+        "bands": bands,
+        "tabs": _tabs(request, "definitions"),
+    }
+    return render(request, "sla/definition_form.html", ctx)
+
+
+def _chart(series) -> charts.Chart:
+    return charts.series_chart(
+        f"{series.code} · {series.name}",
+        [charts.Sample(p.label, p.value, p.target, p.met) for p in series.points],
+    )
+
+
+@require_GET
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    lots = lot_choices(request.user)
+    form = DashboardForm(request.GET, lots=lots)
+    carrier = form.value("operadora")
+    lot_ids = dashboard_lots(
+        user=request.user,
+        contract=form.value("contrato"),
+        carrier_id=carrier.pk if carrier else None,
+        lot=form.value("lote"),
+    )
+    year, month = form.value("mes") or latest_final_month() or last_month()
+    view = month_view(user=request.user, year=year, month=month, now=timezone.now())
+    money = money_series(lot_ids)
+    ctx = {
+        "form": form,
+        "charts": [_chart(series) for series in indicator_series(lot_ids)],
+        "share_chart": charts.series_chart(
+            "Glosas (% do valor devido)",
+            [charts.Sample(p.label, p.imr_share, None) for p in money],
+        ),
+        "money": money,
+        "month": view.results,
+        "worst": [r for r in view.worst if r.lot.lot_id in lot_ids],
+        "tabs": _tabs(request, "dashboard"),
+    }
+    return render(request, "sla/dashboard.html", ctx)
+
+
+@require_GET
+def committee_view(request: HttpRequest) -> HttpResponse:
+    if not sees_whole_network(request.user):
+        raise Http404("Página não encontrada")
+    money = money_series(None)
+    every_lot = set(lot_choices(request.user).values_list("pk", flat=True))
+    ctx = {
+        "money": money,
+        "lots": lot_totals(None),
+        "availability_chart": charts.series_chart(
+            "Disponibilidade da rede (%)",
+            [charts.Sample(p.label, p.availability, None) for p in money],
+        ),
+        "share_chart": charts.series_chart(
+            "Glosas (% do valor devido)",
+            [charts.Sample(p.label, p.imr_share, None) for p in money],
+        ),
+        "charts": [_chart(series) for series in indicator_series(every_lot)],
+        "tabs": _tabs(request, "committee"),
+    }
+    return render(request, "sla/committee.html", ctx)
+
+
+@require_GET
+def flag_list_view(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, *FLAG_READERS):
+        raise Http404("Página não encontrada")
+    page = Paginator(flag_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {"page": page, "flags": list(page.object_list), "tabs": _tabs(request, "flags")}
+    return render(request, "sla/flag_list.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def flag_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = flag_get_for_user(user=request.user, pk=pk)
+    form = FlagDecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not has_role(request.user, *STAFF):
+            raise Http404("Página não encontrada")
+        if form.is_valid():
+            try:
+                breach_flag_transition(
+                    flag=flag,
+                    to=form.cleaned_data["to"],
+                    user=request.user,
+                    now=timezone.now(),
+                    reason=form.cleaned_data["reason"],
+                    proceeding_reference=form.cleaned_data["proceeding_reference"],
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(request, "Decisão registrada.")
+                return redirect("sla:flag-detail", pk=flag.pk)
+    ctx = {
+        "draft": proceeding_draft(flag),
+        "form": form,
+        "can_decide": has_role(request.user, *STAFF) and flag.status == FlagStatus.OFFERED,
+        "tabs": _tabs(request, "flags"),
+    }
+    return render(request, "sla/flag_detail.html", ctx)

@@ -1,0 +1,117 @@
+"""IMR tests: the shared network priced as for billing, and helpers that write outages, tickets
+and orders at exact instants, and read the `imr` command's JSON."""
+
+import json
+from datetime import datetime, timedelta
+from decimal import Decimal
+from io import StringIO
+from itertools import count
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from monitoring.choices import OutageKind, OutageSource, Responsibility
+from monitoring.models import Outage, Ticket
+from monitoring.services.tickets import tickets_open
+from orders.choices import OrderStatus, OrderType
+from orders.models import Order
+from redegov.models import User
+from tests.inventory.factories import PriceItemFactory
+
+SP = ZoneInfo("America/Sao_Paulo")
+NUMBERS = count(1)
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=SP)
+
+
+@pytest.fixture
+def priced(network):
+    """Lot 1 (Alfa, metro): 4 Mbps simple R$ 905,52, redundant R$ 1.500,00; lot 2 (consortium
+    Beta 60% leader + Alfa 40%, interior): 4 Mbps simple R$ 1.234,57."""
+    PriceItemFactory(lot=network.lot_metro, region="metro", monthly_price=Decimal("905.52"))
+    PriceItemFactory(
+        lot=network.lot_metro,
+        region="metro",
+        access_type="redundant",
+        monthly_price=Decimal("1500.00"),
+    )
+    PriceItemFactory(lot=network.lot_interior, region="interior", monthly_price=Decimal("1234.57"))
+    return network
+
+
+def outage(link, start, minutes, responsibility=Responsibility.CARRIER, ticket=False):
+    """A closed interruption of `minutes` minutes, with its ticket when asked."""
+    row = Outage.objects.create(
+        link=link,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        responsibility=responsibility,
+        kind=OutageKind.INTERRUPTION,
+        source=OutageSource.IMPORT,
+    )
+    if ticket:
+        tickets_open(outages=[row], losses=[], now=start)
+    return row
+
+
+def open_outage_with_ticket(link, start):
+    row = Outage.objects.create(
+        link=link,
+        start=start,
+        kind=OutageKind.INTERRUPTION,
+        source=OutageSource.ICMP,
+    )
+    tickets_open(outages=[row], losses=[], now=start)
+    return Ticket.objects.get(outage=row)
+
+
+def order(network, order_type, *, dispatched, due, completed=None, status=None, lot=None):
+    """An order of agency X in the metro lot (or `lot`) with its clock as given: verified when
+    completed, still in execution otherwise."""
+    lot = lot or network.lot_metro
+    user = User.objects.filter(username="gestor.sef").first() or User.objects.create_user(
+        username=f"gestor-{next(NUMBERS)}"
+    )
+    return Order.objects.create(
+        number=f"OS-T-{next(NUMBERS):06d}",
+        order_type=order_type,
+        status=status or (OrderStatus.VERIFIED if completed else OrderStatus.IN_EXECUTION),
+        contract=network.contract,
+        agency=network.agency_x,
+        municipality=network.link_x_metro.municipality
+        if lot == network.lot_metro
+        else network.link_x_interior.municipality,
+        lot=lot,
+        carrier=lot.members.get(position=0).carrier,
+        link=None if order_type == OrderType.ACTIVATION else network.link_x_metro,
+        replaced_link=network.link_x_metro if order_type == OrderType.ADDRESS_CHANGE else None,
+        created_by=user,
+        created_at=dispatched,
+        dispatched_at=dispatched,
+        deadline_days=30,
+        base_due_at=due,
+        due_at=due,
+        completed_at=completed,
+        verified_at=completed,
+    )
+
+
+def imr_json(period: str) -> dict:
+    out = StringIO()
+    call_command("imr", period, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def result_of(document: dict, indicator: str, *, circuit_id=None, lot=None) -> dict:
+    matches = [
+        r
+        for r in document["results"]
+        if r["indicator"] == indicator
+        and (circuit_id is None or r["circuit_id"] == circuit_id)
+        and (lot is None or r["lot"] == lot)
+    ]
+    assert len(matches) == 1, matches
+    return matches[0]
