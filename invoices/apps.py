@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InvoicesConfig(AppConfig):
+    name = "invoices"
+    verbose_name = "Faturas das operadoras"

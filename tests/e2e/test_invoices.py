@@ -1,0 +1,51 @@
+"""Billing staff preview and import a carrier's invoice, contest a difference, and the carrier
+answers it, in chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.billing.conftest import priced  # noqa: F401 - fixture
+from tests.invoices.conftest import comma_layout, october  # noqa: F401 - fixtures
+from tests.invoices.test_services import ALFA_WITH_EVERY_DIFFERENCE
+
+pytestmark = pytest.mark.e2e
+
+
+def test_staff_import_and_contest_then_the_carrier_answers(
+    login,
+    personas,
+    october,  # noqa: F811
+    comma_layout,  # noqa: F811
+    live_server,
+    tmp_path,
+):
+    invoice_file = tmp_path / "alfa-2026-10.csv"
+    invoice_file.write_text(ALFA_WITH_EVERY_DIFFERENCE, encoding="utf-8")
+    page = login("ugs")
+    page.goto(f"{live_server.url}/faturamento/2026-10/")
+    page.get_by_role("link", name="Faturas das operadoras").click()
+    page.get_by_label("Operadora").select_option(label="Alfa Telecom")
+    page.get_by_label("Número da fatura").fill("ALFA-10/2026")
+    page.get_by_label("Arquivo da fatura (CSV ou TXT)").set_input_files(invoice_file)
+    page.get_by_role("button", name="Pré-visualizar").click()
+    expect(page.locator("#previa tbody tr")).to_have_count(5)
+    page.get_by_role("button", name="Importar fatura").click()
+    expect(page.locator(".messages")).to_contain_text("5 divergência(s)")
+
+    row = page.locator("#divergencias tbody tr", has_text="CTG-0001")
+    expect(row).to_contain_text("Valor diferente do devido")
+    row.get_by_label("Contestar: texto").fill("O preço do lote 1 é R$ 905,52.")
+    row.get_by_role("button", name="Contestar").click()
+    expect(page.locator(".messages")).to_contain_text("Divergência CTG-0001: Contestada.")
+    detail = page.url
+
+    page.context.clear_cookies()
+    page = login("alfa")
+    expect(page.locator("#divergencias-pendentes")).to_contain_text("CTG-0001")
+    page.get_by_role("link", name="CTG-0001").click()
+    assert page.url.split("#")[0] == detail
+    row = page.locator("#divergencias tbody tr", has_text="CTG-0001")
+    row.get_by_label("Responder: texto").fill("Reajuste anual aplicado.")
+    row.get_by_role("button", name="Responder").click()
+    expect(row).to_contain_text("Respondida pela operadora")
+    expect(row).to_contain_text("Reajuste anual aplicado.")
