@@ -1,0 +1,165 @@
+"""Sanctions, the steps of a fine proceeding and the allowed-moves table (DOMAIN.md section 7).
+
+`ALLOWED_TRANSITIONS[from][to]` is the set of roles that may make the move; `SYSTEM` is the
+portal itself (a deadline that expired, a month's closing). `penalties.services.
+proceeding_transition` is the only code that moves a proceeding, and it reads this table."""
+
+from django.db import models
+
+from redegov.roles import Role
+
+
+class Sanction(models.TextChoices):
+    WARNING = "warning", "Advertência"
+    FINE = "fine", "Multa"
+
+
+class Outcome(models.TextChoices):
+    APPLIED = "applied", "Aplicada"
+    REDUCED = "reduced", "Reduzida"
+    DISMISSED = "dismissed", "Improcedente (arquivada)"
+
+
+class OpinionKind(models.TextChoices):
+    TECHNICAL = "technical", "Parecer técnico"
+    LEGAL = "legal", "Parecer jurídico"
+
+
+class DeadlineKind(models.TextChoices):
+    DEFENSE = "defense", "Defesa"
+    APPEAL = "appeal", "Recurso"
+    RECONSIDERATION = "reconsideration", "Reconsideração"
+    SUPERIOR = "superior", "Decisão da autoridade superior"
+
+
+class ProceedingStatus(models.TextChoices):
+    OPENED = "opened", "Abertura"
+    NOTIFIED = "notified", "Notificação (prazo de defesa)"
+    OPINION = "opinion", "Parecer"
+    DECIDED = "decided", "Decisão (prazo de recurso)"
+    APPEALED = "appealed", "Recurso (reconsideração)"
+    SUPERIOR = "superior", "Reconsideração negada (decisão superior)"
+    FINAL = "final", "Decisão final"
+    REGISTERED = "registered", "Registro"
+    COLLECTING = "collecting", "Cobrança"
+    PAID = "paid", "Multa quitada"
+    GUARANTEE = "guarantee", "Saldo para a garantia"
+    JUDICIAL = "judicial", "Saldo para cobrança judicial"
+    ARCHIVED = "archived", "Arquivado"
+    CANCELLED = "cancelled", "Cancelado"
+
+
+class DocumentStep(models.TextChoices):
+    OPENING = "opening", "Abertura"
+    DEFENSE = "defense", "Defesa"
+    TECHNICAL = "technical", "Parecer técnico"
+    LEGAL = "legal", "Parecer jurídico"
+    DECISION = "decision", "Decisão"
+    APPEAL = "appeal", "Recurso"
+    RECONSIDERATION = "reconsideration", "Reconsideração"
+    FINAL = "final", "Decisão final"
+    REGISTRATION = "registration", "Registro"
+    OTHER = "other", "Outro"
+
+
+SYSTEM = "system"  # the portal itself, acting without a user
+S = ProceedingStatus
+BILLING = frozenset({Role.BILLING})
+AUTHORITY = frozenset({Role.AUTHORITY})
+CARRIER = frozenset({Role.CARRIER})
+CANCELLERS = BILLING | AUTHORITY
+
+ALLOWED_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    S.OPENED: {S.NOTIFIED: BILLING, S.CANCELLED: CANCELLERS},
+    S.NOTIFIED: {
+        S.OPINION: CARRIER | BILLING | {SYSTEM},  # the defense; or its deadline expired
+        S.CANCELLED: CANCELLERS,
+    },
+    S.OPINION: {S.DECIDED: AUTHORITY, S.ARCHIVED: AUTHORITY, S.CANCELLED: CANCELLERS},
+    S.DECIDED: {
+        S.APPEALED: CARRIER,
+        S.FINAL: BILLING | {SYSTEM},  # the appeal's deadline expired
+        S.CANCELLED: AUTHORITY,
+    },
+    S.APPEALED: {  # the same authority reconsiders (or not) and sends it up
+        S.FINAL: AUTHORITY,
+        S.ARCHIVED: AUTHORITY,
+        S.SUPERIOR: AUTHORITY,
+        S.CANCELLED: AUTHORITY,
+    },
+    S.SUPERIOR: {S.FINAL: AUTHORITY, S.ARCHIVED: AUTHORITY, S.CANCELLED: AUTHORITY},
+    S.FINAL: {S.REGISTERED: BILLING, S.CANCELLED: AUTHORITY},
+    S.REGISTERED: {S.COLLECTING: BILLING, S.CANCELLED: AUTHORITY},
+    S.COLLECTING: {
+        S.PAID: frozenset({SYSTEM}),
+        S.GUARANTEE: frozenset({SYSTEM}),
+        S.JUDICIAL: frozenset({SYSTEM}),
+        S.CANCELLED: AUTHORITY,
+    },
+}
+
+# Moves that are a filing by the carrier, open until 23:59:59 local of the deadline's last day;
+# the same move by anyone else is the deadline's expiry, allowed only after it.
+FILINGS: dict[tuple[str, str], str] = {
+    (S.NOTIFIED, S.OPINION): DeadlineKind.DEFENSE,
+    (S.DECIDED, S.APPEALED): DeadlineKind.APPEAL,
+}
+# Moves that post a notice to the carrier (in the portal and by e-mail) and start a deadline
+# counted from the next business day.
+NOTICES: dict[tuple[str, str], str] = {
+    (S.OPENED, S.NOTIFIED): DeadlineKind.DEFENSE,
+    (S.OPINION, S.DECIDED): DeadlineKind.APPEAL,
+}
+# Moves that start the authority's own deadline (counted from the business day after the filing).
+AUTHORITY_DEADLINES: dict[tuple[str, str], str] = {
+    (S.DECIDED, S.APPEALED): DeadlineKind.RECONSIDERATION,
+    (S.APPEALED, S.SUPERIOR): DeadlineKind.SUPERIOR,
+}
+# Moves that decide (an outcome, and for a fine its amount and installments).
+DECISIONS = frozenset(
+    {
+        (S.OPINION, S.DECIDED),
+        (S.OPINION, S.ARCHIVED),
+        (S.APPEALED, S.FINAL),
+        (S.APPEALED, S.ARCHIVED),
+        (S.SUPERIOR, S.FINAL),
+        (S.SUPERIOR, S.ARCHIVED),
+    }
+)
+# Moves that need a written reason (besides decisions, which always do).
+REASON_REQUIRED = frozenset(
+    {(source, S.CANCELLED) for source in ALLOWED_TRANSITIONS} | {(S.APPEALED, S.SUPERIOR)}
+)
+# Where a proceeding ends.
+TERMINAL = frozenset({S.PAID, S.GUARANTEE, S.JUDICIAL, S.ARCHIVED, S.CANCELLED})
+# Where a fine is being collected from the statements.
+COLLECTING = S.COLLECTING
+
+# The screen's name of each move (button and timeline), by (source, target) or (None, target).
+ACTION_LABELS: dict[tuple[str | None, str], str] = {
+    (None, S.OPENED): "Abertura",
+    (None, S.NOTIFIED): "Notificar a operadora",
+    (S.NOTIFIED, S.OPINION): "Apresentar defesa",
+    (None, S.DECIDED): "Decidir",
+    (None, S.ARCHIVED): "Decidir pela improcedência (arquivar)",
+    (None, S.APPEALED): "Interpor recurso",
+    (S.DECIDED, S.FINAL): "Decisão final (sem recurso no prazo)",
+    (S.APPEALED, S.FINAL): "Reconsiderar (decisão final)",
+    (S.SUPERIOR, S.FINAL): "Decisão da autoridade superior (final)",
+    (None, S.SUPERIOR): "Manter a decisão e encaminhar à autoridade superior",
+    (None, S.REGISTERED): "Registrar a sanção",
+    (None, S.COLLECTING): "Iniciar a cobrança",
+    (None, S.PAID): "Multa quitada",
+    (None, S.GUARANTEE): "Saldo remetido à garantia",
+    (None, S.JUDICIAL): "Saldo remetido à cobrança judicial",
+    (None, S.CANCELLED): "Cancelar o processo",
+}
+# The timeline's name of an expiry (the same move made by the portal or billing staff).
+EXPIRY_LABELS = {
+    (S.NOTIFIED, S.OPINION): "Prazo de defesa encerrado sem defesa: segue para os pareceres",
+    (S.DECIDED, S.FINAL): "Prazo de recurso encerrado sem recurso: decisão final",
+}
+
+
+def action_label(source: str | None, target: str) -> str:
+    return ACTION_LABELS.get((source, target)) or ACTION_LABELS[(None, target)]

@@ -1,0 +1,327 @@
+"""Reads of fine proceedings for pages, PDFs and reports. Permissions are applied here
+(`Proceeding.objects.visible_to`): carrier staff see only the proceedings against their lots,
+and a proceeding a user may not see is a 404."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from inventory.models import Lot, LotMember
+from monitoring.models import Outage
+from orders.models import Order
+from penalties.choices import (
+    ALLOWED_TRANSITIONS,
+    DECISIONS,
+    FILINGS,
+    SYSTEM,
+    TERMINAL,
+    DeadlineKind,
+    OpinionKind,
+    ProceedingStatus,
+    Sanction,
+    action_label,
+)
+from penalties.collection import ZERO, installment_amounts, month_index
+from penalties.deadlines import AT_EXPIRY, business_days_left, filing_closes_at
+from penalties.models import Collection, Document, Proceeding, ProceedingEvent
+from redegov.calendar import BusinessCalendar
+from redegov.roles import Role, user_roles
+
+S = ProceedingStatus
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """Evidence to link at opening: kind "imr", "order" or "outage"."""
+
+    kind: str
+    reference: str
+    description: str
+    url: str = ""
+
+
+def evidence_for(
+    *, lot: Lot, order_numbers: list[str], outage_ids: list[int]
+) -> list[EvidenceItem]:
+    """Late service orders and outages of the lot's links, as evidence; ValidationError naming
+    what is not the lot's, or not late."""
+    now = timezone.now()
+    orders = {o.number: o for o in Order.objects.filter(lot=lot, number__in=order_numbers)}
+    late = set(
+        Order.objects.filter(pk__in=[o.pk for o in orders.values()])
+        .late(now)
+        .values_list("pk", flat=True)
+    )
+    outages = {
+        o.pk: o
+        for o in Outage.objects.filter(pk__in=outage_ids, link__lot=lot).select_related("link")
+    }
+    wrong = [n for n in order_numbers if n not in orders or orders[n].pk not in late]
+    wrong += [f"#{i}" for i in outage_ids if i not in outages]
+    if wrong:
+        raise ValidationError(
+            "Não são OS em atraso nem indisponibilidades do lote: " + ", ".join(wrong)
+        )
+    items = [
+        EvidenceItem(
+            "order",
+            number,
+            f"{orders[number].get_order_type_display()} com prazo em "
+            f"{timezone.localtime(orders[number].due_at):%d/%m/%Y %H:%M}",
+            reverse("orders:order-detail", args=[orders[number].pk]),
+        )
+        for number in order_numbers
+    ]
+    items += [
+        EvidenceItem(
+            "outage",
+            f"#{pk}",
+            f"{outages[pk].link.circuit_id}: {outages[pk].get_kind_display()} de "
+            f"{timezone.localtime(outages[pk].start):%d/%m/%Y %H:%M} a "
+            + (
+                f"{timezone.localtime(outages[pk].end):%d/%m/%Y %H:%M}"
+                if outages[pk].end
+                else "em aberto"
+            ),
+        )
+        for pk in outage_ids
+    ]
+    return items
+
+
+def proceeding_list(*, user) -> QuerySet[Proceeding]:
+    return Proceeding.objects.visible_to(user).select_related(
+        "contract", "lot", "carrier", "fine_type"
+    )
+
+
+def proceeding_get_for_user(*, user, pk: int) -> Proceeding:
+    """A proceeding the user may see; 404 otherwise."""
+    proceeding = proceeding_list(user=user).filter(pk=pk).first()
+    if proceeding is None:
+        raise Http404("Processo não encontrado")
+    return proceeding
+
+
+def proceeding_actor_role(user, proceeding: Proceeding, to: str) -> str | None:
+    """The role in which `user` (None: the portal) may move `proceeding` to `to`, or None.
+    Carrier staff act only on proceedings against a lot their carrier is a member of."""
+    allowed = ALLOWED_TRANSITIONS.get(proceeding.status, {}).get(to, frozenset())
+    if user is None:
+        return SYSTEM if SYSTEM in allowed else None
+    for role in sorted(user_roles(user) & allowed):
+        if role != Role.CARRIER:
+            return role
+        if LotMember.objects.filter(lot=proceeding.lot_id, carrier=user.carrier_id).exists():
+            return role
+    return None
+
+
+@dataclass(frozen=True)
+class Action:
+    to: str
+    label: str
+    decision: bool  # asks for outcome, amount and installments
+    filing: bool  # the carrier's defense or appeal (documents)
+
+
+def proceeding_actions(*, user, proceeding: Proceeding, now: datetime) -> list[Action]:
+    """The moves the user may make now (a filing only while its deadline is open, an expiry
+    only after it)."""
+    actions = []
+    for to in ALLOWED_TRANSITIONS.get(proceeding.status, {}):
+        role = proceeding_actor_role(user, proceeding, to)
+        if role is None:
+            continue
+        move = (proceeding.status, to)
+        if move in FILINGS:
+            open_now = now < filing_closes_at(proceeding.due_date)
+            if open_now != (role == Role.CARRIER):
+                continue
+        actions.append(
+            Action(to, action_label(proceeding.status, to), move in DECISIONS, move in FILINGS)
+        )
+    return actions
+
+
+def opinion_kinds_for(*, user, proceeding: Proceeding) -> list[OpinionKind]:
+    """The opinions the user may still write on this proceeding."""
+    if proceeding.status != S.OPINION:
+        return []
+    written = set(proceeding.opinions.values_list("kind", flat=True))
+    roles = user_roles(user)
+    kinds = []
+    if Role.BILLING in roles and OpinionKind.TECHNICAL not in written:
+        kinds.append(OpinionKind.TECHNICAL)
+    if Role.LEGAL in roles and OpinionKind.LEGAL not in written:
+        kinds.append(OpinionKind.LEGAL)
+    return kinds
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    kind: str
+    label: str
+    posted_at: datetime
+    days: int
+    starts: date
+    last_day: date
+    current: bool  # the deadline running now
+    expired: bool
+    days_left: int
+    at_expiry: str
+
+
+def proceeding_deadlines(proceeding: Proceeding, events: list[ProceedingEvent], now: datetime):
+    """Every deadline the proceeding's steps started, the current one marked, with the
+    business days left and what happens at its expiry."""
+    calendar = BusinessCalendar()
+    today = timezone.localdate(now)
+    rows = []
+    for event in events:
+        if not event.deadline_kind:
+            continue
+        current = (
+            proceeding.due_kind == event.deadline_kind
+            and proceeding.due_date == event.deadline_date
+            and event.to_status == proceeding.status
+        )
+        rows.append(
+            DeadlineRow(
+                kind=event.deadline_kind,
+                label=DeadlineKind(event.deadline_kind).label,
+                posted_at=event.at,
+                days=event.deadline_days,
+                starts=event.deadline_starts,
+                last_day=event.deadline_date,
+                current=current,
+                expired=now >= filing_closes_at(event.deadline_date),
+                days_left=business_days_left(today, event.deadline_date, calendar),
+                at_expiry=AT_EXPIRY[event.deadline_kind],
+            )
+        )
+    return rows
+
+
+def proceeding_events(proceeding: Proceeding) -> list[ProceedingEvent]:
+    return list(proceeding.events.select_related("actor").prefetch_related("documents"))
+
+
+def proceeding_documents(proceeding: Proceeding) -> list[Document]:
+    return list(proceeding.documents.select_related("uploaded_by"))
+
+
+def document_get_for_user(*, user, proceeding_pk: int, pk: int) -> Document:
+    proceeding = proceeding_get_for_user(user=user, pk=proceeding_pk)
+    document = proceeding.documents.filter(pk=pk).first()
+    if document is None:
+        raise Http404("Documento não encontrado")
+    return document
+
+
+def notice_get_for_user(*, user, proceeding_pk: int, pk: int) -> ProceedingEvent:
+    """A posted notice (notification or decision) of a proceeding the user may see."""
+    proceeding = proceeding_get_for_user(user=user, pk=proceeding_pk)
+    event = proceeding.events.filter(pk=pk, notice=True).select_related("actor").first()
+    if event is None:
+        raise Http404("Notificação não encontrada")
+    return event
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    number: int
+    month: date
+    installment: Decimal
+    due: Decimal | None  # None: not closed yet
+    collected: Decimal | None
+    carried: Decimal | None
+
+
+def proceeding_schedule(proceeding: Proceeding) -> list[ScheduleRow]:
+    """The installments by month, with what each closed month collected and carried."""
+    if not proceeding.first_month or not proceeding.amount:
+        return []
+    closed = {(c.year, c.month): c for c in proceeding.collections.all()}
+    first = month_index(proceeding.first_month.year, proceeding.first_month.month)
+    amounts = installment_amounts(proceeding.amount, proceeding.installments)
+    last = max([first + len(amounts) - 1, *(month_index(y, m) for y, m in closed)])
+    rows = []
+    for index in range(first, last + 1):
+        year, month = index // 12, index % 12 + 1
+        record = closed.get((year, month))
+        offset = index - first
+        rows.append(
+            ScheduleRow(
+                number=offset + 1,
+                month=date(year, month, 1),
+                installment=amounts[offset] if offset < len(amounts) else ZERO,
+                due=record.due if record else None,
+                collected=record.collected if record else None,
+                carried=record.carried if record else None,
+            )
+        )
+    return rows
+
+
+def proceeding_collected(proceeding: Proceeding) -> Decimal:
+    return proceeding.collections.aggregate(total=Sum("collected"))["total"] or ZERO
+
+
+@dataclass
+class ReportRow:
+    carrier: str
+    status: str
+    count: int = 0
+    amount: Decimal = ZERO
+    collected: Decimal = ZERO
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.collected
+
+
+def fines_report(*, user) -> list[ReportRow]:
+    """Fines by carrier (the contractor's leader) and status: how many, decided amount,
+    collected and outstanding (cancelled and archived ones owe nothing)."""
+    proceedings = proceeding_list(user=user).filter(sanction=Sanction.FINE)
+    collected = dict(
+        Collection.objects.filter(proceeding__in=proceedings.values("pk"))
+        .values("proceeding_id")
+        .annotate(total=Sum("collected"))
+        .values_list("proceeding_id", "total")
+    )
+    rows: dict[tuple[str, str], ReportRow] = {}
+    for p in proceedings.order_by("carrier__name", "status"):
+        key = (p.carrier.name, p.status)
+        row = rows.setdefault(key, ReportRow(p.carrier.name, p.get_status_display()))
+        row.count += 1
+        if p.status not in (S.CANCELLED, S.ARCHIVED):
+            row.amount += p.amount if p.amount is not None else (p.proposed_amount or ZERO)
+        row.collected += collected.get(p.pk, ZERO)
+    return list(rows.values())
+
+
+def proceedings_waiting(*, user, now: datetime) -> list[Proceeding]:
+    """Proceedings where the user's role has something to do (for home pages and the list's
+    banner): the carrier's open deadlines, opinions to write, decisions to make."""
+    roles = user_roles(user)
+    statuses: set[str] = set()
+    if Role.CARRIER in roles:
+        statuses |= {S.NOTIFIED, S.DECIDED}
+    if Role.LEGAL in roles or Role.BILLING in roles:
+        statuses.add(S.OPINION)
+    if Role.AUTHORITY in roles:
+        statuses |= {S.OPINION, S.APPEALED, S.SUPERIOR}
+    return list(
+        proceeding_list(user=user)
+        .filter(status__in=statuses)
+        .exclude(status__in=TERMINAL)
+        .order_by("due_date", "number")
+    )

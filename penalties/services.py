@@ -1,0 +1,589 @@
+"""Writes of fine proceedings. `proceeding_open` (by hand) and `proceeding_open_from_flag` (a
+repeated-breach flag's ready-made proceeding) open one; `proceeding_transition` is the only code
+that moves one, applying the move's rules (who, the deadlines, the decision) under a row lock;
+`opinion_add` files the technical or legal opinion; `proceedings_expire` makes the moves of
+deadlines that expired; `fines_month_close` records, at a month's closing, what its statements
+collected of each fine (final) and ends the fines paid or left over at the contract's end."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from inventory.choices import Regime
+from inventory.models import Lot
+from penalties.choices import (
+    ALLOWED_TRANSITIONS,
+    AUTHORITY_DEADLINES,
+    DECISIONS,
+    EXPIRY_LABELS,
+    FILINGS,
+    NOTICES,
+    REASON_REQUIRED,
+    DeadlineKind,
+    DocumentStep,
+    OpinionKind,
+    Outcome,
+    Sanction,
+    action_label,
+)
+from penalties.choices import ProceedingStatus as S
+from penalties.collection import ZERO, MonthFines, fines_due, month_index
+from penalties.deadlines import deadline_days_for, deadline_from, filing_closes_at
+from penalties.models import (
+    Collection,
+    CollectionMonth,
+    Document,
+    Evidence,
+    FineType,
+    Opinion,
+    PenaltySettings,
+    Proceeding,
+    ProceedingEvent,
+    ProceedingNumber,
+)
+from penalties.selectors import EvidenceItem, proceeding_actor_role
+from redegov.calendar import BusinessCalendar
+from redegov.exceptions import DomainError
+from redegov.models import User
+from redegov.money import round_brl
+from redegov.roles import Role, has_role
+from sla.choices import FlagStatus
+from sla.models import BreachFlag
+from sla.selectors import proceeding_draft
+from sla.services import breach_flag_transition
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+# Lei 14.133/21, art. 156 § 3: a fine is between 0,5% and 30% of the contract's value.
+LEI_14133_RANGE = (Decimal("0.5"), Decimal("30"))
+# Which document step each move's uploads belong to.
+DOCUMENT_STEPS = {
+    S.NOTIFIED: DocumentStep.OPENING,
+    S.OPINION: DocumentStep.DEFENSE,
+    S.DECIDED: DocumentStep.DECISION,
+    S.ARCHIVED: DocumentStep.DECISION,
+    S.APPEALED: DocumentStep.APPEAL,
+    S.SUPERIOR: DocumentStep.RECONSIDERATION,
+    S.FINAL: DocumentStep.FINAL,
+    S.REGISTERED: DocumentStep.REGISTRATION,
+}
+
+
+def document_check(upload: UploadedFile) -> str:
+    """The safe name of an acceptable document (a PDF of at most 10 MB); ValidationError
+    naming the file and the reason otherwise. The first bytes must be a PDF's."""
+    name = PurePath(upload.name or "documento.pdf").name[:200]
+    if PurePath(name).suffix.lower() != ".pdf":
+        raise ValidationError(f"{name}: envie o documento em PDF.")
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(f"{name}: o limite é de 10 MB por arquivo.")
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        raise ValidationError(f"{name}: o conteúdo não é de um arquivo PDF.")
+    return name
+
+
+def _documents_save(
+    proceeding: Proceeding,
+    uploads: Sequence[UploadedFile],
+    *,
+    step: str,
+    user: User,
+    at: datetime,
+    event: ProceedingEvent | None = None,
+) -> None:
+    names = [document_check(upload) for upload in uploads]
+    for upload, name in zip(uploads, names, strict=True):
+        document = Document(
+            proceeding=proceeding,
+            event=event,
+            step=step,
+            name=name,
+            size=upload.size,
+            uploaded_by=user,
+            uploaded_at=at,
+        )
+        document.file.save(name, upload, save=False)
+        document.save()
+
+
+def fine_type_amount(fine_type: FineType) -> Decimal:
+    """The catalog's amount, or its percentage of the contract's value (half-up)."""
+    if fine_type.amount is not None:
+        return fine_type.amount
+    return round_brl(fine_type.contract.value * fine_type.percent / 100)
+
+
+def fine_amount_check(*, regime: str, contract_value: Decimal, amount: Decimal) -> None:
+    """Refuse a fine outside the legal range (Lei 14.133/21: 0,5% to 30% of the contract)."""
+    if amount <= 0:
+        raise ValidationError({"amount": "A multa deve ser maior que zero."})
+    if regime != Regime.LEI_14133:
+        return
+    low, high = (round_brl(contract_value * pct / 100) for pct in LEI_14133_RANGE)
+    if not low <= amount <= high:
+        raise ValidationError(
+            {
+                "amount": f"Pela Lei 14.133/21 a multa vai de 0,5% a 30% do valor do contrato: "
+                f"de R$ {low} a R$ {high}."
+            }
+        )
+
+
+def fine_type_check(fine_type: FineType) -> None:
+    """A catalog entry's amount must be within the contract's regime's legal range."""
+    fine_amount_check(
+        regime=fine_type.contract.regime,
+        contract_value=fine_type.contract.value,
+        amount=fine_type_amount(fine_type),
+    )
+
+
+def _number(year: int) -> str:
+    counter, _ = ProceedingNumber.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"PAM-{year}-{counter.last:04d}"
+
+
+def _require_billing(user: User) -> None:
+    if not has_role(user, Role.BILLING):
+        raise DomainError("Só a equipe de faturamento (UGS) abre processos de multa.")
+
+
+@transaction.atomic
+def proceeding_open(
+    *,
+    user: User,
+    lot: Lot,
+    facts: str,
+    sanction: str,
+    fine_type: FineType | None = None,
+    evidence: Sequence[EvidenceItem] = (),
+    documents: Sequence[UploadedFile] = (),
+    flag: BreachFlag | None = None,
+    at: datetime | None = None,
+) -> Proceeding:
+    """Billing staff open a proceeding against the lot's contractor (a consortium as a whole),
+    with the facts, the evidence and the proposed sanction (a warning, or a fine of the
+    contract's catalog)."""
+    at = at or timezone.now()
+    _require_billing(user)
+    contract = lot.contract
+    proposed = None
+    if sanction == Sanction.FINE:
+        if fine_type is None or fine_type.contract_id != contract.pk:
+            raise ValidationError({"fine_type": "Escolha uma multa do catálogo do contrato."})
+        fine_type_check(fine_type)
+        proposed = fine_type_amount(fine_type)
+    leader = lot.members.order_by("position").select_related("carrier").first()
+    if leader is None:
+        raise ValidationError({"lot": "O lote não tem contratado."})
+    proceeding = Proceeding(
+        number=_number(timezone.localdate(at).year),
+        contract=contract,
+        lot=lot,
+        carrier=leader.carrier,
+        regime=contract.regime,
+        flag=flag,
+        facts=facts.strip(),
+        sanction=sanction,
+        fine_type=fine_type if sanction == Sanction.FINE else None,
+        proposed_amount=proposed,
+        opened_by=user,
+        opened_at=at,
+    )
+    proceeding.full_clean()
+    proceeding.save()
+    for item in evidence:
+        Evidence.objects.create(
+            proceeding=proceeding,
+            kind=item.kind,
+            reference=item.reference,
+            description=item.description,
+            url=item.url,
+        )
+    event = _record(proceeding, source="", user=user, at=at, label="Abertura")
+    _documents_save(proceeding, documents, step=DocumentStep.OPENING, user=user, at=at, event=event)
+    return proceeding
+
+
+@transaction.atomic
+def proceeding_open_from_flag(
+    *,
+    user: User,
+    flag: BreachFlag,
+    sanction: str,
+    fine_type: FineType | None = None,
+    at: datetime | None = None,
+) -> Proceeding:
+    """Open the flag's ready-made proceeding (`sla.selectors.proceeding_draft`): its facts and
+    evidence, against its lot's contractor; the flag is marked opened with its number."""
+    at = at or timezone.now()
+    flag = BreachFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status != FlagStatus.OFFERED:
+        raise DomainError(f"A reincidência já está {flag.get_status_display().lower()}.")
+    draft = proceeding_draft(flag)
+    proceeding = proceeding_open(
+        user=user,
+        lot=draft.lot,
+        facts=draft.facts,
+        sanction=sanction,
+        fine_type=fine_type,
+        flag=flag,
+        evidence=[
+            EvidenceItem(
+                kind="imr",
+                reference=f"{draft.indicator} {item.month}",
+                description=f"Resultado {item.value}% para a meta de {item.target}%",
+                url=item.url,
+            )
+            for item in draft.evidence
+        ],
+        at=at,
+    )
+    breach_flag_transition(
+        flag=flag,
+        to=FlagStatus.OPENED,
+        user=user,
+        now=at,
+        proceeding_reference=proceeding.number,
+    )
+    return proceeding
+
+
+def _record(
+    proceeding: Proceeding,
+    *,
+    source: str,
+    user: User | None,
+    at: datetime,
+    label: str,
+    reason: str = "",
+    deadline: tuple[str, int, date, date] | None = None,
+    notice: bool = False,
+) -> ProceedingEvent:
+    kind, days, starts, last_day = deadline or ("", None, None, None)
+    event = ProceedingEvent(
+        proceeding=proceeding,
+        from_status=source,
+        to_status=proceeding.status,
+        actor=user,
+        at=at,
+        label=label,
+        reason=reason,
+        deadline_kind=kind,
+        deadline_days=days,
+        deadline_starts=starts,
+        deadline_date=last_day,
+        notice=notice,
+    )
+    event.full_clean()
+    event.save()
+    if notice:
+        from penalties.tasks import proceeding_notice_send  # tasks import this module
+
+        proceeding_notice_send.delay_on_commit(event.pk)
+    return event
+
+
+def _filing_check(proceeding: Proceeding, role: str, at: datetime, kind: str) -> None:
+    """A filing (defense, appeal) is open until 23:59:59 local of the deadline's last day; its
+    expiry (the same move by billing staff or the portal) only after that."""
+    closes_at = filing_closes_at(proceeding.due_date)
+    label = DeadlineKind(kind).label.lower()
+    last = f"{proceeding.due_date:%d/%m/%Y} às 23:59:59"
+    if role == Role.CARRIER and at >= closes_at:
+        raise DomainError(
+            f"Prazo de {label} encerrado: o último dia foi {last}; "
+            f"{timezone.localtime(at):%d/%m/%Y %H:%M} é depois dele."
+        )
+    if role != Role.CARRIER and at < closes_at:
+        raise DomainError(f"O prazo de {label} da operadora está aberto até {last}.")
+
+
+def _decision_apply(
+    proceeding: Proceeding, to: str, outcome: str, amount: Decimal | None, installments: int
+) -> None:
+    """A decision (first, reconsideration or superior): dismissed archives; applied keeps the
+    amount under decision (the proposal, or the decision appealed); reduced lowers it."""
+    if (to == S.ARCHIVED) != (outcome == Outcome.DISMISSED):
+        raise ValidationError({"outcome": "Improcedência arquiva; aplicar ou reduzir decide."})
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Informe a decisão."})
+    proceeding.outcome = outcome
+    if outcome == Outcome.DISMISSED or proceeding.sanction == Sanction.WARNING:
+        proceeding.amount = ZERO if outcome != Outcome.DISMISSED else None
+        proceeding.installments = 1
+        return
+    current = proceeding.amount if proceeding.amount is not None else proceeding.proposed_amount
+    if outcome == Outcome.REDUCED:
+        if amount is None or not amount < current:
+            raise ValidationError({"amount": f"A multa reduzida deve ser menor que R$ {current}."})
+        fine_amount_check(
+            regime=proceeding.regime, contract_value=proceeding.contract.value, amount=amount
+        )
+        current = amount
+    if installments < 1 or Decimal(installments) > current * 100:
+        raise ValidationError({"installments": "Informe de 1 a N parcelas de ao menos R$ 0,01."})
+    proceeding.amount = current
+    proceeding.installments = installments
+
+
+def _first_month(final_at: datetime) -> date:
+    """The earliest month after the one in which the decision became final whose closing has
+    not recorded collections yet."""
+    day = timezone.localdate(final_at)
+    index = month_index(day.year, day.month) + 1
+    closed = {
+        month_index(y, m)
+        for y, m in CollectionMonth.objects.filter(year__gte=day.year).values_list("year", "month")
+    }
+    while index in closed:
+        index += 1
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@transaction.atomic
+def proceeding_transition(
+    *,
+    proceeding: Proceeding,
+    to: str,
+    user: User | None,
+    reason: str = "",
+    documents: Sequence[UploadedFile] = (),
+    outcome: str = "",
+    amount: Decimal | None = None,
+    installments: int = 1,
+    at: datetime | None = None,
+) -> Proceeding:
+    """Move a proceeding to `to` as `user` (None: the portal), with its rules and its event.
+
+    Does nothing when it already is in `to`. Refuses a move that the table
+    (`penalties.choices.ALLOWED_TRANSITIONS`) does not give to the user's role on this
+    proceeding, a filing after its deadline (with the reason) and an expiry before it. A notice
+    starts the carrier's deadline; a decision needs both opinions, its outcome and reasons.
+    `at` defaults to now (tests and the demo pass other instants)."""
+    at = at or timezone.now()
+    proceeding = (
+        Proceeding.objects.select_for_update().select_related("contract").get(pk=proceeding.pk)
+    )
+    if proceeding.status == to:
+        return proceeding
+    source = proceeding.status
+    role = proceeding_actor_role(user, proceeding, to)
+    if role is None:
+        nexts = ", ".join(S(t).label for t in ALLOWED_TRANSITIONS.get(source, {})) or "nenhum"
+        raise DomainError(
+            f"O processo {proceeding} está em “{proceeding.get_status_display()}”: não pode "
+            f"passar a “{S(to).label}” por este usuário (próximos passos: {nexts})."
+        )
+    reason = reason.strip()
+    move = (source, to)
+    if (move in REASON_REQUIRED or move in DECISIONS) and not reason:
+        raise ValidationError({"reason": "Informe o motivo / a fundamentação."})
+    if move in FILINGS:
+        _filing_check(proceeding, role, at, FILINGS[move])
+        if role == Role.CARRIER and not (reason or documents):
+            raise ValidationError({"reason": "Escreva as razões ou anexe o documento em PDF."})
+    if move in DECISIONS:
+        if source == S.OPINION and proceeding.opinions.count() < len(OpinionKind.values):
+            raise DomainError("A decisão exige o parecer técnico e o parecer jurídico.")
+        _decision_apply(proceeding, to, outcome, amount, installments)
+    if to == S.FINAL:
+        proceeding.final_at = at
+    if to == S.COLLECTING:
+        if proceeding.sanction != Sanction.FINE or not proceeding.amount:
+            raise DomainError("Só uma multa é cobrada; uma advertência termina no registro.")
+        proceeding.first_month = _first_month(proceeding.final_at)
+    deadline = None
+    kind = NOTICES.get(move) or AUTHORITY_DEADLINES.get(move)
+    if kind:
+        days = deadline_days_for(proceeding.contract, kind)
+        found = deadline_from(at, days, BusinessCalendar())
+        deadline = (kind, days, found.starts, found.last_day)
+    proceeding.due_kind, proceeding.due_date = (
+        (deadline[0], deadline[3]) if deadline else ("", None)
+    )
+    proceeding.status = to
+    proceeding.full_clean()
+    proceeding.save()
+    expired = role != Role.CARRIER and move in FILINGS
+    event = _record(
+        proceeding,
+        source=source,
+        user=user,
+        at=at,
+        label=_label(source, to, expired),
+        reason=reason,
+        deadline=deadline,
+        notice=move in NOTICES,
+    )
+    if documents:
+        if user is None:
+            raise DomainError("O portal não anexa documentos.")
+        step = DOCUMENT_STEPS.get(to, DocumentStep.OTHER)
+        _documents_save(proceeding, documents, step=step, user=user, at=at, event=event)
+    return proceeding
+
+
+def _label(source: str, to: str, expired: bool) -> str:
+    if expired:
+        return EXPIRY_LABELS[(source, to)]
+    return action_label(source, to)
+
+
+@transaction.atomic
+def opinion_add(
+    *,
+    proceeding: Proceeding,
+    kind: str,
+    user: User,
+    text: str,
+    documents: Sequence[UploadedFile] = (),
+    at: datetime | None = None,
+) -> Opinion:
+    """The technical opinion (billing staff only) or the legal opinion (legal counsel only),
+    once each, while the proceeding waits for opinions."""
+    at = at or timezone.now()
+    proceeding = Proceeding.objects.select_for_update().get(pk=proceeding.pk)
+    author_role = {OpinionKind.TECHNICAL: Role.BILLING, OpinionKind.LEGAL: Role.LEGAL}.get(kind)
+    if author_role is None or not has_role(user, author_role):
+        raise DomainError(
+            "Só a assessoria jurídica emite o parecer jurídico e só a equipe de faturamento "
+            "(UGS), o parecer técnico."
+        )
+    if proceeding.status != S.OPINION:
+        raise DomainError(f"O processo {proceeding} não está na fase de pareceres.")
+    if proceeding.opinions.filter(kind=kind).exists():
+        raise DomainError(f"O {OpinionKind(kind).label.lower()} já foi emitido.")
+    if not text.strip():
+        raise ValidationError({"text": "Escreva o parecer."})
+    opinion = Opinion(proceeding=proceeding, kind=kind, text=text.strip(), author=user, at=at)
+    opinion.full_clean()
+    opinion.save()
+    step = DocumentStep.TECHNICAL if kind == OpinionKind.TECHNICAL else DocumentStep.LEGAL
+    _documents_save(proceeding, documents, step=step, user=user, at=at)
+    return opinion
+
+
+def proceedings_expire(*, now: datetime | None = None) -> list[Proceeding]:
+    """The portal's moves for the carrier's deadlines that expired: no defense, on to the
+    opinions; no appeal, the decision is final. Safe to run at any time, twice."""
+    now = now or timezone.now()
+    moved = []
+    for move in FILINGS:
+        source, to = move
+        for proceeding in Proceeding.objects.filter(
+            status=source, due_date__lt=timezone.localdate(now)
+        ):
+            moved.append(proceeding_transition(proceeding=proceeding, to=to, user=None, at=now))
+    return moved
+
+
+@transaction.atomic
+def fines_month_close(
+    *, year: int, month: int, applied_by_lot: dict[int, Decimal], now: datetime
+) -> list[Collection]:
+    """At a month's closing (billing calls this in the closing transaction): record what its
+    statement lines collected of each fine (`applied_by_lot`: the lines' fines summed by lot)
+    and what carries on, as final; end the fines paid in full; and at the contract's end mark
+    what is left for the guarantee (up to its amount) or judicial collection. Twice does
+    nothing."""
+    _, created = CollectionMonth.objects.get_or_create(
+        year=year, month=month, defaults={"closed_at": now}
+    )
+    if not created:
+        return []
+    month_fines: MonthFines = fines_due(year=year, month=month)
+    records = [
+        Collection.objects.create(
+            proceeding_id=due.proceeding_id,
+            year=year,
+            month=month,
+            due=due.due,
+            collected=part,
+            carried=due.due - part,
+        )
+        for due, part in month_fines.attributed(applied_by_lot)
+    ]
+    next_month_starts = date(year + month // 12, month % 12 + 1, 1)
+    for proceeding in (
+        Proceeding.objects.filter(status=S.COLLECTING)
+        .select_related("contract")
+        .order_by("final_at", "pk")
+    ):
+        left = proceeding.amount - _collected(proceeding)
+        if not left:
+            proceeding_transition(proceeding=proceeding, to=S.PAID, user=None, at=now)
+        elif proceeding.contract.end_date < next_month_starts:
+            _leftover_mark(proceeding, left, now)
+    return records
+
+
+def _collected(proceeding: Proceeding) -> Decimal:
+    return proceeding.collections.aggregate(total=Sum("collected"))["total"] or ZERO
+
+
+def _leftover_mark(proceeding: Proceeding, left: Decimal, now: datetime) -> None:
+    """What is left of a fine when its contract ended: to the contract's guarantee while it
+    lasts (fines in order of their final decision), the rest to judicial collection."""
+    guarantee = (
+        PenaltySettings.objects.filter(contract=proceeding.contract)
+        .values_list("guarantee", flat=True)
+        .first()
+        or ZERO
+    )
+    used = (
+        Proceeding.objects.filter(contract=proceeding.contract).aggregate(
+            total=Sum("leftover_guarantee")
+        )["total"]
+        or ZERO
+    )
+    to_guarantee = min(left, max(guarantee - used, ZERO))
+    proceeding.leftover_guarantee = to_guarantee
+    proceeding.leftover_judicial = left - to_guarantee
+    proceeding.save(update_fields=["leftover_guarantee", "leftover_judicial"])
+    to = S.JUDICIAL if proceeding.leftover_judicial else S.GUARANTEE
+    proceeding_transition(proceeding=proceeding, to=to, user=None, at=now)
+
+
+def proceeding_notice_send(*, event_id: int) -> bool:
+    """E-mail a posted notice to the contractor's staff (every member of a consortium). Claim
+    guard: only the run that marks it sent sends it; False when another did."""
+    claimed = ProceedingEvent.objects.filter(
+        pk=event_id, notice=True, notified_at__isnull=True
+    ).update(notified_at=timezone.now())
+    if not claimed:
+        return False
+    event = ProceedingEvent.objects.select_related("proceeding").get(pk=event_id)
+    proceeding = event.proceeding
+    recipients = list(
+        User.objects.filter(carrier__lot_memberships__lot=proceeding.lot_id, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        send_mail(
+            f"[Rede Governo] {proceeding}: {event.label}",
+            f"O processo administrativo de multa {proceeding} tem uma notificação publicada no "
+            f"portal em {timezone.localtime(event.at):%d/%m/%Y %H:%M}. Prazo: "
+            f"{event.deadline_days} dias úteis, de {event.deadline_starts:%d/%m/%Y} até "
+            f"{event.deadline_date:%d/%m/%Y} às 23:59:59.\n\n"
+            f"{settings.PORTAL_URL}{reverse('penalties:proceeding-detail', args=[proceeding.pk])}",
+            None,
+            recipients,
+        )
+    return True
