@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+# active_window: [activated_at, cancelled_at) ∩ the month, shared with the IMR's availability.
+from redegov.instants import active_window as active_window
 from redegov.instants import local_midnight, truncate_minute
 from redegov.money import round_cents
 
@@ -91,20 +93,6 @@ class Segment:
     def __post_init__(self) -> None:
         object.__setattr__(self, "minutes", int((self.end - self.start).total_seconds()) // 60)
         object.__setattr__(self, "cents", _cents(self.price))
-
-
-def active_window(
-    activated_at: datetime | None,
-    cancelled_at: datetime | None,
-    month_start: datetime,
-    month_end: datetime,
-) -> tuple[datetime, datetime] | None:
-    """[activated_at, cancelled_at) ∩ [month_start, month_end), instants truncated first."""
-    if activated_at is None:
-        return None
-    start = max(truncate_minute(activated_at), month_start)
-    end = month_end if cancelled_at is None else min(truncate_minute(cancelled_at), month_end)
-    return (start, end) if start < end else None
 
 
 def segments(
@@ -187,14 +175,18 @@ def amounts(
 
     Sums are exact integers (centavos x minutes over a common denominator), so each amount is
     one fraction rounded once."""
-    due = sum(seg.cents * seg.minutes for seg in segs)
     common = math.lcm(*divisors) if divisors else 1
     discount = sum(
         seg.cents * minutes * (common // divisor)
         for seg, minutes, divisor in zip(segs, counted, divisors, strict=True)
     )
-    amount_due = round_cents(due, month_minutes)
-    return amount_due, min(round_cents(discount, common), amount_due)
+    due = amount_due(segs, month_minutes=month_minutes)
+    return due, min(round_cents(discount, common), due)
+
+
+def amount_due(segs: list[Segment], *, month_minutes: int) -> Decimal:
+    """Sum over segments of price x segment minutes / month minutes, rounded once."""
+    return round_cents(sum(seg.cents * seg.minutes for seg in segs), month_minutes)
 
 
 def deduct(

@@ -17,6 +17,7 @@ class CorrectionKind(models.TextChoices):
 class JobKind(models.TextChoices):
     COMPUTE = "compute", "Cálculo"
     CLOSE = "close", "Fechamento"
+    REPORTS = "reports", "Relatórios técnicos"  # of a closed month, one ZIP (reports app)
 
 
 class JobState(models.TextChoices):

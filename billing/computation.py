@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,8 +20,11 @@ from billing.models import BillingPeriod, BillingSettings, Correction
 from inventory.choices import Region
 from inventory.models import Link, LinkRevision, LotMember, PriceItem
 from monitoring.selectors import unavailable_minutes
+from penalties.collection import FineBase, LineFine, fines_due
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
+from sla.adjustments import LineAdjustment, imr_adjustments
+from sla.rules import LineBase
 
 
 @dataclass
@@ -124,12 +127,11 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
         windows=[(row["pk"], s.start, s.end) for row, segs in plans for s in segs], now=now
     )
     members = _members()
+    imr = _imr_adjustments(period, plans, minutes_in_month, now)
 
-    def line(row: dict, segs: list[Segment]) -> LineResult:
+    def figures(row: dict, segs: list[Segment]) -> tuple[list[int], list[int], Decimal, Decimal]:
+        """A line's counted minutes and divisors per segment, amount_due and discount."""
         per_segment = [counted[(row["pk"], s.start, s.end)].minutes for s in segs]
-        outage_ids = sorted(
-            {i for s in segs for i in counted[(row["pk"], s.start, s.end)].outage_ids}
-        )
         divisors = [
             arithmetic.ANATEL_DIVISOR if s.contract_id in fixed_divisor else minutes_in_month
             for s in segs
@@ -137,7 +139,24 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
         due, discount = arithmetic.amounts(
             segs, per_segment, month_minutes=minutes_in_month, divisors=divisors
         )
-        amounts = arithmetic.deduct(due, discount, corrections=corrections.get(row["pk"], []))
+        return per_segment, divisors, due, discount
+
+    fines = _fine_allocations(period, plans, imr, figures)
+
+    def line(row: dict, segs: list[Segment]) -> LineResult:
+        per_segment, divisors, due, discount = figures(row, segs)
+        outage_ids = sorted(
+            {i for s in segs for i in counted[(row["pk"], s.start, s.end)].outage_ids}
+        )
+        adjustment = imr.get(row["pk"])
+        fine = fines.get(row["pk"])
+        amounts = arithmetic.deduct(
+            due,
+            discount,
+            imr_adjustment=adjustment.total if adjustment else arithmetic.ZERO,
+            fines=fine.amount if fine else arithmetic.ZERO,
+            corrections=corrections.get(row["pk"], []),
+        )
         lot_id = segs[-1].lot_id if segs else row["lot_id"]
         lot_members = members[lot_id]
         parts = arithmetic.split(amounts, [share for _, _, share in lot_members])
@@ -153,10 +172,54 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
                 (carrier, position, share, part)
                 for (carrier, position, share), part in zip(lot_members, parts, strict=True)
             ],
-            inputs=_inputs(segs, per_segment, divisors, minutes_in_month, amounts, now, outage_ids),
+            inputs=_inputs(segs, per_segment, divisors, minutes_in_month, amounts, now, outage_ids)
+            | ({"imr": adjustment.inputs} if adjustment else {})
+            | ({"fines": fine.inputs} if fine else {}),
         )
 
     return LineStream(plans, line)
+
+
+def _imr_adjustments(
+    period: BillingPeriod, plans: list[tuple[dict, list[Segment]]], minutes: int, now: datetime
+) -> dict[int, LineAdjustment]:
+    """The month's IMR adjustments by link (before the caps of `deduct`), from each line's
+    amount_due; the only IMR query of the computation runs here."""
+    lines = [
+        LineBase(
+            link_id=row["pk"],
+            circuit_id=row["circuit_id"],
+            lot_id=segs[-1].lot_id,
+            amount_due=arithmetic.amount_due(segs, month_minutes=minutes),
+        )
+        for row, segs in plans
+        if segs
+    ]
+    return imr_adjustments(year=period.year, month=period.month, lines=lines, now=now)
+
+
+def _fine_allocations(
+    period: BillingPeriod,
+    plans: list[tuple[dict, list[Segment]]],
+    imr: dict[int, LineAdjustment],
+    figures: Callable[[dict, list[Segment]], tuple[list[int], list[int], Decimal, Decimal]],
+) -> dict[int, LineFine]:
+    """The month's fine installments by link: penalties spreads each lot's over what is left on
+    its lines after discount and IMR (only the lines of lots with a fine due are figured here;
+    the only penalties query of the computation runs here)."""
+    month_fines = fines_due(year=period.year, month=period.month)
+    lots = month_fines.lot_ids
+    lines = []
+    for row, segs in plans:
+        if not segs or segs[-1].lot_id not in lots:
+            continue
+        _, _, due, discount = figures(row, segs)
+        adjustment = imr.get(row["pk"])
+        left = arithmetic.deduct(
+            due, discount, imr_adjustment=adjustment.total if adjustment else arithmetic.ZERO
+        ).net
+        lines.append(FineBase(row["pk"], row["circuit_id"], segs[-1].lot_id, left))
+    return month_fines.allocate(lines)
 
 
 def _corrections_by_link(period: BillingPeriod) -> dict[int, list[Decimal]]:

@@ -194,8 +194,9 @@ class Correction(models.Model):
 
 
 class PeriodJob(models.Model):
-    """Computing or closing a month, asked for in the portal and run by a Celery worker; its
-    progress while it runs is in the cache (`billing.services.job_progress`), its outcome here.
+    """Computing or closing a month, or generating its technical reports, asked for in the
+    portal and run by a Celery worker; its progress while it runs is in the cache
+    (`billing.services.job_progress`), its outcome (and the file it made, if any) here.
     At most one job per month is queued or running at a time."""
 
     period = models.ForeignKey(BillingPeriod, on_delete=models.CASCADE, related_name="jobs")
@@ -210,6 +211,13 @@ class PeriodJob(models.Model):
     started_at = models.DateTimeField("iniciada em", null=True, blank=True)
     finished_at = models.DateTimeField("terminada em", null=True, blank=True)
     message = models.TextField("resultado", blank=True)
+    file = models.FileField(
+        "arquivo",
+        upload_to="tarefas/%Y/%m/",
+        blank=True,
+        help_text="o que a tarefa gerou (os relatórios técnicos em ZIP), em MEDIA_ROOT, "
+        "entregue só pela página da tarefa",
+    )
 
     class Meta:
         ordering = ["-requested_at"]

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from billing.choices import ACTIVE_JOB_STATES, JobState
 from billing.computation import month_minutes
-from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
+from billing.models import BillingPeriod, Correction, LineShare, PeriodJob, StatementLine
 from redegov.roles import Role, has_role, sees_whole_network
 
 AMOUNTS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections", "net")
+SUMS = {name: Sum(name) for name in AMOUNTS}
 
 
 def line_visibility_q(user) -> Q | None:
@@ -61,8 +62,42 @@ def period_get(*, label: str) -> BillingPeriod:
 
 
 def totals(lines: QuerySet[StatementLine]) -> dict[str, Decimal]:
-    sums = lines.aggregate(**{name: Sum(name) for name in AMOUNTS})
+    sums = lines.aggregate(**SUMS)
     return {name: sums[name] or Decimal("0.00") for name in AMOUNTS}
+
+
+def zero_sums() -> dict[str, object]:
+    """The sums of no lines: a count and the six amounts."""
+    return {"lines": 0, **dict.fromkeys(AMOUNTS, Decimal("0.00"))}
+
+
+def sums_by(lines: QuerySet[StatementLine], key: str, label: str) -> list[dict[str, object]]:
+    """The lines' count and amounts summed per `key`, each group named by `label`."""
+    return list(
+        lines.prefetch_related(None)
+        .order_by()
+        .values(key=F(key), label=F(label))
+        .annotate(lines=Count("pk"), **SUMS)
+        .order_by("label")
+    )
+
+
+def member_sums(lines: QuerySet[StatementLine]) -> list[dict[str, object]]:
+    """What each carrier gets: the consortium lines by member share, the others whole."""
+    alone = sums_by(lines.filter(shares=None), "carrier", "carrier__name")
+    shares = (
+        LineShare.objects.filter(line__in=lines.values("pk"))
+        .values(key=F("carrier"), label=F("carrier__name"))
+        .annotate(lines=Count("line"), **SUMS)
+    )
+    groups: dict[int, dict[str, object]] = {}
+    for row in [*alone, *shares]:
+        group = groups.setdefault(
+            row["key"], {"key": row["key"], "label": row["label"], **zero_sums()}
+        )
+        for name in ("lines", *AMOUNTS):
+            group[name] += row[name]
+    return sorted(groups.values(), key=lambda row: row["label"])
 
 
 def _money(value: Decimal) -> str:

@@ -26,8 +26,11 @@ from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, JobKind, JobSta
 from billing.computation import LineResult, LineStream, compute_lines
 from billing.models import BillingPeriod, Correction, PeriodJob
 from billing.selectors import job_progress_key
+from invoices.services import closing_check
+from penalties.services import fines_month_close
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
+from sla.services import LineFigures, imr_month_finalize
 
 ZERO = Decimal("0.00")
 
@@ -82,6 +85,7 @@ def _closable_check(period: BillingPeriod, now: datetime) -> None:
     _, month_end = month_bounds(period.year, period.month)
     if now < month_end:
         raise DomainError(f"A competência {period} só pode ser fechada depois de terminar.")
+    closing_check(period)  # carrier invoices' contestations
 
 
 @transaction.atomic
@@ -95,6 +99,8 @@ def period_close(
         return period
     _closable_check(period, now)
     period_compute(period=period, now=now, progress=progress)
+    _imr_finalize(period, now)
+    _fines_finalize(period, now)
     carries = [
         (line.link_id, Decimal(line.inputs["correction_carry"]))
         for line in period.lines.all().only("link_id", "inputs")
@@ -116,6 +122,36 @@ def period_close(
     period.closed_by = user
     period.save(update_fields=["status", "closed_at", "closed_by"])
     return period
+
+
+def _imr_finalize(period: BillingPeriod, now: datetime) -> None:
+    """The month's IMR results become final with it, beside what its lines applied."""
+    imr_month_finalize(
+        year=period.year,
+        month=period.month,
+        now=now,
+        lines=[
+            LineFigures(*row)
+            for row in period.lines.values_list(
+                "link_id", "link__circuit_id", "lot_id", "amount_due", "discount", "imr_adjustment"
+            )
+        ],
+    )
+
+
+def _fines_finalize(period: BillingPeriod, now: datetime) -> None:
+    """What the month's lines collected of each fine (summed by lot) becomes final with it;
+    what they could not collect carries to the next month (penalties keeps the schedule)."""
+    fines_month_close(
+        year=period.year,
+        month=period.month,
+        now=now,
+        applied_by_lot=dict(
+            period.lines.values("lot_id")
+            .annotate(total=Sum("fines"))
+            .values_list("lot_id", "total")
+        ),
+    )
 
 
 def _discard_lines(period: BillingPeriod) -> None:
@@ -325,9 +361,15 @@ JOB_PROGRESS_SECONDS = 24 * 3600
 
 
 def period_job_request(*, period: BillingPeriod, kind: str, user, now: datetime) -> PeriodJob:
-    """Queue computing or closing `period` for a worker; refused with a reason when the month
-    is closed, cannot be closed yet, or already has a job queued or running."""
-    if period.is_closed:
+    """Queue computing or closing `period`, or generating its technical reports, for a worker;
+    refused with a reason when the month is closed (or, for the reports, not closed yet: they
+    are issued at closing), cannot be closed yet, or already has a job queued or running."""
+    if kind == JobKind.REPORTS:
+        if not period.is_closed:
+            raise DomainError(
+                f"Os relatórios técnicos da competência {period} saem depois do fechamento."
+            )
+    elif period.is_closed:
         raise DomainError(f"A competência {period} já está fechada; nada a fazer.")
     if kind == JobKind.CLOSE:
         _closable_check(period, now)
@@ -362,7 +404,9 @@ def period_job_run(*, job_id: int) -> PeriodJob:
         cache.set(job_progress_key(job.pk), (done, total), JOB_PROGRESS_SECONDS)
 
     try:
-        if job.kind == JobKind.CLOSE:
+        if job.kind == JobKind.REPORTS:
+            job.message = _reports_store(job, progress)
+        elif job.kind == JobKind.CLOSE:
             period_close(
                 period=job.period, user=job.requested_by, now=timezone.now(), progress=progress
             )
@@ -378,9 +422,20 @@ def period_job_run(*, job_id: int) -> PeriodJob:
         raise
     finally:
         job.finished_at = timezone.now()
-        job.save(update_fields=["state", "message", "finished_at"])
+        job.save(update_fields=["state", "message", "finished_at", "file"])
         _job_notify(job)
     return job
+
+
+def _reports_store(job: PeriodJob, progress: Progress) -> str:
+    """Every agency's technical report of the job's month, kept as the job's ZIP file."""
+    # The reports app reads billing (it comes after it); this one call hands it a month.
+    from reports.services import reports_archive
+
+    archive = reports_archive(period=job.period, progress=progress)
+    with archive.file:
+        job.file.save(archive.file.name, archive.file, save=False)
+    return f"{archive.count} relatórios técnicos da competência {job.period} gerados."
 
 
 def _job_notify(job: PeriodJob) -> None:

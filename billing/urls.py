@@ -31,4 +31,5 @@ urlpatterns = [
     ),
     path("linhas/<int:pk>/", views.line_detail_view, name="line-detail"),
     path("tarefas/<int:pk>/", views.job_view, name="job"),
+    path("tarefas/<int:pk>/arquivo", views.job_file_view, name="job-file"),
 ]

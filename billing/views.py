@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,20 +22,25 @@ from billing.choices import JobKind
 from billing.exports import LINE_COLUMNS
 from billing.filters import LineFilter
 from billing.forms import PeriodMonthForm
-from billing.models import BillingPeriod, Correction, LineShare, PeriodJob, StatementLine
+from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
 from billing.selectors import (
-    AMOUNTS,
+    SUMS,
     job_progress,
     jobs_active,
     line_get_for_user,
     line_list,
     line_visibility_q,
+    member_sums,
     period_get,
+    sums_by,
     totals,
+    zero_sums,
 )
 from billing.services import period_get_or_create, period_job_request
 from inventory.exports import export_response
 from inventory.models import PriceItem
+from invoices.selectors import unresolved_count
+from invoices.services import closing_override_record
 from monitoring.selectors import outage_list
 from redegov.exceptions import DomainError
 from redegov.money import round_brl
@@ -45,16 +51,11 @@ PAGE_SIZE = 50
 READERS = (*NETWORK_WIDE_ROLES, Role.AGENCY_MANAGER, Role.CARRIER)
 # Who computes and closes months.
 STAFF = (Role.BILLING, Role.ADMIN)
-SUMS = {name: Sum(name) for name in AMOUNTS}
 
 
 def _require(user, roles: tuple[str, ...]) -> None:
     if not has_role(user, *roles):
         raise PermissionDenied("Seu perfil não tem acesso ao faturamento.")
-
-
-def _zero() -> dict[str, object]:
-    return {"lines": 0, **dict.fromkeys(AMOUNTS, Decimal("0.00"))}
 
 
 def _period_totals(user, periods: list[BillingPeriod]) -> dict[int, dict[str, Decimal]]:
@@ -79,7 +80,8 @@ def period_list_view(request: HttpRequest) -> HttpResponse:
     jobs = jobs_active() if is_staff else {}
     ctx = {
         "rows": [
-            {"period": p, "totals": sums.get(p.pk, _zero()), "job": jobs.get(p.pk)} for p in periods
+            {"period": p, "totals": sums.get(p.pk, zero_sums()), "job": jobs.get(p.pk)}
+            for p in periods
         ],
         "is_staff": is_staff,
         "month_form": PeriodMonthForm(),
@@ -110,12 +112,20 @@ def period_compute_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def period_close_view(request: HttpRequest, label: str) -> HttpResponse:
-    """GET asks for confirmation (closing freezes the month); POST queues the closing."""
+    """GET asks for confirmation (closing freezes the month); POST queues the closing. With
+    carrier invoices' contestations unresolved, closing needs a reason (`override_reason`)."""
     _require(request.user, STAFF)
     period = period_get(label=label)
     if request.method == "GET":
-        ctx = {"period": period, "totals": totals(line_list(user=request.user, period=period))}
+        ctx = {
+            "period": period,
+            "totals": totals(line_list(user=request.user, period=period)),
+            "unresolved": unresolved_count(period=period),
+        }
         return render(request, "billing/period_close.html", ctx)
+    reason = request.POST.get("override_reason", "")
+    if reason.strip():
+        closing_override_record(period=period, reason=reason, user=request.user, now=timezone.now())
     return _job_start(request, period, JobKind.CLOSE)
 
 
@@ -131,31 +141,15 @@ def job_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "billing/job.html", ctx)
 
 
-def _sums(lines: QuerySet[StatementLine], key: str, label: str) -> list[dict[str, object]]:
-    """The lines' amounts summed per `key`, each group named by `label`."""
-    return list(
-        lines.prefetch_related(None)
-        .order_by()
-        .values(key=F(key), label=F(label))
-        .annotate(lines=Count("pk"), **SUMS)
-        .order_by("label")
-    )
-
-
-def _member_sums(lines: QuerySet[StatementLine]) -> list[dict[str, object]]:
-    """What each carrier gets: the consortium lines by member share, the others whole."""
-    alone = _sums(lines.filter(shares=None), "carrier", "carrier__name")
-    shares = (
-        LineShare.objects.filter(line__in=lines.values("pk"))
-        .values(key=F("carrier"), label=F("carrier__name"))
-        .annotate(lines=Count("line"), **SUMS)
-    )
-    groups: dict[int, dict[str, object]] = {}
-    for row in [*alone, *shares]:
-        group = groups.setdefault(row["key"], {"key": row["key"], "label": row["label"], **_zero()})
-        for name in ("lines", *AMOUNTS):
-            group[name] += row[name]
-    return sorted(groups.values(), key=lambda row: row["label"])
+@require_GET
+def job_file_view(request: HttpRequest, pk: int) -> FileResponse:
+    """What a job made (the month's technical reports in a ZIP), served from MEDIA_ROOT to
+    those who may see the job, never from a public URL."""
+    _require(request.user, STAFF)
+    job = get_object_or_404(PeriodJob, pk=pk)
+    if not job.file:
+        raise Http404("Esta tarefa não gerou arquivo.")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
 
 
 @require_GET
@@ -166,10 +160,10 @@ def period_overview_view(request: HttpRequest, label: str) -> HttpResponse:
     ctx = {
         "period": period,
         "totals": totals(lines),
-        "by_carrier": _sums(lines, "carrier", "carrier__name"),
-        "by_member": _member_sums(lines),
-        "by_lot": _sums(lines, "lot", "lot__number"),
-        "by_agency": _sums(lines, "agency", "agency__code"),
+        "by_carrier": sums_by(lines, "carrier", "carrier__name"),
+        "by_member": member_sums(lines),
+        "by_lot": sums_by(lines, "lot", "lot__number"),
+        "by_agency": sums_by(lines, "agency", "agency__code"),
     }
     return render(request, "billing/period_overview.html", ctx)
 

@@ -47,6 +47,12 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_notify_sweep",
         "schedule": crontab(minute="*/10"),
     },
+    # Daily at 00:05 local: fine proceedings whose carrier deadline (defense, appeal) ended at
+    # 23:59:59 move on (no defense: to the opinions; no appeal: the decision is final).
+    "penalties-expire": {
+        "task": "penalties.tasks.proceedings_expire_task",
+        "schedule": crontab(minute=5, hour=0),
+    },
 }
 
 

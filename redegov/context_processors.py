@@ -23,6 +23,17 @@ def link_scope(user) -> str:
 
 # Who finds billing in the menu (not the NOC: bills are not its work, though it may read them).
 BILLING_MENU_ROLES = (Role.BILLING, Role.COMMITTEE, Role.ADMIN, Role.AGENCY_MANAGER, Role.CARRIER)
+# Who finds the technical reports (carriers do not: the reports are the agencies').
+REPORTS_MENU_ROLES = (Role.BILLING, Role.COMMITTEE, Role.ADMIN, Role.AGENCY_MANAGER)
+# Who finds the fine proceedings (carrier staff see those against their lots).
+PENALTIES_MENU_ROLES = (
+    Role.BILLING,
+    Role.LEGAL,
+    Role.AUTHORITY,
+    Role.COMMITTEE,
+    Role.ADMIN,
+    Role.CARRIER,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         section = f"monitoring:{match.url_name.split('-')[0]}"
     entries = [("Início", "home", "home")]
     if link_scope(user):
+        entries.append(("Painel", "monitoring:panel", "monitoring:panel"))
         entries.append(("Acessos", "inventory:link-list", "inventory"))
         entries.append(("Indisponibilidades", "monitoring:outage-list", "monitoring:outage"))
         entries.append(("Chamados", "monitoring:ticket-list", "monitoring:ticket"))
@@ -51,6 +63,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         entries.append(("Manutenções", "monitoring:maintenance-list", "monitoring:maintenance"))
     if has_role(user, *BILLING_MENU_ROLES):
         entries.append(("Faturamento", "billing:period-list", "billing"))
+        entries.append(("Indicadores (IMR)", "sla:result-list", "sla"))
+    if has_role(user, *PENALTIES_MENU_ROLES):
+        entries.append(("Processos de multa", "penalties:proceeding-list", "penalties"))
+    if has_role(user, *REPORTS_MENU_ROLES):
+        entries.append(("Relatórios técnicos", "reports:index", "reports"))
     if user.is_staff:
         entries.append(("Administração", "admin:index", "admin"))
     return {

@@ -44,3 +44,19 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     start = local_midnight(date(year, month, 1))
     end = local_midnight(date(year + month // 12, month % 12 + 1, 1))
     return start, end
+
+
+def active_window(
+    activated_at: datetime | None,
+    cancelled_at: datetime | None,
+    since: datetime,
+    until: datetime,
+) -> tuple[datetime, datetime] | None:
+    """[activated_at, cancelled_at) ∩ [since, until), instants truncated to the minute first
+    (DOMAIN.md section 5); None when the link was not active in it. Billing's segments and the
+    IMR's availability (I1) both start from this window."""
+    if activated_at is None:
+        return None
+    start = max(truncate_minute(activated_at), since)
+    end = until if cancelled_at is None else min(truncate_minute(cancelled_at), until)
+    return (start, end) if start < end else None

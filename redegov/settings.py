@@ -64,7 +64,11 @@ INSTALLED_APPS = [
     "inventory",
     "monitoring",
     "orders",
+    "sla",
+    "penalties",
     "billing",
+    "invoices",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -207,4 +211,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every step of every PDF at INFO.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools")
+    },
 }

@@ -13,5 +13,9 @@ urlpatterns = [
     path("", include("monitoring.urls")),  # chamados/, indisponibilidades/, manutencoes/
     path("ordens/", include("orders.urls")),
     path("faturamento/", include("billing.urls")),
+    path("faturamento/", include("invoices.urls")),  # faturas/ and <competência>/faturas/
+    path("imr/", include("sla.urls")),
+    path("multas/", include("penalties.urls")),
+    path("relatorios/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,11 +7,14 @@ from django.views.decorators.http import require_GET
 
 from billing.models import BillingPeriod
 from inventory.selectors import lot_summary_list, network_counts
+from invoices.selectors import differences_awaiting
 from monitoring.selectors import monitoring_home
 from orders.selectors import order_home_list
 from redegov.context_processors import link_scope
 from redegov.health import health_report
 from redegov.roles import Role, has_role
+from reports.selectors import report_pending_list
+from sla.selectors import imr_home
 
 
 def _billing_month() -> dict[str, object]:
@@ -35,6 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "orders": order_home_list(user=request.user) if scope else [],
         "monitoring": monitoring_home(user=request.user) if scope else None,
         "billing": _billing_month() if has_role(request.user, Role.BILLING) else None,
+        "imr": imr_home() if has_role(request.user, Role.BILLING) else None,
+        "differences": differences_awaiting(user=request.user),
+        "attestations": report_pending_list(user=request.user) if scope == "agency" else None,
     }
     return render(request, "home.html", ctx)
 

@@ -46,11 +46,14 @@ def test_carrier_home_lists_its_lots(client, personas, network):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["legal", "outsider"])
-def test_roles_without_links_get_no_counts_and_no_links_menu(client, personas, persona):
+@pytest.mark.parametrize(
+    ("persona", "menu"),
+    [("legal", ["Início", "Processos de multa"]), ("outsider", ["Início"])],
+)
+def test_roles_without_links_get_no_counts_and_no_links_menu(client, personas, persona, menu):
     response = home_as(client, getattr(personas, persona))
     assert response.context["counts"] is None
-    assert [item.label for item in response.context["nav_items"]] == ["Início"]
+    assert [item.label for item in response.context["nav_items"]] == menu
 
 
 @pytest.mark.django_db
@@ -62,6 +65,7 @@ def test_navigation_follows_the_role_and_marks_the_current_page(client, personas
     items = {item.label: item.active for item in response.context["nav_items"]}
     assert items == {
         "Início": False,
+        "Painel": False,
         "Acessos": True,
         "Indisponibilidades": False,
         "Chamados": False,
