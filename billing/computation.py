@@ -19,11 +19,12 @@ from billing.arithmetic import LineAmounts, MissingPrice, Segment, State
 from billing.models import BillingPeriod, BillingSettings, Correction
 from inventory.choices import Region
 from inventory.models import Link, LinkRevision, LotMember, PriceItem
-from monitoring.selectors import unavailable_minutes
+from monitoring.selectors import Counted, Window, unavailable_minutes
 from penalties.collection import FineBase, LineFine, fines_due
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
 from sla.adjustments import LineAdjustment, imr_adjustments
+from sla.measurement import Access
 from sla.rules import LineBase
 
 
@@ -86,6 +87,7 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
             "activated_at",
             "cancelled_at",
             "municipality__rmbh",
+            "agency__code",
         )
     )
     states = _states(links, in_month)
@@ -127,7 +129,7 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
         windows=[(row["pk"], s.start, s.end) for row, segs in plans for s in segs], now=now
     )
     members = _members()
-    imr = _imr_adjustments(period, plans, minutes_in_month, now)
+    imr = _imr_adjustments(period, plans, counted, minutes_in_month, now)
 
     def figures(row: dict, segs: list[Segment]) -> tuple[list[int], list[int], Decimal, Decimal]:
         """A line's counted minutes and divisors per segment, amount_due and discount."""
@@ -181,21 +183,47 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
 
 
 def _imr_adjustments(
-    period: BillingPeriod, plans: list[tuple[dict, list[Segment]]], minutes: int, now: datetime
+    period: BillingPeriod,
+    plans: list[tuple[dict, list[Segment]]],
+    counted: dict[Window, Counted],
+    minutes: int,
+    now: datetime,
 ) -> dict[int, LineAdjustment]:
     """The month's IMR adjustments by link (before the caps of `deduct`), from each line's
-    amount_due; the only IMR query of the computation runs here."""
-    lines = [
-        LineBase(
+    amount_due. I1 is measured over the active window, which the segments partition: their
+    counted minutes, already known, are handed over rather than counted again."""
+    lines = []
+    accesses = []
+    for row, segs in plans:
+        if not segs:
+            continue
+        lines.append(
+            LineBase(
+                link_id=row["pk"],
+                circuit_id=row["circuit_id"],
+                lot_id=segs[-1].lot_id,
+                amount_due=arithmetic.amount_due(segs, month_minutes=minutes),
+            )
+        )
+        pieces = [counted[(row["pk"], s.start, s.end)] for s in segs]
+        access = Access(
             link_id=row["pk"],
             circuit_id=row["circuit_id"],
+            agency_id=row["agency_id"],
+            agency_code=row["agency__code"],
+            access_type=row["access_type"],
             lot_id=segs[-1].lot_id,
-            amount_due=arithmetic.amount_due(segs, month_minutes=minutes),
+            start=segs[0].start,
+            end=segs[-1].end,
         )
-        for row, segs in plans
-        if segs
-    ]
-    return imr_adjustments(year=period.year, month=period.month, lines=lines, now=now)
+        whole = Counted(
+            sum(p.minutes for p in pieces),
+            tuple(sorted({i for p in pieces for i in p.outage_ids})),
+        )
+        accesses.append((access, whole))
+    return imr_adjustments(
+        year=period.year, month=period.month, lines=lines, now=now, accesses=accesses
+    )
 
 
 def _fine_allocations(

@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sla.choices import Scope
-from sla.measurement import MonthResults, month_results
+from sla.measurement import MeasuredAccesses, MonthResults, month_results
 from sla.rules import LineBase, decimal_text, lot_spread, percent_of
 
 ZERO = Decimal("0.00")
@@ -87,8 +87,15 @@ def adjustments_for(results: MonthResults, lines: Sequence[LineBase]) -> Adjustm
 
 
 def imr_adjustments(
-    *, year: int, month: int, lines: Sequence[LineBase], now: datetime
+    *,
+    year: int,
+    month: int,
+    lines: Sequence[LineBase],
+    now: datetime,
+    accesses: MeasuredAccesses | None = None,
 ) -> dict[int, LineAdjustment]:
     """Billing's hook: each line's IMR adjustment in a month, by link id (lines without one are
-    left out). A closed month uses its final results; an open one is measured as of `now`."""
-    return adjustments_for(month_results(year=year, month=month, now=now), lines).lines
+    left out). A closed month uses its final results; an open one is measured as of `now` (with
+    billing's own counts of the accesses when given)."""
+    results = month_results(year=year, month=month, now=now, accesses=accesses)
+    return adjustments_for(results, lines).lines

@@ -25,7 +25,7 @@ from django.db.models.functions import Least
 from inventory.models import Link, LinkRevision, Lot, LotMember
 from monitoring.choices import COUNTED_RESPONSIBILITIES, TicketKind
 from monitoring.models import Outage, Ticket
-from monitoring.selectors import unavailable_minutes
+from monitoring.selectors import Counted, unavailable_minutes
 from orders.compliance import compliance_rows
 from redegov.instants import active_window, month_bounds, truncate_minute
 from sla.choices import Formula, Scope
@@ -113,29 +113,55 @@ class MonthResults:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-def month_results(*, year: int, month: int, now: datetime) -> MonthResults:
+@dataclass(frozen=True)
+class Access:
+    """An access measured for I1: its active window in the month and its lot at the window's
+    last minute."""
+
+    link_id: int
+    circuit_id: str
+    agency_id: int
+    agency_code: str
+    access_type: str
+    lot_id: int
+    start: datetime
+    end: datetime
+
+
+MeasuredAccesses = list[tuple[Access, Counted]]
+
+
+def month_results(
+    *, year: int, month: int, now: datetime, accesses: MeasuredAccesses | None = None
+) -> MonthResults:
     """The final results of a closed month, or the month measured as of `now`."""
     final = ImrMonth.objects.filter(year=year, month=month).first()
     if final is not None:
         return stored_results(final)
-    return measure(year=year, month=month, now=now)
+    return measure(year=year, month=month, now=now, accesses=accesses)
 
 
-def measure(*, year: int, month: int, now: datetime) -> MonthResults:
-    """Measure every indicator of every contract in force in the month, as of `now`."""
+def measure(
+    *, year: int, month: int, now: datetime, accesses: MeasuredAccesses | None = None
+) -> MonthResults:
+    """Measure every indicator of every contract in force in the month, as of `now`.
+
+    `accesses`: the I1 accesses with their counted minutes when the caller has them already
+    (billing counts the same windows for the bill); otherwise they are read and counted here."""
     start, end = month_bounds(year, month)
-    accesses = _accesses(start, end)
+    if accesses is None:
+        found = _accesses(start, end)
+        counted = unavailable_minutes(windows=[(a.link_id, a.start, a.end) for a in found], now=now)
+        accesses = [(a, counted[(a.link_id, a.start, a.end)]) for a in found]
     tickets = _tickets(start, end, now)
-    seen = {a.lot_id for a in accesses} | {lot_id for lot_id, _ in tickets}
+    seen = {a.lot_id for a, _ in accesses} | {lot_id for lot_id, _ in tickets}
     lots = _lots(start, end, seen)
     orders = _orders(year, month, now, lots)
     rules = rules_in_force({lot.contract_id for lot in lots.values()}, start.date())
-    counted = unavailable_minutes(windows=[(a.link_id, a.start, a.end) for a in accesses], now=now)
     results: list[Result] = []
     access_results: dict[int, list[Result]] = defaultdict(list)
-    for access in accesses:
+    for access, minutes in accesses:
         lot = lots[access.lot_id]
-        minutes = counted[(access.link_id, access.start, access.end)]
         active = int((access.end - access.start).total_seconds()) // 60
         for rule in rules[lot.contract_id].values():
             if rule.formula != Formula.AVAILABILITY:
@@ -234,20 +260,9 @@ def _tally(items) -> dict[int, tuple[int, int]]:
     return {key: (a, b) for key, (a, b) in tally.items()}
 
 
-@dataclass(frozen=True)
-class _Access:
-    link_id: int
-    circuit_id: str
-    agency_id: int
-    agency_code: str
-    access_type: str
-    lot_id: int
-    start: datetime
-    end: datetime
-
-
 def _lot_moves(link_ids) -> dict[int, list[tuple[datetime, int]]]:
-    """Contract moves of the links ((instant truncated, new lot)), oldest first."""
+    """Contract moves of the links ((instant truncated, new lot)), oldest first. `link_ids` is
+    a subquery: a list of 100 000 ids would cost more than the rows."""
     moves: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     for link_id, at, lot_id in (
         LinkRevision.objects.filter(link_id__in=link_ids, lot__isnull=False)
@@ -266,13 +281,14 @@ def _lot_at(lot_id: int, moves: list[tuple[datetime, int]], before: datetime) ->
     return lot_id
 
 
-def _accesses(start: datetime, end: datetime) -> list[_Access]:
+def _accesses(start: datetime, end: datetime) -> list[Access]:
     """Links active at some minute of [start, end), with their active window and their lot at
     the window's last minute (a contract move changes it, as on the bill)."""
+    in_month = Link.objects.filter(activated_at__lt=end).filter(
+        Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start)
+    )
     rows = list(
-        Link.objects.filter(activated_at__lt=end)
-        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))
-        .values_list(
+        in_month.values_list(
             "pk",
             "circuit_id",
             "agency_id",
@@ -283,14 +299,14 @@ def _accesses(start: datetime, end: datetime) -> list[_Access]:
             "cancelled_at",
         )
     )
-    moves = _lot_moves([row[0] for row in rows])
+    moves = _lot_moves(in_month.values("pk"))
     accesses = []
     for pk, circuit, agency_id, agency_code, access_type, lot_id, activated, cancelled in rows:
         window = active_window(activated, cancelled, start, end)
         if window is None:
             continue
         accesses.append(
-            _Access(
+            Access(
                 pk,
                 circuit,
                 agency_id,

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from inventory.choices import AccessType
-from redegov.money import round_brl, round_cents, spread
+from redegov.money import round_cents, spread
 from sla.choices import BandMeasure, BreachRule
 
 FOUR_PLACES = Decimal("0.0001")
@@ -39,7 +40,17 @@ class Band:
     base: str
 
     def holds(self, amount: Fraction) -> bool:
-        return amount > self.lower and (self.upper is None or amount <= self.upper)
+        """Compared in integers (a/b > n/d when a*d > n*b): a month compares 100 000 results."""
+        (lower_n, lower_d), upper = self._bounds
+        a, b = amount.numerator, amount.denominator
+        if a * lower_d <= lower_n * b:
+            return False
+        return upper is None or a * upper[1] <= upper[0] * b
+
+    @functools.cached_property
+    def _bounds(self) -> tuple[tuple[int, int], tuple[int, int] | None]:
+        upper = None if self.upper is None else self.upper.as_integer_ratio()
+        return self.lower.as_integer_ratio(), upper
 
 
 @dataclass(frozen=True)
@@ -131,8 +142,11 @@ def decimal_text(value: Decimal | None) -> str | None:
 
 
 def percent_of(amount: Decimal, percentage: Decimal) -> Decimal:
-    """`percentage` % of `amount`, rounded once to the centavo."""
-    return round_brl(Fraction(amount) * Fraction(percentage) / 100)
+    """`percentage` % of `amount`, rounded once to the centavo (in integers: amount x percentage
+    / 100 reais is amount x percentage centavos)."""
+    amount_n, amount_d = amount.as_integer_ratio()
+    pct_n, pct_d = percentage.as_integer_ratio()
+    return round_cents(amount_n * pct_n, amount_d * pct_d)
 
 
 @dataclass(frozen=True)
