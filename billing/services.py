@@ -364,6 +364,7 @@ def period_job_request(*, period: BillingPeriod, kind: str, user, now: datetime)
     """Queue computing or closing `period`, or generating its technical reports, for a worker;
     refused with a reason when the month is closed (or, for the reports, not closed yet: they
     are issued at closing), cannot be closed yet, or already has a job queued or running."""
+    period.refresh_from_db()  # its state as it is now, not as the caller last read it
     if kind == JobKind.REPORTS:
         if not period.is_closed:
             raise DomainError(
