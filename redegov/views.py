@@ -10,6 +10,7 @@ from inventory.selectors import lot_summary_list, network_counts
 from invoices.selectors import differences_awaiting
 from monitoring.selectors import monitoring_home
 from orders.selectors import order_home_list
+from penalties.selectors import proceedings_waiting
 from redegov.context_processors import link_scope
 from redegov.health import health_report
 from redegov.roles import Role, has_role
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "billing": _billing_month() if has_role(request.user, Role.BILLING) else None,
         "imr": imr_home() if has_role(request.user, Role.BILLING) else None,
         "differences": differences_awaiting(user=request.user),
+        "proceedings": proceedings_waiting(user=request.user, now=timezone.now())[:10],
         "attestations": report_pending_list(user=request.user) if scope == "agency" else None,
     }
     return render(request, "home.html", ctx)

@@ -142,3 +142,16 @@ def test_fines_report_by_carrier_and_status(client, priced, personas, open_proce
     assert "R$ 1.811,04" in page and "R$ 188,96" in page
     export = client.get(reverse("penalties:fines-report-export", args=["csv"]))
     assert export.status_code == 200
+
+
+def test_home_lists_the_proceedings_waiting_for_each_role(client, notified, personas):
+    home = reverse("home")
+    number = notified.proceeding.number
+    client.force_login(personas.carrier_a)  # its defense is due
+    assert f"Processo {number}</a>" in client.get(home).content.decode()
+    client.force_login(personas.legal)  # nothing to give an opinion on yet
+    assert "Processos de multa à espera de você" not in client.get(home).content.decode()
+    notified.defend(local(2026, 11, 13, 10, 0))
+    assert f"Processo {number}</a>" in client.get(home).content.decode()
+    client.force_login(personas.carrier_b)
+    assert "Processos de multa à espera de você" not in client.get(home).content.decode()
