@@ -55,4 +55,6 @@ def test_the_panel_follows_real_faults_and_the_map_filters_it(
     faults.restore([network.link_x_metro.mgmt_ip, network.link_y_metro.mgmt_ip])
     run_cycle()
     expect(panel).to_contain_text("Nenhum incidente em aberto", timeout=LIVE)
-    expect(bh).to_have_class(re.compile(r"\bok\b"), timeout=LIVE)
+    # Back up: no longer down. A loaded machine may have judged the failing cycles' replies a
+    # degradation too, which the map rightly shows as recent for a while.
+    expect(bh).to_have_class(re.compile(r"\b(ok|degraded)\b"), timeout=LIVE)
