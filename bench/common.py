@@ -31,11 +31,9 @@ def bench_network(*, links: int, seed: int = 1, second_octet: int = 200) -> list
     running demo's simulator never touches the benchmark's addresses. Returns the live links."""
     from inventory.demo.build import seed_demo
     from inventory.models import Link
-    from monitoring.models import EngineCursor, LinkEngineState, Outage, PathSample
+    from monitoring.models import EngineCursor, Outage
 
     Outage.objects.all().delete()
-    LinkEngineState.objects.all().delete()
-    PathSample.objects.all().delete()
     EngineCursor.objects.all().delete()
     Link.objects.all().delete()
     seed_demo(links=links, seed=seed)

@@ -103,6 +103,7 @@ def main() -> None:
         injector = threading.Thread(target=inject, args=(table, faults, 0, stop), daemon=True)
         injector.start()
         by_link = {f.link_id: f for f in faults}
+        shard_id = services.shard_default().pk
         cycles_run = cycles_late = 0
         poll_seconds = []
         try:
@@ -110,7 +111,9 @@ def main() -> None:
                 cycle_id = int(time.time() // args.cycle) + 1
                 time.sleep(max(0.0, cycle_id * args.cycle - time.time()))
                 began = time.monotonic()
-                result = services.cycle_poll(cycle_id=cycle_id, length=length, now=timezone.now())
+                result = services.cycle_poll(
+                    shard_id=shard_id, cycle_id=cycle_id, length=length, now=timezone.now()
+                )
                 poll_seconds.append(time.monotonic() - began)
                 cycles_run += 1
                 cycles_late += result is None

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from monitoring.models import CarrierChannel, MonitoringSettings, TicketMessage
+from monitoring.models import CarrierChannel, MonitoringSettings, PollShard, ShardLot, TicketMessage
 
 
 @admin.register(CarrierChannel)
@@ -19,3 +19,16 @@ class MonitoringSettingsAdmin(admin.ModelAdmin):
 class TicketMessageAdmin(admin.ModelAdmin):
     list_display = ["carrier", "created_at", "delivered_at", "attempts", "last_error"]
     readonly_fields = [f.name for f in TicketMessage._meta.fields]
+
+
+class ShardLotInline(admin.TabularInline):
+    model = ShardLot
+    extra = 1
+
+
+@admin.register(PollShard)
+class PollShardAdmin(admin.ModelAdmin):
+    """Shards of the network and the Celery queue that polls each (docs/operations.md)."""
+
+    list_display = ["name", "queue", "is_default"]
+    inlines = [ShardLotInline]

@@ -148,7 +148,7 @@ Event = (
 # State ----------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class PathState:
     streak_count: int = 0
     streak_start: datetime | None = None  # instant of the streak's first failed cycle
@@ -165,7 +165,7 @@ class PathState:
         self.down_since = None
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkState:
     paths: list[PathState] = field(default_factory=list)
     interruption_start: datetime | None = None
@@ -175,7 +175,7 @@ class LinkState:
     recent_interruptions: list[tuple[datetime, datetime | None]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class NetworkState:
     last_cycle_id: int | None = None
     blind_since: datetime | None = None

@@ -28,13 +28,12 @@ from monitoring.choices import COUNTED_RESPONSIBILITIES, OutageKind
 from monitoring.models import (
     BlindPeriod,
     Outage,
-    PathSample,
     PollWindow,
     RedundancyLoss,
     SnmpSample,
     Ticket,
 )
-from monitoring.selectors import unavailable_minutes
+from monitoring.selectors import latest_windows, link_shard, unavailable_minutes
 from redegov.instants import local_midnight, truncate_minute
 
 HISTORY_ROWS = 50
@@ -57,17 +56,18 @@ STATE_LABELS = {
 
 @dataclass(frozen=True)
 class PathNow:
-    """The last ICMP poll and the last SNMP reading of one path (either may be missing)."""
+    """The current 5-minute window of ICMP and the last SNMP reading of one path (either may
+    be missing)."""
 
     number: int  # 1 or 2, as people count paths
-    sample: PathSample | None
+    sample: PollWindow | None
     snmp: SnmpSample | None
 
     @property
     def rtt_ms(self) -> Decimal | None:
-        if self.sample is None or self.sample.rtt_avg_us is None:
+        if self.sample is None or not self.sample.echoes_received:
             return None
-        return Decimal(self.sample.rtt_avg_us) / 1000
+        return Decimal(self.sample.rtt_sum_us // self.sample.echoes_received) / 1000
 
 
 @dataclass
@@ -90,7 +90,7 @@ def link_now(*, link: Link, now: datetime) -> LinkNow:
     degraded = link.outages.filter(
         kind=OutageKind.DEGRADATION, end__gt=now - timedelta(minutes=10)
     ).first()
-    samples = {sample.path: sample for sample in PathSample.objects.filter(link=link)}
+    samples = latest_windows(link_id=link.pk)
     readings = {reading.path: reading for reading in SnmpSample.objects.filter(link=link)}
     paths = [
         PathNow(path + 1, samples.get(path), readings.get(path))
@@ -98,7 +98,7 @@ def link_now(*, link: Link, now: datetime) -> LinkNow:
     ]
     if link.status != LinkStatus.ACTIVE:
         state, since = link.status, None
-    elif BlindPeriod.objects.filter(end=None).exists():
+    elif BlindPeriod.objects.filter(end=None, shard=link_shard(link)).exists():
         state, since = "unmeasured", None
     elif outage:
         state, since = "down", outage.start

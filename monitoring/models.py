@@ -140,26 +140,77 @@ class RedundancyLoss(models.Model):
         return f"{self.link} {self.start:%d/%m/%Y %H:%M}"
 
 
-class BlindPeriod(models.Model):
-    """Time when the NOC could not see the network (canaries down, or every carrier failing at
-    once). It is cut out of every outage and counts as available."""
+class PollShard(models.Model):
+    """A part of the network polled by workers of its own Celery queue (a region, some lots):
+    each shard runs its own cycles with its own state and cursor, so several hosts can share a
+    network too big for one. Links of lots no shard names belong to the default shard."""
 
+    name = models.CharField("nome", max_length=60, unique=True)
+    queue = models.CharField(
+        "fila Celery", max_length=60, default="poll", help_text="os workers desta fila a medem"
+    )
+    is_default = models.BooleanField("padrão", default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "fatia de monitoramento"
+        verbose_name_plural = "fatias de monitoramento"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="%(app_label)s_%(class)s_one_default",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShardLot(models.Model):
+    """A lot whose links a shard polls (a lot belongs to one shard at most)."""
+
+    shard = models.ForeignKey(PollShard, on_delete=models.CASCADE, related_name="lots")
+    lot = models.OneToOneField(Lot, on_delete=models.CASCADE, related_name="poll_shard")
+
+    class Meta:
+        verbose_name = "lote da fatia"
+        verbose_name_plural = "lotes da fatia"
+
+    def __str__(self) -> str:
+        return f"{self.shard}: {self.lot}"
+
+
+class BlindPeriod(models.Model):
+    """Time a shard measured nothing: the NOC could not see the network (canaries down, or every
+    carrier failing at once), or the shard's cycles did not run (its workers were down or late).
+    It is cut out of every outage and counts as available."""
+
+    class Reason(models.TextChoices):
+        BLIND = "blind", "NOC sem visibilidade"
+        NO_CYCLES = "no_cycles", "ciclos não executados"
+
+    shard = models.ForeignKey(PollShard, on_delete=models.PROTECT, related_name="blind_periods")
+    reason = models.CharField("motivo", max_length=10, choices=Reason, default=Reason.BLIND)
     start = models.DateTimeField("início")
     end = models.DateTimeField("fim", null=True, blank=True)
 
     class Meta:
         ordering = ["start"]
-        verbose_name = "período sem visibilidade"
-        verbose_name_plural = "períodos sem visibilidade"
+        verbose_name = "período sem medição"
+        verbose_name_plural = "períodos sem medição"
         constraints = [
             ExclusionConstraint(
                 name="%(app_label)s_%(class)s_no_overlap",
-                expressions=[(TsTzRange("start", "end"), RangeOperators.OVERLAPS)],
+                expressions=[
+                    ("shard", RangeOperators.EQUAL),
+                    (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
+                ],
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%d/%m/%Y %H:%M}"
+        return f"{self.shard} {self.start:%d/%m/%Y %H:%M}"
 
 
 class Canary(models.Model):
@@ -215,56 +266,21 @@ class MonitoringSettings(models.Model):
 
 
 class EngineCursor(models.Model):
-    """The single row that says which cycle the state machine has processed last. Locked for
-    the length of a cycle's transaction: one cycle at a time, each exactly once."""
+    """A shard's last processed cycle and the state machine's state after it. Locked for the
+    length of a cycle's transaction: one cycle at a time per shard, each exactly once. The links'
+    states travel as one compact blob (`monitoring.snapshots`): a row per link rewritten every
+    cycle would cost more than the cycle itself at 10^5 links."""
 
-    singleton = models.BooleanField(primary_key=True, default=True)
+    shard = models.OneToOneField(
+        PollShard, on_delete=models.CASCADE, primary_key=True, related_name="cursor"
+    )
     last_cycle_id = models.BigIntegerField(null=True)
     network_state = models.JSONField(default=dict, help_text="blindness and recent blind periods")
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(singleton=True), name="%(app_label)s_%(class)s_singleton"
-            )
-        ]
+    link_states = models.BinaryField(default=b"")
+    recorded_at = models.DateTimeField("último ciclo gravado em", null=True)
 
     def __str__(self) -> str:
-        return f"ciclo {self.last_cycle_id}"
-
-
-class LinkEngineState(models.Model):
-    """The state machine's memory of one link (streaks, open windows), saved with each cycle."""
-
-    link = models.OneToOneField(Link, on_delete=models.CASCADE, primary_key=True)
-    state = models.JSONField()
-    cycle_id = models.BigIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.link_id} @ {self.cycle_id}"
-
-
-class PathSample(models.Model):
-    """The last poll of each path of a link: the evidence shown to people, and what verifies an
-    ordered link (it answers ICMP) before it becomes active."""
-
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="samples")
-    path = models.PositiveSmallIntegerField(default=0)
-    cycle_id = models.BigIntegerField()
-    sent = models.PositiveSmallIntegerField()
-    received = models.PositiveSmallIntegerField()
-    rtt_avg_us = models.PositiveIntegerField(null=True)
-    last_reply_at = models.DateTimeField(null=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["link", "path"], name="%(app_label)s_%(class)s_one_per_path"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.link_id}/{self.path} {self.received}/{self.sent}"
+        return f"{self.shard}: ciclo {self.last_cycle_id}"
 
 
 class SnmpSample(models.Model):
@@ -595,13 +611,25 @@ def _shifted(first: datetime, recurrence: str, k: int) -> datetime | None:
 # irregularity reports.
 
 
+EVIDENCE_WINDOW_MINUTES = 5
+
+
 class PollWindow(models.Model):
     """What was measured of one path of a link in one aligned 5-minute window (local :00, :05,
-    ...): the echoes of its cycles added up, and the last SNMP reading taken in it. The charts of
-    a link's page are drawn from these rows; `PathSample` and `SnmpSample` keep only the last
-    poll. Written in bulk by the cycle and SNMP services."""
+    ...): its cycles' echoes added up, which cycles ran and which failed, and the last SNMP
+    reading taken in it. The link's page draws its charts from these rows, and
+    `verify_outages` re-derives every outage from them.
 
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="poll_windows")
+    The table is partitioned by calendar month (America/Sao_Paulo) and written in bulk, one
+    statement per cycle (`monitoring.services.evidence`); partitions older than
+    MONITORING_EVIDENCE_MONTHS are dropped whole. Links are not foreign keys here: checking
+    10^5 references per cycle would cost more than writing the rows, and evidence outlives
+    nothing it refers to (links are cancelled, never deleted)."""
+
+    pk = models.CompositePrimaryKey("link_id", "path", "start")
+    link = models.ForeignKey(
+        Link, on_delete=models.DO_NOTHING, db_constraint=False, related_name="poll_windows"
+    )
     path = models.PositiveSmallIntegerField(default=0)
     start = models.DateTimeField("início da janela")
     echoes_sent = models.PositiveIntegerField("ecos enviados", default=0)
@@ -609,9 +637,19 @@ class PollWindow(models.Model):
     rtt_sum_us = models.BigIntegerField(
         "soma das latências (µs)", default=0, help_text="dividida pelos ecos respondidos: média"
     )
+    rtt_min_us = models.PositiveIntegerField("menor latência (µs)", null=True)
+    rtt_max_us = models.PositiveIntegerField("maior latência (µs)", null=True)
+    polled_cycles = models.BigIntegerField(
+        "ciclos medidos", default=0, help_text="bit n: o n-ésimo ciclo da janela enviou ecos"
+    )
+    failed_cycles = models.BigIntegerField(
+        "ciclos falhos", default=0, help_text="bit n: nenhum eco do n-ésimo ciclo voltou"
+    )
+    last_reply_at = models.DateTimeField("última resposta", null=True)
     snmp_at = models.DateTimeField("leitura SNMP em", null=True)
     uptime_ticks = models.BigIntegerField("sysUpTime (centésimos de s)", null=True)
     oper_status = models.PositiveSmallIntegerField("ifOperStatus", null=True)
+    high_speed_mbps = models.PositiveIntegerField("ifHighSpeed (Mbps)", null=True)
     in_octets = models.DecimalField(max_digits=20, decimal_places=0, null=True)
     out_octets = models.DecimalField(max_digits=20, decimal_places=0, null=True)
 
@@ -619,9 +657,6 @@ class PollWindow(models.Model):
         verbose_name = "janela de medição"
         verbose_name_plural = "janelas de medição"
         constraints = [
-            models.UniqueConstraint(
-                fields=["link", "path", "start"], name="%(app_label)s_%(class)s_one_per_window"
-            ),
             models.CheckConstraint(
                 condition=Q(echoes_received__lte=F("echoes_sent")),
                 name="%(app_label)s_%(class)s_received_not_above_sent",

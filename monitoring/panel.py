@@ -88,14 +88,22 @@ class PanelGroup:
         return len(self.items) > 1
 
 
+@dataclass(frozen=True)
+class LateShard:
+    """A shard whose last recorded cycle is older than STALE_CYCLES cycles: its workers are
+    down or cannot keep up, and what the panel shows of its links may be out of date."""
+
+    name: str
+    last_cycle_at: datetime
+
+
 @dataclass
 class Panel:
     groups: list[PanelGroup]
     counts: dict[str, int]
-    blind: BlindPeriod | None
+    blind: list[BlindPeriod]  # open ones, one per blind shard at most
     unmeasured: list[BlindPeriod]
-    last_cycle_at: datetime | None
-    stale: bool
+    late: list[LateShard]
 
 
 def open_interruptions(*, user) -> QuerySet[Outage]:
@@ -232,14 +240,16 @@ def _groups(items: list[PanelItem], *, newest_first: bool) -> list[PanelGroup]:
     return sorted(by_key.values(), key=lambda g: g.start, reverse=newest_first)
 
 
-def _monitoring_clock(now: datetime) -> tuple[datetime | None, bool]:
-    """The instant of the last recorded cycle, and whether monitoring looks stopped."""
-    cursor = EngineCursor.objects.filter(singleton=True).first()
-    if cursor is None or cursor.last_cycle_id is None:
-        return None, False
+def _late_shards(now: datetime) -> list[LateShard]:
     length = timedelta(seconds=settings.MONITORING_CYCLE_SECONDS)
-    at = cycle_instant(cursor.last_cycle_id, length)
-    return at, now - at > STALE_CYCLES * length
+    late = []
+    for name, cycle_id in EngineCursor.objects.filter(last_cycle_id__isnull=False).values_list(
+        "shard__name", "last_cycle_id"
+    ):
+        at = cycle_instant(cycle_id, length)
+        if now - at > STALE_CYCLES * length:
+            late.append(LateShard(name, at))
+    return sorted(late, key=lambda shard: shard.name)
 
 
 def panel_build(*, user, narrow: Narrow, newest_first: bool, now: datetime) -> Panel:
@@ -248,16 +258,16 @@ def panel_build(*, user, narrow: Narrow, newest_first: bool, now: datetime) -> P
     items = _items(user=user, narrow=narrow, now=now)
     since = now - timedelta(days=UNMEASURED_DAYS)
     unmeasured = list(
-        BlindPeriod.objects.filter(Q(end=None) | Q(end__gt=since)).order_by("-start")[:20]
+        BlindPeriod.objects.filter(Q(end=None) | Q(end__gt=since))
+        .select_related("shard")
+        .order_by("-start")[:20]
     )
-    last_cycle_at, stale = _monitoring_clock(now)
     return Panel(
         groups=_groups(items, newest_first=newest_first),
         counts={kind: sum(item.kind == kind for item in items) for kind in PanelKind.values},
-        blind=next((period for period in unmeasured if period.end is None), None),
+        blind=[period for period in unmeasured if period.end is None],
         unmeasured=unmeasured,
-        last_cycle_at=last_cycle_at,
-        stale=stale,
+        late=_late_shards(now),
     )
 
 

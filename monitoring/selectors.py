@@ -1,10 +1,12 @@
 """Reads of monitoring data. `unavailable_minutes` is THE count of a link's unavailable minutes
 in a window, shared by the IMR (sla) and billing."""
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import psycopg
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -26,6 +28,8 @@ from monitoring.models import (
     MonitoringSettings,
     Outage,
     OutageDecision,
+    PollShard,
+    PollWindow,
     Ticket,
     TicketMessage,
 )
@@ -33,6 +37,7 @@ from redegov.instants import truncate_minute
 from redegov.roles import Role, has_role, sees_whole_network
 
 Window = tuple[int, datetime, datetime]
+MAX_PATHS = 2  # a redundant access has two
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> dict[Win
               AND link_id IN (SELECT link_id FROM counting_windows)
         )
         SELECT w.n, COALESCE(SUM(
-            EXTRACT(EPOCH FROM LEAST(o.oe, w.we) - GREATEST(o.os, w.ws))
+            EXTRACT(EPOCH FROM LEAST(o.oe, w.we) - GREATEST(o.os, w.ws))::bigint
         -- FILTER: GREATEST and LEAST skip NULLs, so a window without outages must not sum.
         ) FILTER (WHERE o.id IS NOT NULL), 0)::bigint / 60,
         array_remove(array_agg(o.id ORDER BY o.os), NULL)
@@ -79,13 +84,23 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> dict[Win
             "(n integer, link_id bigint, ws timestamptz, we timestamptz) ON COMMIT DELETE ROWS"
         )
         # Windows travel with their ordinal and come back by it: no instants to parse twice.
+        # Most windows share their bounds (the month's), so each instant's text is made once.
+        text = functools.cache(datetime.isoformat)
         with cursor.cursor.copy("COPY counting_windows FROM STDIN") as copy:
-            for n, window in enumerate(windows):
-                copy.write_row((n, *window))
+            copy.write(
+                "".join(
+                    f"{n}\t{link_id}\t{text(start)}\t{text(end)}\n"
+                    for n, (link_id, start, end) in enumerate(windows)
+                )
+            )
         # A month of 100 000 links sorts ~10^6 outage rows: in memory, not spilled to disk.
         cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute(sql, [now, list(COUNTED_RESPONSIBILITIES)])
-        rows = cursor.fetchall()
+        # Binary results (a server-side binding cursor: Django's binds on the client): 10^5
+        # arrays of ids are read without parsing their text.
+        with psycopg.Cursor(connection.connection) as binary:
+            rows = binary.execute(
+                sql, [now, list(COUNTED_RESPONSIBILITIES)], binary=True
+            ).fetchall()
         cursor.execute("TRUNCATE counting_windows")
     return {windows[n]: Counted(int(minutes), tuple(ids)) for n, minutes, ids in rows}
 
@@ -99,6 +114,32 @@ class PollTarget:
     addresses: tuple[str, ...]
     active: bool
     thresholds: Thresholds
+
+
+def shard_links_q(shard: PollShard, prefix: str = "") -> Q:
+    """The links a shard polls: those of its lots, and for the default shard those of every lot
+    no shard names (`prefix` reaches the link from another model, e.g. "link__")."""
+    mine = Q(**{f"{prefix}lot__poll_shard__shard": shard})
+    if shard.is_default:
+        mine |= Q(**{f"{prefix}lot__poll_shard__isnull": True})
+    return mine
+
+
+def link_shard(link: Link) -> PollShard | None:
+    """The shard that polls a link (None only while no default shard exists)."""
+    named = PollShard.objects.filter(lots__lot=link.lot_id).first()
+    return named or PollShard.objects.filter(is_default=True).first()
+
+
+def latest_windows(*, link_id: int) -> dict[int, PollWindow]:
+    """The newest 5-minute window of each path of a link (its echoes so far, its last reply):
+    one backward index scan per path, whatever the months kept."""
+    found = {}
+    for path in range(MAX_PATHS):
+        window = PollWindow.objects.filter(link_id=link_id, path=path).order_by("-start").first()
+        if window is not None:
+            found[path] = window
+    return found
 
 
 def _thresholds_by_contract() -> dict[int, Thresholds]:
@@ -116,11 +157,13 @@ def _thresholds_by_contract() -> dict[int, Thresholds]:
     }
 
 
-def poll_targets() -> list[PollTarget]:
-    """Every link that is polled: active links (judged) and ordered ones (only sampled)."""
+def poll_targets(*, shard: PollShard) -> list[PollTarget]:
+    """Every link of a shard that is polled: active links (judged) and ordered ones (only
+    sampled)."""
     thresholds = _thresholds_by_contract()
     rows = (
-        Link.objects.exclude(status=LinkStatus.CANCELLED)
+        Link.objects.filter(shard_links_q(shard))
+        .exclude(status=LinkStatus.CANCELLED)
         .filter(lot__members__position=0)  # the leader stands for a consortium
         .order_by("pk")
         .values_list(
@@ -318,6 +361,13 @@ def maintenance_list(*, user) -> QuerySet[MaintenanceWindow]:
     if has_role(user, Role.CARRIER) and user.carrier_id:
         return windows.filter(carrier_id=user.carrier_id)
     return windows.none()
+
+
+def maintenance_get_for_user(*, user, pk: int) -> MaintenanceWindow:
+    window = maintenance_list(user=user).filter(pk=pk).first()
+    if window is None:
+        raise Http404("Janela de manutenção não encontrada")
+    return window
 
 
 def monitoring_home(*, user) -> dict[str, list]:

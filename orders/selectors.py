@@ -4,14 +4,15 @@ here (`Order.objects.visible_to`)."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from inventory.choices import LinkStatus
 from inventory.models import Contract, Link, Lot, Municipality, PriceItem
 from inventory.selectors import link_list
-from monitoring.models import PathSample, SnmpSample
+from monitoring.models import EVIDENCE_WINDOW_MINUTES, PollWindow, SnmpSample
+from monitoring.selectors import latest_windows
 from orders.choices import (
     ALLOWED_TRANSITIONS,
     NOT_COUNTED,
@@ -194,32 +195,46 @@ class LinkEvidence:
 def order_link_evidence(order: Order) -> LinkEvidence | None:
     if order.link_id is None:
         return None
-    sample = PathSample.objects.filter(link_id=order.link_id, path=0).first()
+    sample = latest_windows(link_id=order.link_id).get(0)
     snmp = SnmpSample.objects.filter(link_id=order.link_id, path=0).first()
     return LinkEvidence(
         answered_at=sample.last_reply_at if sample else None,
-        received=sample.received if sample else None,
-        sent=sample.sent if sample else None,
+        received=sample.echoes_received if sample else None,
+        sent=sample.echoes_sent if sample else None,
         snmp_speed_mbps=snmp.high_speed_mbps if snmp else None,
         snmp_polled_at=snmp.polled_at if snmp else None,
+    )
+
+
+def _answers_since(link_id, completed_at) -> QuerySet[PollWindow]:
+    """Evidence windows of a link with a reply at or after its order's completion; only windows
+    from the one holding the completion on are read (the evidence is partitioned by start)."""
+    return PollWindow.objects.filter(
+        link_id=link_id,
+        start__gt=completed_at - timedelta(minutes=EVIDENCE_WINDOW_MINUTES),
+        last_reply_at__gte=completed_at,
     )
 
 
 def order_answering_ids() -> list[int]:
     """Completed activations and address changes whose new link answered ICMP after the
     completion: ready to be verified."""
-    answered = PathSample.objects.filter(received__gt=0, last_reply_at__isnull=False)
     return list(
         Order.objects.filter(
+            Exists(_answers_since(OuterRef("link_id"), OuterRef("completed_at"))),
             status=OrderStatus.COMPLETED,
             order_type__in=[OrderType.ACTIVATION, OrderType.ADDRESS_CHANGE],
-            link__samples__in=answered,
-            link__samples__last_reply_at__gte=F("completed_at"),
         )
         .values_list("pk", flat=True)
-        .distinct()
         .order_by("pk")
     )
+
+
+def order_answered_at(order: Order) -> datetime | None:
+    """The last ICMP reply of the order's link since its completion."""
+    return _answers_since(order.link_id, order.completed_at).aggregate(at=Max("last_reply_at"))[
+        "at"
+    ]
 
 
 def order_recipients(order: Order, status: str) -> list[str]:

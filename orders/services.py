@@ -23,6 +23,7 @@ from orders.models import Order, OrderEvent, OrderPause
 from orders.selectors import (
     contract_for_municipality,
     order_actor_role,
+    order_answered_at,
     order_answering_ids,
     order_deadline_for,
     order_open_for_link,
@@ -397,12 +398,11 @@ def order_verify_if_answering(*, order_id: int, at: datetime | None = None) -> b
     if order_id not in order_answering_ids():
         return False
     order = Order.objects.get(pk=order_id)
-    sample = order.link.samples.filter(received__gt=0).order_by("-last_reply_at").first()
     order_transition(
         order=order,
         to=S.VERIFIED,
         user=None,
-        reason=f"O acesso respondeu ao ICMP em {local_dt(sample.last_reply_at)}.",
+        reason=f"O acesso respondeu ao ICMP em {local_dt(order_answered_at(order))}.",
         at=at,
     )
     return True

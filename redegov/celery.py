@@ -16,22 +16,30 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Every minute: the workers' heartbeat, read by /healthz to tell a live worker from a dead one.
     "worker-heartbeat": {"task": "redegov.tasks.worker_heartbeat", "schedule": 60.0},
-    # Every cycle: ICMP to every link, then the outage state machine. A cycle's instant is its
-    # scheduled time, so the default 60-second cycle fires on the minute (crontab).
-    "poll-cycle": {
-        "task": "monitoring.tasks.poll_cycle",
+    # Every cycle: one ICMP cycle per shard, sent to the shard's queue (its hosts poll it and
+    # run the outage state machine). A cycle's instant is its scheduled time, so the default
+    # 60-second cycle fires on the minute (crontab).
+    "poll-dispatch": {
+        "task": "monitoring.tasks.poll_dispatch",
         "schedule": crontab()
         if settings.MONITORING_CYCLE_SECONDS == 60
         else float(settings.MONITORING_CYCLE_SECONDS),
-        "options": {"queue": "poll", "expires": float(settings.MONITORING_CYCLE_SECONDS)},
+        "options": {"expires": float(settings.MONITORING_CYCLE_SECONDS)},
     },
-    # Every 5 minutes: SNMP readings of every CPE (uptime, interface status, speed, counters).
-    "poll-snmp": {
-        "task": "monitoring.tasks.poll_snmp",
+    # Every 5 minutes: SNMP readings of every CPE (uptime, interface status, speed, counters),
+    # one task per shard on the shard's queue.
+    "snmp-dispatch": {
+        "task": "monitoring.tasks.snmp_dispatch",
         "schedule": crontab(minute="*/5")
         if settings.MONITORING_SNMP_SECONDS == 300
         else float(settings.MONITORING_SNMP_SECONDS),
-        "options": {"queue": "poll", "expires": 300.0},
+        "options": {"expires": float(settings.MONITORING_SNMP_SECONDS)},
+    },
+    # Daily at 00:15: next month's evidence partition made ahead, months past the retention
+    # (MONITORING_EVIDENCE_MONTHS) dropped.
+    "evidence-partitions": {
+        "task": "monitoring.tasks.evidence_partitions",
+        "schedule": crontab(hour=0, minute=15),
     },
     # Every minute: ticket messages (the outbox) still undelivered past their next attempt are
     # sent again (their task died with its worker, or a channel failed).

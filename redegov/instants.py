@@ -39,6 +39,12 @@ def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
 
 
+def local_month_of(instant: datetime) -> date:
+    """The first day of the calendar month (America/Sao_Paulo) holding an instant."""
+    local = instant.astimezone(LOCAL_TZ)
+    return date(local.year, local.month, 1)
+
+
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     """The half-open [start, end) of a calendar month between its two local midnights."""
     start = local_midnight(date(year, month, 1))

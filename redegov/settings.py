@@ -192,11 +192,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Polling has its own queue, so that a burst of other work never delays a cycle.
-CELERY_TASK_ROUTES = {
-    "monitoring.tasks.poll_cycle": {"queue": "poll"},
-    "monitoring.tasks.poll_snmp": {"queue": "poll"},
-}
+# Polling runs on each shard's own queue (monitoring.PollShard.queue, "poll" by default), so
+# that a burst of other work never delays a cycle.
 # A worker writes its heartbeat here; /healthz reads it (seconds before it counts as stale).
 WORKER_HEARTBEAT_KEY = os.environ.get("WORKER_HEARTBEAT_KEY", "redegov:worker-heartbeat")
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
@@ -204,6 +201,8 @@ WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
 MONITORING_CYCLE_SECONDS = envint("MONITORING_CYCLE_SECONDS", "60")
 # SNMP evidence every this many seconds (300 in production: on every fifth minute).
 MONITORING_SNMP_SECONDS = envint("MONITORING_SNMP_SECONDS", "300")
+# Months of 5-minute evidence kept (PollWindow partitions) besides the current one.
+MONITORING_EVIDENCE_MONTHS = envint("MONITORING_EVIDENCE_MONTHS", "13")
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,16 @@ from monitoring.services.cycles import (
     cycle_instant,
     cycle_poll,
     cycle_record,
+    shard_default,
     snmp_poll,
 )
 
-__all__ = ["_memory", "canary_upsert", "cycle_instant", "cycle_poll", "cycle_record", "snmp_poll"]
+__all__ = [
+    "_memory",
+    "canary_upsert",
+    "cycle_instant",
+    "cycle_poll",
+    "cycle_record",
+    "shard_default",
+    "snmp_poll",
+]

@@ -6,13 +6,15 @@ approved maintenance windows, writes the tickets' outbox and moves the cursor, s
 applied once even when its task runs twice, and a worker killed mid-cycle leaves nothing
 half-written (and no ticket lost or doubled)."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from inventory.choices import LinkStatus
+from inventory.choices import AccessType, LinkStatus
 from inventory.models import Link
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.engine import (
@@ -24,8 +26,10 @@ from monitoring.engine import (
     InterruptionEnded,
     InterruptionStarted,
     LinkPoll,
+    LinkState,
     NetworkState,
     PathPoll,
+    PathState,
     RedundancyLost,
     RedundancyRestored,
     advance,
@@ -36,9 +40,8 @@ from monitoring.models import (
     BlindPeriod,
     Canary,
     EngineCursor,
-    LinkEngineState,
     Outage,
-    PathSample,
+    PollShard,
     RedundancyLoss,
     SnmpSample,
 )
@@ -47,6 +50,7 @@ from monitoring.selectors import (
     canary_addresses,
     maintenance_bound_between,
     poll_targets,
+    shard_links_q,
 )
 from monitoring.services.evidence import (
     EchoRow,
@@ -57,16 +61,26 @@ from monitoring.services.evidence import (
 from monitoring.services.maintenance import maintenance_apply, maintenance_candidates
 from monitoring.services.tickets import tickets_close, tickets_open
 from monitoring.snapshots import (
-    link_state_from_json,
-    link_state_to_json,
+    links_from_blob,
+    links_to_blob,
     network_from_json,
     network_to_json,
 )
 from monitoring.snmp import SnmpDevice, snmp_read_many
 
-# The state of the last committed cycle, kept in this process so that a cycle need not read
-# every link's state back. It is trusted only when its cycle id matches the database's cursor.
-_memory: dict[str, NetworkState] = {}
+# The state of each shard's last committed cycle, kept in this process so that a cycle need not
+# read its links' states back. It is trusted only when its cycle id matches the shard's cursor.
+_memory: dict[int, NetworkState] = {}
+GAP_CYCLES = 2  # this many cycles or more not run in a row are recorded as a period unmeasured
+
+
+def shard_default() -> PollShard:
+    """The shard of every lot no other shard names (the migration makes it; made again here
+    after a database is emptied)."""
+    shard, _ = PollShard.objects.get_or_create(
+        is_default=True, defaults={"name": "principal", "queue": "poll"}
+    )
+    return shard
 
 
 def cycle_instant(cycle_id: int, length: timedelta) -> datetime:
@@ -75,28 +89,62 @@ def cycle_instant(cycle_id: int, length: timedelta) -> datetime:
 
 
 def _load_state(cursor: EngineCursor) -> NetworkState:
-    cached = _memory.pop("state", None)
+    cached = _memory.pop(cursor.shard_id, None)
     if cached is not None and cached.last_cycle_id == cursor.last_cycle_id:
         return cached
-    links = {row.link_id: link_state_from_json(row.state) for row in LinkEngineState.objects.all()}
-    return network_from_json(cursor.network_state, cursor.last_cycle_id, links)
+    blob = bytes(cursor.link_states)
+    state = network_from_json(cursor.network_state, cursor.last_cycle_id, links_from_blob(blob))
+    if not blob:
+        _state_from_open_rows(state, cursor.shard_id)
+    return state
+
+
+def _state_from_open_rows(state: NetworkState, shard_id: int) -> None:
+    """A shard without a saved state (new, or upgraded from an older format) starts from what
+    its open rows say: its links' open ICMP interruptions are down since their start, and an
+    open blind period goes on, so they end when the network answers again."""
+    blind = BlindPeriod.objects.filter(shard_id=shard_id, end=None, reason=BlindPeriod.Reason.BLIND)
+    for period in blind:
+        state.blind_since = period.start
+        state.recent_blind.append((period.start, None))
+    shard = PollShard.objects.get(pk=shard_id)
+    open_outages = Outage.objects.filter(
+        shard_links_q(shard, prefix="link__"),
+        end=None,
+        kind=OutageKind.INTERRUPTION,
+        source=OutageSource.ICMP,
+    ).values_list("link_id", "start", "link__access_type")
+    for link_id, start, access_type in open_outages:
+        paths = 2 if access_type == AccessType.REDUNDANT else 1
+        state.links[link_id] = LinkState(
+            paths=[
+                PathState(streak_count=1, streak_start=start, down_since=start)
+                for _ in range(paths)
+            ],
+            interruption_start=start,
+            recent_interruptions=[(start, None)],
+        )
 
 
 @transaction.atomic
 def cycle_record(
     *,
+    shard_id: int,
     cycle_id: int,
     length: timedelta,
     targets: Sequence[PollTarget],
     results: dict[str, EchoStats],
     canaries: dict[str, EchoStats],
 ) -> list[Event]:
-    """Apply one cycle's ICMP results. Returns the events it caused ([] if already applied)."""
-    cursor, _ = EngineCursor.objects.select_for_update().get_or_create(singleton=True)
+    """Apply one shard's cycle of ICMP results. Returns the events it caused ([] if already
+    applied)."""
+    cursor, _ = EngineCursor.objects.select_for_update().get_or_create(shard_id=shard_id)
     if cursor.last_cycle_id is not None and cycle_id <= cursor.last_cycle_id:
         return []
     instant = cycle_instant(cycle_id, length)
     state = _load_state(cursor)
+    if cursor.last_cycle_id is not None and state.blind_since is None:
+        _gap_record(shard_id, cycle_instant(cursor.last_cycle_id + 1, length), instant, length)
     polls = [
         LinkPoll(
             link_id=target.link_id,
@@ -115,15 +163,25 @@ def cycle_record(
         length=length,
     )
     events = advance(state, cycle)
-    created = [row for event in events for row in _apply(event)]
+    created = _apply_all(shard_id, events)
     _maintenance_and_tickets(created, instant - length, instant)
-    _save_link_states(state, [p.link_id for p in polls if p.link_id in state.links], cycle_id)
-    _save_samples(targets, results, cycle_id, instant)
+    _save_evidence(targets, results, instant, length)
     cursor.last_cycle_id = cycle_id
     cursor.network_state = network_to_json(state)
-    cursor.save(update_fields=["last_cycle_id", "network_state"])
-    transaction.on_commit(lambda: _memory.__setitem__("state", state))
+    cursor.link_states = links_to_blob(state.links)
+    cursor.recorded_at = timezone.now()
+    cursor.save()
+    transaction.on_commit(lambda: _memory.__setitem__(shard_id, state))
     return events
+
+
+def _gap_record(shard_id: int, first_missing: datetime, instant: datetime, length: timedelta):
+    """Cycles that did not run (workers down, a shard late) are a period unmeasured: the
+    engine simply has no results for them, and the NOC sees when its view had a hole."""
+    if instant - first_missing >= GAP_CYCLES * length:
+        BlindPeriod.objects.create(
+            shard_id=shard_id, reason=BlindPeriod.Reason.NO_CYCLES, start=first_missing, end=instant
+        )
 
 
 def _path_poll(stats: EchoStats | None) -> PathPoll:
@@ -132,72 +190,24 @@ def _path_poll(stats: EchoStats | None) -> PathPoll:
     return PathPoll(stats.sent, stats.received, stats.rtt_sum_us)
 
 
-def _save_link_states(state: NetworkState, link_ids: list[int], cycle_id: int) -> None:
-    LinkEngineState.objects.bulk_create(
-        [
-            LinkEngineState(
-                link_id=link_id, state=link_state_to_json(state.links[link_id]), cycle_id=cycle_id
-            )
-            for link_id in link_ids
-        ],
-        update_conflicts=True,
-        unique_fields=["link"],
-        update_fields=["state", "cycle_id"],
-        batch_size=1000,
-    )
-
-
-def _save_samples(
-    targets: Sequence[PollTarget], results: dict[str, EchoStats], cycle_id: int, instant: datetime
+def _save_evidence(
+    targets: Sequence[PollTarget], results: dict[str, EchoStats], instant: datetime, length
 ) -> None:
-    samples = []
-    echoes = []
-    for target in targets:
-        for path, address in enumerate(target.addresses):
-            stats = results.get(address)
-            if stats is None or stats.sent == 0:
-                continue
-            echoes.append(
-                EchoRow(target.link_id, path, stats.sent, stats.received, stats.rtt_sum_us)
-            )
-            samples.append(
-                PathSample(
-                    link_id=target.link_id,
-                    path=path,
-                    cycle_id=cycle_id,
-                    sent=stats.sent,
-                    received=stats.received,
-                    rtt_avg_us=stats.rtt_sum_us // stats.received if stats.received else None,
-                    last_reply_at=instant if stats.received else None,
-                )
-            )
-    PathSample.objects.bulk_create(
-        samples,
-        update_conflicts=True,
-        unique_fields=["link", "path"],
-        update_fields=["cycle_id", "sent", "received", "rtt_avg_us"],
-        batch_size=1000,
-    )
-    poll_windows_add_echoes(rows=echoes, instant=instant)
-    # The last reply is kept from the last cycle that had one.
-    answered = [s.link_id for s in samples if s.received]
-    if answered:
-        PathSample.objects.filter(link_id__in=answered, cycle_id=cycle_id, received__gt=0).update(
-            last_reply_at=instant
+    rows = [
+        EchoRow(
+            target.link_id,
+            path,
+            stats.sent,
+            stats.received,
+            stats.rtt_sum_us,
+            stats.rtt_min_us,
+            stats.rtt_max_us,
         )
-
-
-def _overlapping(link_id: int, start: datetime, end: datetime | None):
-    overlap = Q(end__isnull=True) | Q(end__gt=start)
-    if end is not None:
-        overlap &= Q(start__lt=end)
-    return Outage.objects.filter(Q(link_id=link_id) & overlap)
-
-
-def _free_pieces(link_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """The parts of [start, end) that no existing outage of the link covers."""
-    taken = list(_overlapping(link_id, start, end).values_list("start", "end"))
-    return subtract_intervals((start, end), taken)
+        for target in targets
+        for path, address in enumerate(target.addresses)
+        if (stats := results.get(address)) is not None and stats.sent
+    ]
+    poll_windows_add_echoes(rows=rows, instant=instant, length=length)
 
 
 def _maintenance_and_tickets(created: list, since: datetime, instant: datetime) -> None:
@@ -215,24 +225,81 @@ def _maintenance_and_tickets(created: list, since: datetime, instant: datetime) 
     )
 
 
-def _apply(event: Event) -> list[Outage | RedundancyLoss]:
-    """Write one event; returns the rows it created."""
+def _apply_all(shard_id: int, events: list[Event]) -> list[Outage | RedundancyLoss]:
+    """Write a cycle's events; returns the rows created. Interruptions starting and degraded
+    windows, which a fault of a carrier's core brings by the thousand, are written in bulk after
+    the rest (no link has both an end and a start, or a start and a window overlapping it, in one
+    cycle: the engine holds windows back while a streak could still become an interruption)."""
+    created: list[Outage | RedundancyLoss] = []
+    for event in events:
+        created += _apply(shard_id, event)
+    created += _interruptions_open([e for e in events if isinstance(e, InterruptionStarted)])
+    created += _degradations_add([e for e in events if isinstance(e, DegradedWindow)])
+    return created
+
+
+def _outages_touching(link_ids: list[int], since: datetime, until: datetime | None):
+    """(link id, start, end) of the links' outages that end after `since` (or are open) and
+    start before `until`."""
+    overlap = Q(end__isnull=True) | Q(end__gt=since)
+    if until is not None:
+        overlap &= Q(start__lt=until)
+    rows = defaultdict(list)
+    for link_id, start, end in Outage.objects.filter(overlap, link_id__in=link_ids).values_list(
+        "link_id", "start", "end"
+    ):
+        rows[link_id].append((start, end))
+    return rows
+
+
+def _interruptions_open(starts: list[InterruptionStarted]) -> list[Outage]:
+    """An outage imported or registered by hand may already cover an interruption's start: it
+    then begins where the last of those ends (or not at all if one is still open), so the link
+    keeps one timeline."""
+    if not starts:
+        return []
+    taken = _outages_touching([e.link_id for e in starts], min(e.start for e in starts), None)
+    rows = []
+    for event in starts:
+        ends = [end for start, end in taken[event.link_id] if end is None or end > event.start]
+        if None in ends:
+            continue
+        rows.append(
+            Outage(
+                link_id=event.link_id,
+                start=max([event.start, *ends]),
+                kind=OutageKind.INTERRUPTION,
+                source=OutageSource.ICMP,
+            )
+        )
+    return Outage.objects.bulk_create(rows)
+
+
+def _degradations_add(windows: list[DegradedWindow]) -> list[Outage]:
+    """Degraded windows, less what other outages of their links already cover."""
+    if not windows:
+        return []
+    taken = _outages_touching(
+        [e.link_id for e in windows], min(e.start for e in windows), max(e.end for e in windows)
+    )
+    return Outage.objects.bulk_create(
+        Outage(
+            link_id=event.link_id,
+            start=piece_start,
+            end=piece_end,
+            kind=OutageKind.DEGRADATION,
+            source=OutageSource.ICMP,
+        )
+        for event in windows
+        for piece_start, piece_end in subtract_intervals(
+            (event.start, event.end), taken[event.link_id]
+        )
+    )
+
+
+def _apply(shard_id: int, event: Event) -> list[Outage | RedundancyLoss]:
+    """Write one event of the kinds that come one at a time; returns the rows it created."""
     match event:
-        case InterruptionStarted(link_id=link_id, start=start):
-            # An outage imported or registered by hand may already cover the start: the
-            # interruption then begins where the last of those ends (or not at all if one is
-            # still open), so the link keeps one timeline.
-            taken = list(_overlapping(link_id, start, None).values_list("end", flat=True))
-            if None in taken:
-                return []
-            return [
-                Outage.objects.create(
-                    link_id=link_id,
-                    start=max([start, *taken]),
-                    kind=OutageKind.INTERRUPTION,
-                    source=OutageSource.ICMP,
-                )
-            ]
         case InterruptionEnded(link_id=link_id, end=end):
             open_outage = Outage.objects.filter(
                 link_id=link_id, end=None, kind=OutageKind.INTERRUPTION, source=OutageSource.ICMP
@@ -245,17 +312,6 @@ def _apply(event: Event) -> list[Outage | RedundancyLoss]:
             else:
                 open_outage.end = end
                 open_outage.save(update_fields=["end"])
-        case DegradedWindow(link_id=link_id, start=start, end=end):
-            return Outage.objects.bulk_create(
-                Outage(
-                    link_id=link_id,
-                    start=piece_start,
-                    end=piece_end,
-                    kind=OutageKind.DEGRADATION,
-                    source=OutageSource.ICMP,
-                )
-                for piece_start, piece_end in _free_pieces(link_id, start, end)
-            )
         case RedundancyLost(link_id=link_id, start=start):
             return [RedundancyLoss.objects.create(link_id=link_id, start=start)]
         case RedundancyRestored(link_id=link_id, end=end):
@@ -263,19 +319,21 @@ def _apply(event: Event) -> list[Outage | RedundancyLoss]:
                 tickets_close(loss=loss, end=end)
             RedundancyLoss.objects.filter(link_id=link_id, end=None).update(end=end)
         case BlindStarted(start=start):
-            BlindPeriod.objects.create(start=start)
+            BlindPeriod.objects.create(shard_id=shard_id, start=start)
         case BlindEnded(end=end):
-            BlindPeriod.objects.filter(end=None).update(end=end)
+            BlindPeriod.objects.filter(shard_id=shard_id, end=None).update(end=end)
     return []
 
 
-def cycle_poll(*, cycle_id: int, length: timedelta, now: datetime) -> list[Event] | None:
-    """Poll every target for one cycle and record it. None when the cycle is not run: already
-    recorded, or too late (its time has passed: a cycle not run breaks no streak)."""
+def cycle_poll(*, shard_id: int, cycle_id: int, length: timedelta, now: datetime):
+    """Poll a shard's targets for one cycle and record it; returns the events, or None when the
+    cycle is not run: already recorded, or too late (its time has passed: a cycle not run
+    breaks no streak)."""
     instant = cycle_instant(cycle_id, length)
-    if now >= instant + length or EngineCursor.objects.filter(last_cycle_id__gte=cycle_id).exists():
+    recorded = EngineCursor.objects.filter(shard_id=shard_id, last_cycle_id__gte=cycle_id)
+    if now >= instant + length or recorded.exists():
         return None
-    targets = poll_targets()
+    targets = poll_targets(shard=PollShard.objects.get(pk=shard_id))
     by_echoes: dict[int, list[str]] = {}
     for target in targets:
         by_echoes.setdefault(target.thresholds.echoes, []).extend(target.addresses)
@@ -288,6 +346,7 @@ def cycle_poll(*, cycle_id: int, length: timedelta, now: datetime) -> list[Event
     canaries = canary_addresses()
     canary_results = ping_many(canaries, count=3, interval=0.2, timeout=1.0) if canaries else {}
     return cycle_record(
+        shard_id=shard_id,
         cycle_id=cycle_id,
         length=length,
         targets=targets,
@@ -296,12 +355,18 @@ def cycle_poll(*, cycle_id: int, length: timedelta, now: datetime) -> list[Event
     )
 
 
-def snmp_poll(*, now: datetime) -> int:
-    """Read every polled link's CPE by SNMP and keep the last reading per path."""
+def snmp_poll(*, shard_id: int, now: datetime) -> int:
+    """Read by SNMP the CPE of every polled link of a shard; keep the last reading per path and
+    the window's reading as evidence. Returns the devices read."""
+    shard = PollShard.objects.get(pk=shard_id)
     devices: dict[SnmpDevice, tuple[int, int]] = {}
-    for link_id, ip, second, port, community, if_index in Link.objects.exclude(
-        status=LinkStatus.CANCELLED
-    ).values_list("pk", "mgmt_ip", "mgmt_ip_secondary", "snmp_port", "snmp_community", "if_index"):
+    for link_id, ip, second, port, community, if_index in (
+        Link.objects.filter(shard_links_q(shard))
+        .exclude(status=LinkStatus.CANCELLED)
+        .values_list(
+            "pk", "mgmt_ip", "mgmt_ip_secondary", "snmp_port", "snmp_community", "if_index"
+        )
+    ):
         for path, address in enumerate(a for a in (ip, second) if a):
             devices[SnmpDevice(address, port, community, if_index)] = (link_id, path)
     readings = snmp_read_many(list(devices))
@@ -331,7 +396,7 @@ def snmp_poll(*, now: datetime) -> int:
             "out_octets",
             "error",
         ],
-        batch_size=1000,
+        batch_size=5000,
     )
     poll_windows_set_snmp(
         rows=[
@@ -339,6 +404,7 @@ def snmp_poll(*, now: datetime) -> int:
                 *devices[device],
                 uptime_ticks=reading.uptime_ticks,
                 oper_status=reading.oper_status,
+                high_speed_mbps=reading.high_speed_mbps,
                 in_octets=reading.in_octets,
                 out_octets=reading.out_octets,
             )

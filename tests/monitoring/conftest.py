@@ -51,5 +51,7 @@ def run_cycle(length: timedelta = CYCLE) -> datetime:
     seconds = int(length.total_seconds())
     cycle_id = int(time.time()) // seconds + 1
     time.sleep(max(0.0, cycle_id * seconds - time.time()))
-    services.cycle_poll(cycle_id=cycle_id, length=length, now=timezone.now())
+    services.cycle_poll(
+        shard_id=services.shard_default().pk, cycle_id=cycle_id, length=length, now=timezone.now()
+    )
     return services.cycle_instant(cycle_id, length)

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from monitoring import services
 from monitoring.charts import nice_ceiling, time_chart
 from monitoring.history import (
     CounterReading,
@@ -84,7 +85,7 @@ def test_an_snmp_reading_is_kept_once_per_window(network):
     link = network.link_x_metro
     for polled_at, octets in ((at(1), 100), (at(2), 200), (at(6), 37_700)):
         poll_windows_set_snmp(
-            rows=[SnmpRow(link.pk, 0, 5000, 1, octets, octets)], polled_at=polled_at
+            rows=[SnmpRow(link.pk, 0, 5000, 1, 100, octets, octets)], polled_at=polled_at
         )
     rows = list(
         PollWindow.objects.filter(link=link).order_by("start").values_list("snmp_at", "in_octets")
@@ -133,8 +134,9 @@ def test_link_now_tells_the_worst_state(network):
     down(network, range(3), link)
     state = link_now(link=link, now=at(3))
     assert (state.state, state.since) == ("down", at(0))
-    assert state.paths[0].sample.received == 0
-    BlindPeriod.objects.create(start=at(4))
+    window = state.paths[0].sample
+    assert (window.echoes_sent, window.echoes_received, window.failed_cycles) == (15, 0, 0b111)
+    BlindPeriod.objects.create(shard=services.shard_default(), start=at(4))
     assert link_now(link=link, now=at(5)).state == "unmeasured"
 
 

@@ -3,16 +3,26 @@ filters, order, acknowledgements and comments, the blind banner and the map's st
 come from the engine's own service (`cycle_record`), as in production."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from inventory.models import Link
 from monitoring.filters import PanelFilter
-from monitoring.models import BlindPeriod, IncidentNote, Outage, RedundancyLoss
+from monitoring.models import (
+    BlindPeriod,
+    EngineCursor,
+    IncidentNote,
+    Outage,
+    PollShard,
+    RedundancyLoss,
+)
 from monitoring.panel import map_states
+from monitoring.services import shard_default
 from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -176,19 +186,27 @@ def test_panel_readers_see_no_note_buttons(client, personas, outages):
 
 
 def test_blind_banner_and_unmeasured_periods(client, personas, outages):
+    shard = shard_default()
     ended = timezone.now() - timedelta(days=2)
-    BlindPeriod.objects.create(start=ended - timedelta(minutes=7), end=ended)
-    BlindPeriod.objects.create(start=at(10), end=at(20))  # more than a week ago: not listed
+    BlindPeriod.objects.create(shard=shard, start=ended - timedelta(minutes=7), end=ended)
+    BlindPeriod.objects.create(shard=shard, start=at(10), end=at(20))  # over a week ago
+    BlindPeriod.objects.create(
+        shard=shard,
+        reason=BlindPeriod.Reason.NO_CYCLES,
+        start=ended - timedelta(hours=1),
+        end=ended - timedelta(minutes=50),
+    )
     client.force_login(personas.noc)
     html = client.get(PANEL).content.decode()
-    assert "NOC sem visibilidade" not in html
+    assert "NOC sem visibilidade da rede" not in html
     start, end = (
         timezone.localtime(i).strftime("%d/%m/%Y %H:%M")
         for i in (ended - timedelta(minutes=7), ended)
     )
-    assert f"{start} a {end}" in html
+    assert f"{start} a {end}: NOC sem visibilidade (fatia principal)" in html
+    assert "ciclos não executados (fatia principal)" in html
     assert "15/10/2026 10:10" not in html
-    BlindPeriod.objects.create(start=timezone.now() - timedelta(minutes=3))
+    BlindPeriod.objects.create(shard=shard, start=timezone.now() - timedelta(minutes=3))
     html = client.get(ITEMS).content.decode()
     assert "NOC sem visibilidade da rede" in html
     assert "agora (em curso)" in html
@@ -197,7 +215,15 @@ def test_blind_banner_and_unmeasured_periods(client, personas, outages):
 def test_stopped_monitoring_is_told(client, personas, outages):
     client.force_login(personas.noc)
     html = client.get(PANEL).content.decode()  # the last cycle was in October
-    assert "Monitoramento parado" in html and "15/10/2026 10:05" in html
+    assert "Monitoramento parado</strong> na fatia principal" in html
+    assert "15/10/2026 10:05" in html
+    # A shard whose cycles run on time is not told late, beside one that is.
+    north = PollShard.objects.create(name="norte", queue="poll-norte")
+    EngineCursor.objects.create(
+        shard=north, last_cycle_id=int(time.time()) // settings.MONITORING_CYCLE_SECONDS
+    )
+    html = client.get(PANEL).content.decode()
+    assert "na fatia principal" in html and "na fatia norte" not in html
 
 
 def test_the_panel_polls_itself_with_its_filters(client, personas, outages):

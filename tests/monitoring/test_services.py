@@ -24,14 +24,20 @@ def at(minute: int) -> datetime:
 
 def record(minute: int, answers: dict[str, int]):
     """Record cycle `minute` where each address answered that many of 5 echoes (default 5)."""
-    targets = poll_targets()
+    shard = services.shard_default()
+    targets = poll_targets(shard=shard)
     results = {
         address: EchoStats(5, answers.get(address, 5), answers.get(address, 5) * 10_000)
         for target in targets
         for address in target.addresses
     }
     return services.cycle_record(
-        cycle_id=BASE_CYCLE + minute, length=MINUTE, targets=targets, results=results, canaries={}
+        shard_id=shard.pk,
+        cycle_id=BASE_CYCLE + minute,
+        length=MINUTE,
+        targets=targets,
+        results=results,
+        canaries={},
     )
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from monitoring.models import SnmpSample
 from monitoring.netsim import OPER_DOWN, Device, SnmpAgents
-from monitoring.services import snmp_poll
+from monitoring.services import shard_default, snmp_poll
 from tests.monitoring.conftest import PORT_BASE
 
 PORT = PORT_BASE + 2
@@ -30,7 +30,7 @@ def test_snmp_readings_are_stored_and_a_silent_device_is_only_an_error(polled_ne
         Device(other.mgmt_ip, if_index=3, speed_mbps=8, community="outra"),
     ]
     with SnmpAgents(devices, port=PORT):
-        assert snmp_poll(now=timezone.now()) == 3
+        assert snmp_poll(shard_id=shard_default().pk, now=timezone.now()) == 3
     readings = {s.link_id: s for s in SnmpSample.objects.all()}
     assert (readings[metro.pk].oper_status, readings[metro.pk].high_speed_mbps) == (1, 4)
     assert readings[metro.pk].uptime_ticks > 0

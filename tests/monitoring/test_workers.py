@@ -30,7 +30,8 @@ def wait_for(condition, timeout: float = 40.0, what: str = ""):
 
 
 class Monitoring:
-    """A Celery worker (queue poll) and beat, against this test's database and its own broker."""
+    """A Celery worker (the dispatcher's queue and the shard's, poll) and beat, against this
+    test's database and its own broker."""
 
     def __init__(self, tmp_path):
         self.env = celery_env(
@@ -51,7 +52,7 @@ class Monitoring:
             "--pool",
             "solo",
             "-Q",
-            "poll",
+            "celery,poll",
             "--without-mingle",
             "--without-gossip",
             "--without-heartbeat",
@@ -76,7 +77,7 @@ def monitoring(tmp_path):
 
 
 def last_cycle() -> int | None:
-    cursor = EngineCursor.objects.first()
+    cursor = EngineCursor.objects.filter(shard__is_default=True).first()
     return cursor.last_cycle_id if cursor else None
 
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from inventory.choices import LinkStatus
 from inventory.models import Link, LinkRevision
-from monitoring.models import PathSample
+from monitoring.services.evidence import EchoRow, poll_windows_add_echoes
 from orders.choices import ALLOWED_TRANSITIONS, OrderStatus, OrderType
 from orders.models import Order, OrderEvent
 from orders.selectors import order_actor_role, order_list
@@ -21,6 +21,15 @@ from tests.orders.conftest import T0, activation, at, cancellation, dispatched, 
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
+
+
+def answered(link, instant) -> None:
+    """The link's first path answered a cycle's 5 echoes at `instant` (the poller's write)."""
+    poll_windows_add_echoes(
+        rows=[EchoRow(link.pk, 0, 5, 5, 50_000, 9_000, 11_000)],
+        instant=instant,
+        length=timedelta(seconds=60),
+    )
 
 
 def completed_activation(personas, when=T0):
@@ -163,14 +172,7 @@ def test_activation_link_is_created_ordered_at_completion_and_activated_at_verif
         LinkStatus.ORDERED,
         priced.agency_x,
     )
-    PathSample.objects.create(
-        link=link,
-        path=0,
-        cycle_id=1,
-        sent=5,
-        received=5,
-        last_reply_at=order.completed_at + timedelta(minutes=2),
-    )
+    answered(link, order.completed_at + timedelta(minutes=2))
     verified_at = order.completed_at + timedelta(minutes=3, seconds=30)
     with time_machine.travel(verified_at, tick=False):
         order_verify_task(order.pk)
@@ -185,14 +187,7 @@ def test_activation_link_is_created_ordered_at_completion_and_activated_at_verif
 
 def test_a_reply_before_the_completion_does_not_verify(priced, personas):
     order = completed_activation(personas)
-    PathSample.objects.create(
-        link=order.link,
-        path=0,
-        cycle_id=1,
-        sent=5,
-        received=5,
-        last_reply_at=order.completed_at - timedelta(minutes=1),
-    )
+    answered(order.link, order.completed_at - timedelta(minutes=1))
     assert order_verify_if_answering(order_id=order.pk) is False
 
 
