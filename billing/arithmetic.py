@@ -232,16 +232,17 @@ def split(line: LineAmounts, shares: list[Decimal]) -> list[dict[str, Decimal]]:
         part = {name: getattr(line, name) for name in SPLIT_FIELDS}
         return [{**part, "net": line.net}]
     parts: list[dict[str, Decimal]] = [{} for _ in shares]
+    # A share has at most four decimals: total x share / 100 is total's centavos x share x 10^4
+    # over 10^6, exactly; the last member takes what is left.
+    scaled = [int(share.scaleb(4)) for share in shares[:-1]]
     for name in SPLIT_FIELDS:
         total = getattr(line, name)
+        cents = _cents(total)
         given = ZERO
-        for index, share in enumerate(shares):
-            if index == len(shares) - 1:
-                parts[index][name] = total - given
-            else:
-                # share has at most four decimals: total x share / 100, exactly, in centavos
-                parts[index][name] = round_cents(_cents(total) * int(share.scaleb(4)), 100 * 10_000)
-                given += parts[index][name]
+        for index, share in enumerate(scaled):
+            parts[index][name] = part = round_cents(cents * share, 100 * 10_000)
+            given += part
+        parts[-1][name] = total - given
     for index, part in enumerate(parts):
         part["net"] = _net(part)
         if part["net"] < 0 and len(parts) > 1:

@@ -39,7 +39,7 @@ class Band:
     percentage: Decimal
     base: str
 
-    def holds(self, amount: Fraction) -> bool:
+    def holds(self, amount: Fraction | int) -> bool:
         """Compared in integers (a/b > n/d when a*d > n*b): a month compares 100 000 results."""
         (lower_n, lower_d), upper = self._bounds
         a, b = amount.numerator, amount.denominator
@@ -102,9 +102,11 @@ def evaluate(
     value = percent(numerator, denominator)
     if value is None:
         return Outcome(None, target, None, None)
-    shortfall = Fraction(target) - value
-    if shortfall <= 0:
+    # target - value, compared in integers first: most of a month's 10^5 results meet it.
+    target_n, target_d = target.as_integer_ratio()
+    if target_n * denominator <= numerator * 100 * target_d:
         return Outcome(value, target, True, None)
+    shortfall = Fraction(target_n, target_d) - value
     return Outcome(value, target, False, band_for(rule.bands, shortfall, counted_minutes))
 
 
@@ -119,9 +121,7 @@ def band_for(
     """The band's percentage for a missed result; a minutes band replaces the shortfall band."""
     if counted_minutes is not None:
         for band in bands:
-            if band.measure == BandMeasure.COUNTED_MINUTES and band.holds(
-                Fraction(counted_minutes)
-            ):
+            if band.measure == BandMeasure.COUNTED_MINUTES and band.holds(counted_minutes):
                 return band.percentage
     for band in bands:
         if band.measure == BandMeasure.SHORTFALL and band.holds(shortfall):
