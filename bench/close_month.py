@@ -12,7 +12,7 @@ import argparse
 import time
 from decimal import Decimal
 
-from common import django_setup
+from common import demo_links, django_setup
 
 YEAR, MONTH = 2026, 10
 
@@ -22,8 +22,6 @@ def build(links: int, per_link: int) -> None:
     `per_link` outages each in the month, spaced so that a link's never overlap."""
     from django.db import connection
 
-    from inventory.demo.build import seed_demo
-    from inventory.models import Link
     from redegov.instants import month_bounds
 
     with connection.cursor() as cursor:
@@ -33,33 +31,11 @@ def build(links: int, per_link: int) -> None:
             "TRUNCATE billing_lineshare, billing_statementline, billing_correction, "
             "billing_billingperiod, monitoring_outage CASCADE"
         )
-        cursor.execute("DELETE FROM inventory_link WHERE circuit_id LIKE 'BENCH-%%'")
         cursor.execute("SET session_replication_role = origin")
-    seed_demo(links=min(links, 2800), seed=1)
-    extra = links - Link.objects.exclude(status="cancelled").count()
+    demo_links(links)
     with connection.cursor() as cursor:
-        # Bulk loading only: no audit triggers for the clones and their outages.
+        # Bulk loading only: no audit triggers for the outages.
         cursor.execute("SET session_replication_role = replica")
-        if extra > 0:
-            cursor.execute(
-                """
-                INSERT INTO inventory_link (circuit_id, contract_id, agency_id, unit_id,
-                    municipality_id, lot_id, address, speed_mbps, access_type, status,
-                    activated_at, cancelled_at, mgmt_ip, mgmt_ip_secondary, snmp_community,
-                    snmp_port, if_index)
-                SELECT 'BENCH-' || lpad(g::text, 7, '0'), l.contract_id, l.agency_id, l.unit_id,
-                    l.municipality_id, l.lot_id, l.address, l.speed_mbps, l.access_type,
-                    'active', l.activated_at, NULL, inet '127.128.0.0' + g,
-                    CASE WHEN l.mgmt_ip_secondary IS NULL THEN NULL
-                         ELSE inet '127.192.0.0' + g END,
-                    l.snmp_community, l.snmp_port, l.if_index
-                FROM generate_series(1, %s) g
-                JOIN (SELECT *, row_number() OVER (ORDER BY id) - 1 AS n FROM inventory_link
-                      WHERE status = 'active') l
-                  ON l.n = g %% (SELECT count(*) FROM inventory_link WHERE status = 'active')
-                """,
-                [extra],
-            )
         cursor.execute("SELECT setseed(0.42)")
         cursor.execute(
             """

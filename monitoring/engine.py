@@ -86,6 +86,9 @@ class Cycle:
     links: Sequence[LinkPoll]
     canaries: Sequence[PathPoll] = ()
     length: timedelta = timedelta(seconds=60)
+    # Whether the NOC was blind, when known beforehand (a replay of recorded cycles, which
+    # feeds only some links); None: judged from the canaries and the links, rule 2.
+    blind: bool | None = None
 
 
 # Events ---------------------------------------------------------------------------------------
@@ -195,6 +198,8 @@ def window_start_of(instant: datetime, minutes: int) -> datetime:
 
 
 def cycle_is_blind(cycle: Cycle) -> bool:
+    if cycle.blind is not None:
+        return cycle.blind
     if cycle.canaries and all(canary.failed for canary in cycle.canaries):
         return True
     per_carrier: dict[int, list[int]] = {}

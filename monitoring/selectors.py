@@ -142,7 +142,7 @@ def latest_windows(*, link_id: int) -> dict[int, PollWindow]:
     return found
 
 
-def _thresholds_by_contract() -> dict[int, Thresholds]:
+def thresholds_by_contract() -> dict[int, Thresholds]:
     return {
         row.contract_id: Thresholds(
             echoes=row.echoes,
@@ -160,7 +160,7 @@ def _thresholds_by_contract() -> dict[int, Thresholds]:
 def poll_targets(*, shard: PollShard) -> list[PollTarget]:
     """Every link of a shard that is polled: active links (judged) and ordered ones (only
     sampled)."""
-    thresholds = _thresholds_by_contract()
+    thresholds = thresholds_by_contract()
     rows = (
         Link.objects.filter(shard_links_q(shard))
         .exclude(status=LinkStatus.CANCELLED)

@@ -22,15 +22,17 @@ def at(minute: int) -> datetime:
     return datetime(2026, 10, 15, 10, 0, tzinfo=SP) + timedelta(minutes=minute)
 
 
-def record(minute: int, answers: dict[str, int]):
-    """Record cycle `minute` where each address answered that many of 5 echoes (default 5)."""
-    shard = services.shard_default()
+def record(minute: int, answers: dict[str, int], shard=None):
+    """Record cycle `minute` of a shard (the default one unless told) where each address
+    answered that many of 5 echoes (default 5), 10 ms each."""
+    shard = shard or services.shard_default()
     targets = poll_targets(shard=shard)
-    results = {
-        address: EchoStats(5, answers.get(address, 5), answers.get(address, 5) * 10_000)
-        for target in targets
-        for address in target.addresses
-    }
+    results = {}
+    for target in targets:
+        for address in target.addresses:
+            answered = answers.get(address, 5)
+            rtt = 10_000 if answered else None
+            results[address] = EchoStats(5, answered, answered * 10_000, rtt, rtt)
     return services.cycle_record(
         shard_id=shard.pk,
         cycle_id=BASE_CYCLE + minute,
@@ -41,9 +43,9 @@ def record(minute: int, answers: dict[str, int]):
     )
 
 
-def down(network, minutes: range, *links) -> None:
+def down(network, minutes: range, *links, shard=None) -> None:
     for minute in minutes:
-        record(minute, {link.mgmt_ip: 0 for link in links})
+        record(minute, {link.mgmt_ip: 0 for link in links}, shard=shard)
 
 
 @pytest.fixture(autouse=True)
