@@ -18,6 +18,7 @@ from inventory.choices import AccessType, LinkStatus
 from inventory.models import Link
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.engine import (
+    DEFAULT_THRESHOLDS,
     BlindEnded,
     BlindStarted,
     Cycle,
@@ -71,6 +72,7 @@ from monitoring.snmp import SnmpDevice, snmp_read_many
 # The state of each shard's last committed cycle, kept in this process so that a cycle need not
 # read its links' states back. It is trusted only when its cycle id matches the shard's cursor.
 _memory: dict[int, NetworkState] = {}
+DEFAULT_ECHOES = DEFAULT_THRESHOLDS.echoes
 GAP_CYCLES = 2  # this many cycles or more not run in a row are recorded as a period unmeasured
 
 
@@ -226,16 +228,38 @@ def _maintenance_and_tickets(created: list, since: datetime, instant: datetime) 
 
 
 def _apply_all(shard_id: int, events: list[Event]) -> list[Outage | RedundancyLoss]:
-    """Write a cycle's events; returns the rows created. Interruptions starting and degraded
-    windows, which a fault of a carrier's core brings by the thousand, are written in bulk after
-    the rest (no link has both an end and a start, or a start and a window overlapping it, in one
-    cycle: the engine holds windows back while a streak could still become an interruption)."""
+    """Write a cycle's events; returns the rows created. Interruptions ending and starting and
+    degraded windows, which a fault or a return of a carrier's core brings by the thousand, are
+    written in bulk, in this order after the rest (no link has both an end and a start, or a
+    start and a window overlapping it, in one cycle: the engine holds windows back while a streak
+    could still become an interruption)."""
     created: list[Outage | RedundancyLoss] = []
     for event in events:
         created += _apply(shard_id, event)
+    _interruptions_close([e for e in events if isinstance(e, InterruptionEnded)])
     created += _interruptions_open([e for e in events if isinstance(e, InterruptionStarted)])
     created += _degradations_add([e for e in events if isinstance(e, DegradedWindow)])
     return created
+
+
+def _interruptions_close(ends: list[InterruptionEnded]) -> None:
+    """Close the links' open polled interruptions (an end not after the start leaves nothing),
+    and their tickets, a statement per instant (a cycle's ends share one or two)."""
+    by_end: dict[datetime, set[int]] = defaultdict(set)
+    for event in ends:
+        by_end[event.end].add(event.link_id)
+    for end, link_ids in by_end.items():
+        open_outages = list(
+            Outage.objects.filter(
+                link_id__in=link_ids,
+                end=None,
+                kind=OutageKind.INTERRUPTION,
+                source=OutageSource.ICMP,
+            )
+        )
+        tickets_close(outages=open_outages, end=end)
+        Outage.objects.filter(pk__in=[o.pk for o in open_outages if end <= o.start]).delete()
+        Outage.objects.filter(pk__in=[o.pk for o in open_outages if end > o.start]).update(end=end)
 
 
 def _outages_touching(link_ids: list[int], since: datetime, until: datetime | None):
@@ -300,24 +324,12 @@ def _degradations_add(windows: list[DegradedWindow]) -> list[Outage]:
 def _apply(shard_id: int, event: Event) -> list[Outage | RedundancyLoss]:
     """Write one event of the kinds that come one at a time; returns the rows it created."""
     match event:
-        case InterruptionEnded(link_id=link_id, end=end):
-            open_outage = Outage.objects.filter(
-                link_id=link_id, end=None, kind=OutageKind.INTERRUPTION, source=OutageSource.ICMP
-            ).first()
-            if open_outage is None:
-                return []
-            tickets_close(outage=open_outage, end=end)
-            if end <= open_outage.start:
-                open_outage.delete()
-            else:
-                open_outage.end = end
-                open_outage.save(update_fields=["end"])
         case RedundancyLost(link_id=link_id, start=start):
             return [RedundancyLoss.objects.create(link_id=link_id, start=start)]
         case RedundancyRestored(link_id=link_id, end=end):
-            for loss in RedundancyLoss.objects.filter(link_id=link_id, end=None):
-                tickets_close(loss=loss, end=end)
-            RedundancyLoss.objects.filter(link_id=link_id, end=None).update(end=end)
+            losses = RedundancyLoss.objects.filter(link_id=link_id, end=None)
+            tickets_close(losses=list(losses), end=end)
+            losses.update(end=end)
         case BlindStarted(start=start):
             BlindPeriod.objects.create(shard_id=shard_id, start=start)
         case BlindEnded(end=end):
@@ -337,21 +349,25 @@ def cycle_poll(*, shard_id: int, cycle_id: int, length: timedelta, now: datetime
     by_echoes: dict[int, list[str]] = {}
     for target in targets:
         by_echoes.setdefault(target.thresholds.echoes, []).extend(target.addresses)
+    canaries = canary_addresses()
+    if canaries:
+        # The canaries ride with the largest group: the same socket and rounds, no wait of their
+        # own after the targets'.
+        largest = max(by_echoes, key=lambda e: len(by_echoes[e]), default=DEFAULT_ECHOES)
+        by_echoes.setdefault(largest, []).extend(canaries)
     seconds = length.total_seconds()
     results: dict[str, EchoStats] = {}
     for echoes, addresses in by_echoes.items():
         # The echoes are spread over the first half of the cycle; late replies count as lost.
         interval = min(1.0, seconds / (2 * echoes))
         results.update(ping_many(addresses, count=echoes, interval=interval, timeout=interval))
-    canaries = canary_addresses()
-    canary_results = ping_many(canaries, count=3, interval=0.2, timeout=1.0) if canaries else {}
     return cycle_record(
         shard_id=shard_id,
         cycle_id=cycle_id,
         length=length,
         targets=targets,
         results=results,
-        canaries=canary_results,
+        canaries={address: results[address] for address in canaries},
     )
 
 

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
+from psycopg.types.numeric import Int8
 
 from monitoring.engine import window_start_of
 from monitoring.models import EVIDENCE_WINDOW_MINUTES
@@ -66,6 +68,14 @@ def _partition_ensure(instant: datetime) -> None:
     transaction.on_commit(lambda: _partitions.add(month))
 
 
+def _execute_binary(sql: str, params: dict) -> None:
+    """Run a bulk statement with its arrays bound on the server in binary (`%(name)b`): 10^5
+    rows of a cycle are neither rendered into the SQL text nor parsed back from it (Django's
+    cursor binds on the client). Same connection and transaction as the caller's."""
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params)
+
+
 def poll_windows_add_echoes(
     *, rows: Sequence[EchoRow], instant: datetime, length: timedelta
 ) -> None:
@@ -75,43 +85,42 @@ def poll_windows_add_echoes(
     if not rows:
         return
     _partition_ensure(instant)
-    bit = cycle_bit(instant, length)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO monitoring_pollwindow AS w
-                (link_id, path, start, echoes_sent, echoes_received, rtt_sum_us, rtt_min_us,
-                 rtt_max_us, polled_cycles, failed_cycles, last_reply_at)
-            SELECT link_id, path, %(start)s, sent, received, rtt, rtt_min, rtt_max, %(bit)s,
-                   CASE WHEN received = 0 THEN %(bit)s ELSE 0 END,
-                   CASE WHEN received > 0 THEN %(instant)s::timestamptz END
-            FROM unnest(%(links)s::bigint[], %(paths)s::smallint[], %(sent)s::int[],
-                        %(received)s::int[], %(rtt)s::bigint[], %(rtt_min)s::int[],
-                        %(rtt_max)s::int[])
-                AS r(link_id, path, sent, received, rtt, rtt_min, rtt_max)
-            ON CONFLICT (link_id, path, start) DO UPDATE SET
-                echoes_sent = w.echoes_sent + EXCLUDED.echoes_sent,
-                echoes_received = w.echoes_received + EXCLUDED.echoes_received,
-                rtt_sum_us = w.rtt_sum_us + EXCLUDED.rtt_sum_us,
-                rtt_min_us = LEAST(w.rtt_min_us, EXCLUDED.rtt_min_us),
-                rtt_max_us = GREATEST(w.rtt_max_us, EXCLUDED.rtt_max_us),
-                polled_cycles = w.polled_cycles | EXCLUDED.polled_cycles,
-                failed_cycles = w.failed_cycles | EXCLUDED.failed_cycles,
-                last_reply_at = COALESCE(EXCLUDED.last_reply_at, w.last_reply_at)
-            """,
-            {
-                "start": window_start_of(instant, EVIDENCE_WINDOW_MINUTES),
-                "instant": instant,
-                "bit": bit,
-                "links": [row.link_id for row in rows],
-                "paths": [row.path for row in rows],
-                "sent": [row.sent for row in rows],
-                "received": [row.received for row in rows],
-                "rtt": [row.rtt_sum_us for row in rows],
-                "rtt_min": [row.rtt_min_us for row in rows],
-                "rtt_max": [row.rtt_max_us for row in rows],
-            },
-        )
+    bit = Int8(cycle_bit(instant, length))
+    _execute_binary(
+        """
+        INSERT INTO monitoring_pollwindow AS w
+            (link_id, path, start, echoes_sent, echoes_received, rtt_sum_us, rtt_min_us,
+             rtt_max_us, polled_cycles, failed_cycles, last_reply_at)
+        SELECT link_id, path, %(start)s, sent, received, rtt, rtt_min, rtt_max, %(bit)s,
+               CASE WHEN received = 0 THEN %(bit)s ELSE 0 END,
+               CASE WHEN received > 0 THEN %(instant)s::timestamptz END
+        FROM unnest(%(links)b::bigint[], %(paths)b::smallint[], %(sent)b::int[],
+                    %(received)b::int[], %(rtt)b::bigint[], %(rtt_min)b::int[],
+                    %(rtt_max)b::int[])
+            AS r(link_id, path, sent, received, rtt, rtt_min, rtt_max)
+        ON CONFLICT (link_id, path, start) DO UPDATE SET
+            echoes_sent = w.echoes_sent + EXCLUDED.echoes_sent,
+            echoes_received = w.echoes_received + EXCLUDED.echoes_received,
+            rtt_sum_us = w.rtt_sum_us + EXCLUDED.rtt_sum_us,
+            rtt_min_us = LEAST(w.rtt_min_us, EXCLUDED.rtt_min_us),
+            rtt_max_us = GREATEST(w.rtt_max_us, EXCLUDED.rtt_max_us),
+            polled_cycles = w.polled_cycles | EXCLUDED.polled_cycles,
+            failed_cycles = w.failed_cycles | EXCLUDED.failed_cycles,
+            last_reply_at = COALESCE(EXCLUDED.last_reply_at, w.last_reply_at)
+        """,
+        {
+            "start": window_start_of(instant, EVIDENCE_WINDOW_MINUTES),
+            "instant": instant,
+            "bit": bit,
+            "links": [row.link_id for row in rows],
+            "paths": [row.path for row in rows],
+            "sent": [row.sent for row in rows],
+            "received": [row.received for row in rows],
+            "rtt": [row.rtt_sum_us for row in rows],
+            "rtt_min": [row.rtt_min_us for row in rows],
+            "rtt_max": [row.rtt_max_us for row in rows],
+        },
+    )
 
 
 def poll_windows_set_snmp(*, rows: Sequence[SnmpRow], polled_at: datetime) -> None:
@@ -120,37 +129,37 @@ def poll_windows_set_snmp(*, rows: Sequence[SnmpRow], polled_at: datetime) -> No
     if not rows:
         return
     _partition_ensure(polled_at)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO monitoring_pollwindow AS w
-                (link_id, path, start, echoes_sent, echoes_received, rtt_sum_us,
-                 polled_cycles, failed_cycles, snmp_at, uptime_ticks, oper_status,
-                 high_speed_mbps, in_octets, out_octets)
-            SELECT link_id, path, %s, 0, 0, 0, 0, 0, %s, uptime, oper, speed, in_o, out_o
-            FROM unnest(%s::bigint[], %s::smallint[], %s::bigint[], %s::smallint[], %s::int[],
-                        %s::numeric[], %s::numeric[])
-                AS r(link_id, path, uptime, oper, speed, in_o, out_o)
-            ON CONFLICT (link_id, path, start) DO UPDATE SET
-                snmp_at = EXCLUDED.snmp_at,
-                uptime_ticks = EXCLUDED.uptime_ticks,
-                oper_status = EXCLUDED.oper_status,
-                high_speed_mbps = EXCLUDED.high_speed_mbps,
-                in_octets = EXCLUDED.in_octets,
-                out_octets = EXCLUDED.out_octets
-            """,
-            [
-                window_start_of(polled_at, EVIDENCE_WINDOW_MINUTES),
-                polled_at,
-                [row.link_id for row in rows],
-                [row.path for row in rows],
-                [row.uptime_ticks for row in rows],
-                [row.oper_status for row in rows],
-                [row.high_speed_mbps for row in rows],
-                [row.in_octets for row in rows],
-                [row.out_octets for row in rows],
-            ],
-        )
+    _execute_binary(
+        """
+        INSERT INTO monitoring_pollwindow AS w
+            (link_id, path, start, echoes_sent, echoes_received, rtt_sum_us,
+             polled_cycles, failed_cycles, snmp_at, uptime_ticks, oper_status,
+             high_speed_mbps, in_octets, out_octets)
+        SELECT link_id, path, %(start)s, 0, 0, 0, 0, 0, %(at)s, uptime, oper, speed, in_o, out_o
+        FROM unnest(%(links)b::bigint[], %(paths)b::smallint[], %(uptime)b::bigint[],
+                    %(oper)b::smallint[], %(speed)b::int[], %(in)b::numeric[],
+                    %(out)b::numeric[])
+            AS r(link_id, path, uptime, oper, speed, in_o, out_o)
+        ON CONFLICT (link_id, path, start) DO UPDATE SET
+            snmp_at = EXCLUDED.snmp_at,
+            uptime_ticks = EXCLUDED.uptime_ticks,
+            oper_status = EXCLUDED.oper_status,
+            high_speed_mbps = EXCLUDED.high_speed_mbps,
+            in_octets = EXCLUDED.in_octets,
+            out_octets = EXCLUDED.out_octets
+        """,
+        {
+            "start": window_start_of(polled_at, EVIDENCE_WINDOW_MINUTES),
+            "at": polled_at,
+            "links": [row.link_id for row in rows],
+            "paths": [row.path for row in rows],
+            "uptime": [row.uptime_ticks for row in rows],
+            "oper": [row.oper_status for row in rows],
+            "speed": [row.high_speed_mbps for row in rows],
+            "in": [row.in_octets for row in rows],
+            "out": [row.out_octets for row in rows],
+        },
+    )
 
 
 def evidence_partitions_prune(*, today: date) -> list[str]:

@@ -379,15 +379,17 @@ def ticket_report_restoration(*, ticket_id: int, cause: str, by, now: datetime) 
 
 
 def tickets_close(
-    *, end: datetime, outage: Outage | None = None, loss: RedundancyLoss | None = None
+    *, end: datetime, outages: Sequence[Outage] = (), losses: Sequence[RedundancyLoss] = ()
 ) -> int:
-    """Monitoring saw the link back: the tickets of the outage's chain (or of the lost
-    redundancy) stop their clock at its end and close. The caller holds the transaction."""
-    if outage is not None:
-        root = outage.root_id
-        tickets = Ticket.objects.filter(Q(outage_id=root) | Q(outage__split_from_id=root))
-    else:
-        tickets = Ticket.objects.filter(redundancy_loss=loss)
+    """Monitoring saw the links back at `end`: the tickets of the outages' chains and of the
+    lost redundancies stop their clock there and close, in one statement however many (a
+    carrier's core coming back restores thousands at once). The caller holds the transaction."""
+    roots = {outage.root_id for outage in outages}
+    tickets = Ticket.objects.filter(
+        Q(outage_id__in=roots)
+        | Q(outage__split_from_id__in=roots)
+        | Q(redundancy_loss__in=[loss.pk for loss in losses])
+    )
     closable = [
         s for s, moves in ALLOWED_TICKET_TRANSITIONS.items() if TicketStatus.CLOSED in moves
     ]
