@@ -1,12 +1,17 @@
-"""SNMP v2c agents of the simulated CPEs: one asyncio process, one UDP socket per device.
+"""SNMP v2c agents of the simulated CPEs: one asyncio process, one UDP socket for every device.
 
-Run by `SnmpAgents` as `python -m monitoring.netsim.agent SPEC.json`. SPEC holds the port and the
-devices; SIGHUP reloads the devices' values from it (ifOperStatus, delay, speed...), SIGTERM or
-SIGINT stops, and so does the death of the parent process. A device answers GET and GETNEXT for
-its community only, by numeric OID: sysUpTime, and ifOperStatus, ifHighSpeed, ifHCInOctets and
-ifHCOutOctets of its WAN ifIndex. The octet counters grow at a fixed share of the link's speed
-and sysUpTime advances; a reply delay is scheduled on the event loop, so a slow device never
-slows the others.
+Run by `SnmpAgents` as `python -m monitoring.netsim.agent SPEC.json [--shared]`. SPEC holds the
+port and the devices; SIGHUP reloads them (ifOperStatus, delay, speed...), SIGTERM or SIGINT
+stops, and so does the death of the parent process. Each agent adds its pid to agents.pid
+beside SPEC once it serves (and takes SIGHUP). The socket is bound to the port on every
+local address and answers as the device a datagram was sent to (IP_PKTINFO), so 100 000 devices
+need one file descriptor; with `--shared` several processes serve the same spec and port
+(SO_REUSEPORT), for more requests per second than one core decodes.
+
+A device answers GET and GETNEXT for its community only, by numeric OID: sysUpTime, and
+ifOperStatus, ifHighSpeed, ifHCInOctets and ifHCOutOctets of its WAN ifIndex. The octet counters
+grow at a fixed share of the link's speed and sysUpTime advances; a reply delay is scheduled on
+the event loop, so a slow device never slows the others.
 """
 
 from __future__ import annotations
@@ -16,17 +21,16 @@ import bisect
 import contextlib
 import json
 import os
-import resource
 import signal
+import socket
+import struct
 import sys
 import time
 import zlib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from pyasn1.codec.ber import decoder, encoder
-from pyasn1.error import PyAsn1Error
-from pysnmp.proto import api, rfc1902, rfc1905
+from monitoring.netsim import ber
 
 SYS_UPTIME = (1, 3, 6, 1, 2, 1, 1, 3, 0)
 IF_OPER_STATUS = (1, 3, 6, 1, 2, 1, 2, 2, 1, 8)
@@ -35,6 +39,14 @@ IF_HC_OUT_OCTETS = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 10)
 IF_HIGH_SPEED = (1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 15)
 IN_LOAD, OUT_LOAD = 0.30, 0.10  # the share of the link's speed its counters grow at
 OPER_UP, OPER_DOWN = 1, 2
+IP_PKTINFO = 8  # <linux/in.h>; the socket module does not export it
+PKTINFO = "=I4s4s"  # struct in_pktinfo: ifindex, local (source) address, header destination
+PKTINFO_SPACE = socket.CMSG_SPACE(struct.calcsize(PKTINFO))
+MAX_DATAGRAM = 65_535
+BATCH = 256  # datagrams read per wake-up, then the event loop runs the delayed replies
+SOCKET_BUFFER = 8 * 2**20  # bytes: a burst of requests must not overflow the socket
+PID_FILE = "agents.pid"  # beside the spec: each agent adds its pid once it serves
+NO_SUCH_INSTANCE, END_OF_MIB_VIEW = (ber.NO_SUCH_INSTANCE, None), (ber.END_OF_MIB_VIEW, None)
 STARTED = time.time()
 
 
@@ -53,21 +65,23 @@ class Device:
     def from_dict(cls, data: dict) -> Device:
         return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
-    def mib(self, now: float) -> dict[tuple[int, ...], object]:
-        """The device's objects at `now`, by OID."""
+    def mib(self, now: float) -> dict[tuple[int, ...], ber.Value]:
+        """The device's objects at `now`, by OID: (BER tag, value)."""
         seed = zlib.crc32(self.ip.encode())
         elapsed = now - STARTED
         octets_per_s = self.speed_mbps * 1_000_000 / 8
         return {
-            SYS_UPTIME: rfc1902.TimeTicks(int((elapsed + seed % 86_400) * 100) % 2**32),
-            (*IF_OPER_STATUS, self.if_index): rfc1902.Integer(self.oper_status),
-            (*IF_HC_IN_OCTETS, self.if_index): rfc1902.Counter64(
-                int(seed * 1000 + elapsed * octets_per_s * IN_LOAD) % 2**64
+            SYS_UPTIME: (ber.TIMETICKS, int((elapsed + seed % 86_400) * 100) % 2**32),
+            (*IF_OPER_STATUS, self.if_index): (ber.INTEGER, self.oper_status),
+            (*IF_HC_IN_OCTETS, self.if_index): (
+                ber.COUNTER64,
+                int(seed * 1000 + elapsed * octets_per_s * IN_LOAD) % 2**64,
             ),
-            (*IF_HC_OUT_OCTETS, self.if_index): rfc1902.Counter64(
-                int(seed * 100 + elapsed * octets_per_s * OUT_LOAD) % 2**64
+            (*IF_HC_OUT_OCTETS, self.if_index): (
+                ber.COUNTER64,
+                int(seed * 100 + elapsed * octets_per_s * OUT_LOAD) % 2**64,
             ),
-            (*IF_HIGH_SPEED, self.if_index): rfc1902.Gauge32(self.speed_mbps),
+            (*IF_HIGH_SPEED, self.if_index): (ber.GAUGE32, self.speed_mbps),
         }
 
 
@@ -85,33 +99,24 @@ def read_spec(path: Path) -> tuple[int, list[Device]]:
 
 def respond(device: Device, message: bytes, now: float) -> bytes | None:
     """The encoded response to an SNMP v2c GET or GETNEXT, or None (no answer)."""
-    pmod = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
     try:
-        if api.decodeMessageVersion(message) != api.SNMP_VERSION_2C:
-            return None
-        request, _ = decoder.decode(message, asn1Spec=pmod.Message())
-    except PyAsn1Error:
+        request = ber.decode_request(message)
+    except ValueError:
         return None
-    if bytes(pmod.apiMessage.get_community(request)) != device.community.encode():
+    if request.community != device.community.encode():
         return None
-    pdu = pmod.apiMessage.get_pdu(request)
-    asked = [tuple(oid) for oid, _ in pmod.apiPDU.get_varbinds(pdu)]
     mib = device.mib(now)
-    if pdu.isSameTypeWith(pmod.GetRequestPDU()):
-        var_binds = [(oid, mib.get(oid, rfc1905.noSuchInstance)) for oid in asked]
-    elif pdu.isSameTypeWith(pmod.GetNextRequestPDU()):
+    if request.kind == ber.GET:
+        var_binds = [(oid, mib.get(oid, NO_SUCH_INSTANCE)) for oid in request.oids]
+    else:
         ordered = sorted(mib)
         var_binds = []
-        for oid in asked:
+        for oid in request.oids:
             i = bisect.bisect_right(ordered, oid)
             var_binds.append(
-                (ordered[i], mib[ordered[i]]) if i < len(ordered) else (oid, rfc1905.endOfMibView)
+                (ordered[i], mib[ordered[i]]) if i < len(ordered) else (oid, END_OF_MIB_VIEW)
             )
-    else:
-        return None
-    response = pmod.apiMessage.get_response(request)
-    pmod.apiPDU.set_varbinds(pmod.apiMessage.get_pdu(response), var_binds)
-    return encoder.encode(response)
+    return ber.encode_response(request, var_binds)
 
 
 class Agents:
@@ -119,56 +124,81 @@ class Agents:
 
     def __init__(self, spec_path: Path):
         self.spec_path = spec_path
-        self.port, devices = read_spec(spec_path)
-        self.devices = {d.ip: d for d in devices}
+        self.reload()
 
     def reload(self) -> None:
-        """New values for the devices already served (an address is bound only at start)."""
-        _, devices = read_spec(self.spec_path)
-        self.devices = {d.ip: d for d in devices if d.ip in self.devices}
+        self.port, devices = read_spec(self.spec_path)
+        self.devices = {d.ip: d for d in devices}
 
 
-class Endpoint(asyncio.DatagramProtocol):
-    def __init__(self, agents: Agents, ip: str):
+def open_socket(port: int, shared: bool) -> socket.socket:
+    """The UDP socket of every device: bound to every local address, it learns each datagram's
+    destination (the device) from IP_PKTINFO and answers from that address. `shared` lets the
+    agent processes of one spec bind the same port; the kernel spreads the requests among them
+    by source and destination."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_BUFFER)
+    sock.bind(("0.0.0.0", port))  # noqa: S104 - only datagrams to the spec's devices are answered
+    sock.setblocking(False)
+    return sock
+
+
+class Responder:
+    """Reads the socket when it is readable, a batch at a time, and answers each request as
+    its device (a delay is scheduled on the event loop, so a slow device never slows the
+    others)."""
+
+    def __init__(self, agents: Agents, sock: socket.socket):
         self.agents = agents
-        self.ip = ip
-        self.transport: asyncio.DatagramTransport | None = None
+        self.sock = sock
+        self.loop = asyncio.get_running_loop()
 
-    def connection_made(self, transport) -> None:
-        self.transport = transport
+    def on_readable(self) -> None:
+        now = time.time()
+        for _ in range(BATCH):
+            try:
+                data, ancillary, _, sender = self.sock.recvmsg(MAX_DATAGRAM, PKTINFO_SPACE)
+            except BlockingIOError:
+                return
+            device = self.agents.devices.get(destination(ancillary))
+            response = device and respond(device, data, now)
+            if not response:
+                continue
+            if device.delay_ms:
+                self.loop.call_later(device.delay_ms / 1000, self.send, response, device, sender)
+            else:
+                self.send(response, device, sender)
 
-    def datagram_received(self, data: bytes, addr) -> None:
-        device = self.agents.devices.get(self.ip)
-        response = device and respond(device, data, time.time())
-        if not response:
-            return
-        if device.delay_ms:
-            asyncio.get_running_loop().call_later(
-                device.delay_ms / 1000, self.transport.sendto, response, addr
-            )
-        else:
-            self.transport.sendto(response, addr)
+    def send(self, response: bytes, device: Device, sender: tuple[str, int]) -> None:
+        pktinfo = struct.pack(PKTINFO, 0, socket.inet_aton(device.ip), bytes(4))
+        with contextlib.suppress(OSError):  # a full buffer drops the reply, as a CPE would
+            self.sock.sendmsg([response], [(socket.IPPROTO_IP, IP_PKTINFO, pktinfo)], 0, sender)
 
 
-def raise_nofile_limit(needed: int) -> None:
-    """One socket per device: the default soft limit (1 024) is not enough for thousands."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < needed:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
+def destination(ancillary: list[tuple[int, int, bytes]]) -> str | None:
+    """The address a datagram was sent to, from its IP_PKTINFO (struct in_pktinfo)."""
+    for level, kind, data in ancillary:
+        if level == socket.IPPROTO_IP and kind == IP_PKTINFO:
+            _, _, address = struct.unpack(PKTINFO, data[: struct.calcsize(PKTINFO)])
+            return socket.inet_ntoa(address)
+    return None
 
 
-async def serve(spec_path: Path) -> None:
+async def serve(spec_path: Path, shared: bool) -> None:
     agents = Agents(spec_path)
-    raise_nofile_limit(len(agents.devices) + 64)
+    sock = open_socket(agents.port, shared)
     loop = asyncio.get_running_loop()
-    for ip in agents.devices:
-        await loop.create_datagram_endpoint(
-            lambda ip=ip: Endpoint(agents, ip), local_addr=(ip, agents.port)
-        )
+    loop.add_reader(sock, Responder(agents, sock).on_readable)
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGHUP, agents.reload)
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
+    with open(spec_path.with_name(PID_FILE), "a") as ready:  # SIGHUP reloads from now on
+        ready.write(f"{os.getpid()}\n")
     print(f"serving {len(agents.devices)} SNMP agents on port {agents.port}", flush=True)
     parent = os.getppid()
     while not stop.is_set():  # an orphan stops: no agent outlives the simulator that started it
@@ -176,7 +206,9 @@ async def serve(spec_path: Path) -> None:
             await asyncio.wait_for(stop.wait(), 1)
         if os.getppid() != parent:
             stop.set()
+    loop.remove_reader(sock)
+    sock.close()
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(Path(sys.argv[1])))
+    asyncio.run(serve(Path(sys.argv[1]), shared="--shared" in sys.argv[2:]))

@@ -5,12 +5,11 @@ responders override `handleMgmtOperation`, which pysnmp 7 no longer calls, so ev
 answers from the data file its community names), its `--v2c-arch` responder crashes at start
 (`registerRecvCbFun` is gone), its `delay` variation module sleeps in the event loop (one slow
 device stalls all of them) and its `writecache` module keys values by OID only (no per-device
-change at run time). The agent is a small asyncio v2c responder with pysnmp's protocol API.
+change at run time). The agent is a small asyncio v2c responder (monitoring/netsim/agent.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -32,9 +31,9 @@ from pysnmp.hlapi.v3arch.asyncio import (
     get_cmd,
 )
 
-from monitoring.netsim.agent import SYS_UPTIME, Device, read_spec, write_spec
+from monitoring.netsim.agent import PID_FILE, SYS_UPTIME, Device, read_spec, write_spec
 from monitoring.netsim.faults import loopback
-from monitoring.snmp import run_coroutine
+from monitoring.snmp import SnmpDevice, snmp_read_many
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SYS_UPTIME_OID = ".".join(map(str, SYS_UPTIME))
@@ -71,19 +70,25 @@ async def snmp_get(
 
 
 class SnmpAgents:
-    """The agents of `devices` in one child process. `state_dir` (a fresh temporary directory by
-    default) holds the spec, the pid and the agents' log, so that another process can change a
-    device with `SnmpAgents.attach(state_dir).update(...)`."""
+    """The agents of `devices` in `processes` child processes that share one UDP port.
+    `state_dir` (a fresh temporary directory by default) holds the spec, the pids and the agents'
+    log, so that another process can change a device with
+    `SnmpAgents.attach(state_dir).update(...)`."""
 
     def __init__(
-        self, devices: Iterable[Device], port: int = 1161, state_dir: str | Path | None = None
+        self,
+        devices: Iterable[Device],
+        port: int = 1161,
+        state_dir: str | Path | None = None,
+        processes: int = 1,
     ):
         self.devices = {loopback(d.ip): d for d in devices}
         self.port = port
+        self.processes = processes
         self._own_dir = state_dir is None
         self.state_dir = Path(state_dir) if state_dir else None
-        self.pid: int | None = None
-        self._process: subprocess.Popen | None = None
+        self.pids: list[int] = []
+        self._children: list[subprocess.Popen] = []
 
     @classmethod
     def attach(cls, state_dir: str | Path) -> SnmpAgents:
@@ -91,25 +96,29 @@ class SnmpAgents:
         state_dir = Path(state_dir)
         port, devices = read_spec(state_dir / "agents.json")
         agents = cls(devices, port, state_dir)
-        agents.pid = int((state_dir / "agents.pid").read_text())
+        agents.pids = [int(pid) for pid in (state_dir / PID_FILE).read_text().split()]
         return agents
 
     def start(self, timeout: float = 60) -> SnmpAgents:
-        """Start the agents and wait until the last device bound answers SNMP."""
+        """Start the agents and wait until every process serves and the last device answers."""
         if self._own_dir:
             self.state_dir = Path(tempfile.mkdtemp(prefix="redegov_netsim_"))
         self.state_dir.mkdir(parents=True, exist_ok=True)
         spec = self.state_dir / "agents.json"
         write_spec(spec, self.port, list(self.devices.values()))
+        (self.state_dir / PID_FILE).write_text("")
+        shared = ["--shared"] if self.processes > 1 else []
         with open(self.state_dir / "agents.log", "ab") as log:
-            self._process = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "monitoring.netsim.agent", str(spec)],
-                cwd=PROJECT_DIR,
-                stdout=log,
-                stderr=log,
-            )
-        self.pid = self._process.pid
-        (self.state_dir / "agents.pid").write_text(str(self.pid))
+            self._children = [
+                subprocess.Popen(  # noqa: S603
+                    [sys.executable, "-m", "monitoring.netsim.agent", str(spec), *shared],
+                    cwd=PROJECT_DIR,
+                    stdout=log,
+                    stderr=log,
+                )
+                for _ in range(self.processes)
+            ]
+        self.pids = [child.pid for child in self._children]
         try:
             self.wait_ready(timeout)
         except BaseException:
@@ -118,39 +127,34 @@ class SnmpAgents:
         return self
 
     def wait_ready(self, timeout: float) -> None:
-        if not self.devices:
-            return
-        run_coroutine(self._wait_ready(list(self.devices.values())[-1], timeout))
-
-    async def _wait_ready(self, last: Device, timeout: float) -> None:
-        engine = SnmpEngine()
+        last = list(self.devices.values())[-1:]
+        probe = [SnmpDevice(d.ip, self.port, d.community, d.if_index) for d in last]
         deadline = time.monotonic() + timeout
-        try:
-            while time.monotonic() < deadline:
-                if self._process and self._process.poll() is not None:
-                    raise RuntimeError(f"SNMP agents exited; see {self.state_dir}/agents.log")
-                if await snmp_get(
-                    last.ip, [SYS_UPTIME_OID], self.port, last.community, 0.5, engine
-                ):
-                    return
-                await asyncio.sleep(0.1)
-        finally:
-            engine.close_dispatcher()
+        while time.monotonic() < deadline:
+            if any(child.poll() is not None for child in self._children):
+                raise RuntimeError(f"SNMP agents exited; see {self.state_dir}/agents.log")
+            serving = (self.state_dir / PID_FILE).read_text().split()
+            if len(serving) == len(self._children) and not any(
+                reading.error for reading in snmp_read_many(probe, timeout=0.5).values()
+            ):
+                return
+            time.sleep(0.05)
         raise TimeoutError(f"SNMP agents not answering after {timeout} s")
 
     def stop(self) -> None:
-        if self._process:
-            self._process.terminate()
+        for child in self._children:
+            child.terminate()
+        for child in self._children:
             try:
-                self._process.wait(10)
+                child.wait(10)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-            self._process = None
+                child.kill()
+                child.wait()
+        self._children = []
         if self._own_dir and self.state_dir:
             shutil.rmtree(self.state_dir, ignore_errors=True)
         elif self.state_dir:
-            (self.state_dir / "agents.pid").unlink(missing_ok=True)
+            (self.state_dir / PID_FILE).unlink(missing_ok=True)
 
     def __enter__(self) -> SnmpAgents:
         return self.start()
@@ -164,5 +168,6 @@ class SnmpAgents:
         ip = loopback(ip)
         self.devices[ip] = replace(self.devices[ip], **changes)
         write_spec(self.state_dir / "agents.json", self.port, list(self.devices.values()))
-        os.kill(self.pid, signal.SIGHUP)
+        for pid in self.pids:
+            os.kill(pid, signal.SIGHUP)
         return self.devices[ip]

@@ -2,7 +2,10 @@
 loopback addresses, as root. Each test worker has its own table, addresses and SNMP port."""
 
 import asyncio
+import contextlib
 import io
+import os
+import socket
 import subprocess
 import threading
 import time
@@ -22,7 +25,7 @@ from monitoring.netsim import (
 )
 from monitoring.netsim.faults import NFT
 from monitoring.netsim.snmp import SYS_UPTIME_OID
-from monitoring.snmp import run_coroutine
+from monitoring.snmp import SnmpDevice, run_coroutine, snmp_read_many
 from tests.monitoring.conftest import ADDRESS_PREFIX, PORT_BASE, TABLE_PREFIX
 
 TABLE = f"{TABLE_PREFIX}_netsim"
@@ -214,6 +217,73 @@ def test_an_snmp_delay_slows_only_that_device(agents):
         assert fast < 0.3
     finally:
         agents.update(A, delay_ms=0)
+
+
+def test_one_socket_answers_as_each_of_many_devices():
+    """One socket for 240 devices, each answering its own values from its own address (the
+    poller drops a reply from any other address)."""
+    devices = [Device(f"{NET}.{n}", if_index=n % 4 + 1, speed_mbps=n) for n in range(10, 250)]
+    with SnmpAgents(devices, port=PORT + 2) as snmp_agents:
+        readings = snmp_read_many(
+            [SnmpDevice(d.ip, PORT + 2, d.community, d.if_index) for d in devices]
+        )
+        (pid,) = snmp_agents.pids
+        sockets = [fd for fd in os.listdir(f"/proc/{pid}/fd") if "socket:" in fd_target(pid, fd)]
+    assert [(r.error, r.high_speed_mbps) for r in readings.values()] == [
+        ("", d.speed_mbps) for d in devices
+    ]
+    assert len(sockets) <= 3  # the agents' socket and the event loop's own pair
+
+
+def fd_target(pid: int, fd: str) -> str:
+    with contextlib.suppress(FileNotFoundError):
+        return os.readlink(f"/proc/{pid}/fd/{fd}")
+    return ""
+
+
+def test_agent_processes_share_the_port_and_each_reloads_on_update():
+    devices = [Device(f"{NET}.{n}", if_index=3) for n in range(10, 50)]
+    with SnmpAgents(devices, port=PORT + 3, processes=2) as snmp_agents:
+        assert len(snmp_agents.pids) == 2
+        down = devices[::2]  # 20 devices: the kernel spreads them over both processes
+        for device in down:
+            snmp_agents.update(device.ip, oper_status=OPER_DOWN)
+        readings = snmp_read_many([SnmpDevice(d.ip, PORT + 3, d.community, 3) for d in devices])
+    assert [r.oper_status for r in readings.values()] == [
+        OPER_DOWN if device in down else OPER_UP for device in devices
+    ]
+
+
+def test_malformed_requests_are_ignored_and_the_agent_keeps_serving(agents):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        for junk in (b"", b"\x30", b"\x30\x84\xff\xff\xff\xff", b"\x02\x01\x01", bytes(range(256))):
+            sock.sendto(junk, (A, PORT))
+    assert int(get((A, [SPEED], "public"))[0][SPEED]) == 50
+
+
+def test_snmp_getnext_is_answered_and_v1_is_not(agents):
+    from pysnmp.hlapi.v3arch import asyncio as hlapi
+
+    async def run(oid: str, mp_model: int):
+        engine = hlapi.SnmpEngine()
+        try:
+            return await hlapi.next_cmd(
+                engine,
+                hlapi.CommunityData("public", mpModel=mp_model),
+                await hlapi.UdpTransportTarget.create((A, PORT), timeout=0.5, retries=0),
+                hlapi.ContextData(),
+                hlapi.ObjectType(hlapi.ObjectIdentity(oid)),
+                lookupMib=False,
+            )
+        finally:
+            engine.close_dispatcher()
+
+    error, status, _, var_binds = run_coroutine(run(SPEED_OID, mp_model=1))
+    assert (error, int(status)) == (None, 0)
+    ((oid, value),) = var_binds
+    assert (str(oid), int(value)) == (SPEED, 50)
+    error, *_ = run_coroutine(run(SPEED_OID, mp_model=0))
+    assert "No SNMP response" in str(error)
 
 
 # -- the command -------------------------------------------------------------------------------
