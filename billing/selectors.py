@@ -12,9 +12,11 @@ from django.http import Http404
 from billing.choices import ACTIVE_JOB_STATES, JobState
 from billing.computation import month_minutes
 from billing.models import BillingPeriod, Correction, LineShare, PeriodJob, StatementLine
-from redegov.roles import Role, has_role, sees_whole_network
+from redegov.roles import NETWORK_WIDE_ROLES, Role, has_role, sees_whole_network
 
 AMOUNTS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections", "net")
+# Who reads bills (`line_visibility_q` gives them rows); pages and the API refuse the others.
+READERS = (*NETWORK_WIDE_ROLES, Role.AGENCY_MANAGER, Role.CARRIER)
 SUMS = {name: Sum(name) for name in AMOUNTS}
 
 

@@ -24,6 +24,7 @@ from billing.filters import LineFilter
 from billing.forms import PeriodMonthForm
 from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
 from billing.selectors import (
+    READERS,
     SUMS,
     job_progress,
     jobs_active,
@@ -44,11 +45,9 @@ from invoices.services import closing_override_record
 from monitoring.selectors import outage_list
 from redegov.exceptions import DomainError
 from redegov.money import round_brl
-from redegov.roles import NETWORK_WIDE_ROLES, Role, has_role
+from redegov.roles import Role, has_role
 
 PAGE_SIZE = 50
-# Who reads bills (billing.selectors.line_visibility_q gives them rows); the others get 403.
-READERS = (*NETWORK_WIDE_ROLES, Role.AGENCY_MANAGER, Role.CARRIER)
 # Who computes and closes months.
 STAFF = (Role.BILLING, Role.ADMIN)
 

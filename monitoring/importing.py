@@ -1,4 +1,5 @@
-"""Import of outages measured by an external monitoring tool (docs/import.md, outages.csv).
+"""Import of outages measured by an external monitoring tool (docs/import.md, outages.csv, and
+the API's `POST /api/v1/outages/`, docs/api.md: one request is one row of the same table).
 
 All or nothing: every bad row is reported as `file:line: column: what is wrong` and, with any
 error, nothing is written. Instants are truncated to the minute; without an offset they are
@@ -9,6 +10,7 @@ open (no end) and counted against the carrier (`pending` or `carrier`) opens its
 import's transaction, like a polled one (docs/tickets.md).
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +27,7 @@ from monitoring.choices import (
 )
 from monitoring.models import Outage
 from monitoring.services.tickets import tickets_open
-from redegov.csvimport import ErrorLog, RowError, read_rows
+from redegov.csvimport import COMMA, ErrorLog, Row, RowError, read_rows
 from redegov.instants import truncate_minute
 from redegov.templatetags.formatting import local_dt
 
@@ -38,6 +40,7 @@ class OutageImportReport:
     still_open: list[Outage] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    outages: list[Outage] = field(default_factory=list)  # created or found unchanged
 
 
 @dataclass(frozen=True)
@@ -59,12 +62,26 @@ def _describe(start: datetime, end: datetime | None) -> str:
     return f"{local_dt(start)} a {local_dt(end) if end else 'em aberto'}"
 
 
-@transaction.atomic
 def outage_import(path: Path) -> OutageImportReport:
     """Read outages.csv-style `path` and store its outages, or nothing at all."""
     log = ErrorLog()
-    report = OutageImportReport()
     rows = list(read_rows(path, columns=COLUMNS, log=log))
+    return outage_rows_import(name=path.name, rows=rows, log=log)
+
+
+def outage_values_import(*, values: Mapping[str, str], source: str) -> OutageImportReport:
+    """One outage given as text by column (an API request), with the file's rules; `source`
+    names it in the errors as a file would."""
+    log = ErrorLog()
+    row = Row(source, 1, COMMA, {column: values.get(column) or "" for column in COLUMNS}, log)
+    return outage_rows_import(name=source, rows=[row], log=log)
+
+
+@transaction.atomic
+def outage_rows_import(*, name: str, rows: Sequence[Row], log: ErrorLog) -> OutageImportReport:
+    """Store the outages of `rows` (COLUMNS as text), or nothing at all when a row (or `log`,
+    already) has an error. The one path of every imported outage, from a file or the API."""
+    report = OutageImportReport()
     links = dict(
         Link.objects.filter(
             circuit_id__in=[row.values["circuit_id"].strip() for row in rows]
@@ -94,7 +111,7 @@ def outage_import(path: Path) -> OutageImportReport:
                     row.text("notes", required=False),
                 )
             )
-    _check_overlaps(path.name, planned, log, report)
+    _check_overlaps(name, planned, log, report)
     report.errors = list(log)
     if report.errors:
         transaction.set_rollback(True)
@@ -111,11 +128,10 @@ def _check_overlaps(
         by_link.setdefault(plan.link_id, []).append(plan)
     for link_id, plans in by_link.items():
         plans.sort(key=lambda p: p.start)
-        stored = list(
-            Outage.objects.filter(link_id=link_id).values_list(
-                "start", "end", "source", "responsibility", "reference"
-            )
-        )
+        stored = {
+            (o.start, o.end, o.source, o.responsibility, o.reference): o
+            for o in Outage.objects.filter(link_id=link_id)
+        }
         previous: _Planned | None = None
         for plan in plans:
             if previous and _overlaps(previous.start, previous.end, plan.start, plan.end):
@@ -130,14 +146,19 @@ def _check_overlaps(
             same = (plan.start, plan.end, OutageSource.IMPORT, plan.responsibility, plan.reference)
             if same in stored:
                 report.unchanged += 1
+                report.outages.append(stored[same])
                 continue
-            clash = next((s for s in stored if _overlaps(s[0], s[1], plan.start, plan.end)), None)
+            clash = next(
+                (o for o in stored.values() if _overlaps(o.start, o.end, plan.start, plan.end)),
+                None,
+            )
             if clash:
+                described = _describe(clash.start, clash.end)
                 log.add(
                     name,
                     plan.line,
                     "start",
-                    f"sobrepõe a indisponibilidade registrada de {_describe(clash[0], clash[1])}",
+                    f"sobrepõe a indisponibilidade registrada de {described}",
                 )
                 continue
             outage = Outage.objects.create(
@@ -151,5 +172,6 @@ def _check_overlaps(
                 notes=plan.notes,
             )
             report.created += 1
+            report.outages.append(outage)
             if outage.end is None and outage.responsibility in COUNTED_RESPONSIBILITIES:
                 report.still_open.append(outage)

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "billing",
     "invoices",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +207,43 @@ MONITORING_CYCLE_SECONDS = envint("MONITORING_CYCLE_SECONDS", "60")
 MONITORING_SNMP_SECONDS = envint("MONITORING_SNMP_SECONDS", "300")
 # Months of 5-minute evidence kept (PollWindow partitions) besides the current one.
 MONITORING_EVIDENCE_MONTHS = envint("MONITORING_EVIDENCE_MONTHS", "13")
+
+# The REST API (docs/api.md): tokens or the portal's session, per-token rate limits counted in
+# the Redis cache, one error body (api.exceptions), pages of 50 rows.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "read": os.environ.get("API_RATE_READ", "600/min"),
+        "write": os.environ.get("API_RATE_WRITE", "120/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rede Governo: API",
+    "DESCRIPTION": "Acessos, ordens de serviço, chamados, indisponibilidades, janelas de "
+    "manutenção, demonstrativos, IMR e processos de multa, com as permissões do portal. "
+    "Guia: docs/api.md.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",  # webhooks (the tickets' webhook to carriers) need 3.1
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from static files, never a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "WEBHOOKS": ["api.schema.TICKETS_OPENED"],
+}
 
 LOGGING = {
     "version": 1,

@@ -17,5 +17,6 @@ urlpatterns = [
     path("imr/", include("sla.urls")),
     path("multas/", include("penalties.urls")),
     path("relatorios/", include("reports.urls")),
+    path("", include("api.urls")),  # api/v1/, api/schema/, api/docs/, tokens-de-api/
     path("admin/", admin.site.urls),
 ]

@@ -24,9 +24,11 @@ from sla.models import BreachFlag, ImrMonth, IndicatorDefinition, IndicatorResul
 from sla.rules import Rule, decimal_text, pct_text, percent
 
 
-def imr_document(*, year: int, month: int, now: datetime) -> dict:
-    """The JSON of `manage.py imr`: {"period", "results": [...]}, every percentage a string with
-    four decimals (None when not applicable)."""
+def imr_document(*, year: int, month: int, now: datetime, user=None) -> dict:
+    """The JSON of `manage.py imr` (and of the API): {"period", "results": [...]}, every
+    percentage a string with four decimals (None when not applicable). With `user`, only the
+    results the user may see (`visibility_for`: Http404 for users who see none)."""
+    sees = visibility_for(user).sees if user is not None else None
     results = month_results(year=year, month=month, now=now)
     return {
         "period": results.label,
@@ -44,6 +46,7 @@ def imr_document(*, year: int, month: int, now: datetime) -> dict:
                 "inputs": r.inputs,
             }
             for r in results.results
+            if sees is None or sees(r)
         ],
     }
 
