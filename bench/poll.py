@@ -107,6 +107,38 @@ def run_cycles(count: int | None, minutes: float | None, length: timedelta) -> l
     return rows
 
 
+def exactness(down: list, length: timedelta) -> None:
+    """The outages the cycles wrote against the faults injected: every down link interrupted,
+    no other; and, for cycles long enough to keep their bits, the month re-derived from the
+    evidence (`verify_outages`) against the record."""
+    from django.utils import timezone
+
+    from monitoring.models import Outage
+    from monitoring.services import shard_default
+    from monitoring.verification import verify_month
+
+    opened = set(
+        Outage.objects.filter(kind="interruption", source="icmp").values_list("link_id", flat=True)
+    )
+    expected = {target.link_id for target in down}
+    print(
+        f"interruptions: {len(opened & expected)} of {len(expected)} down links, "
+        f"{len(opened - expected)} elsewhere"
+    )
+    if length < timedelta(seconds=5):
+        return
+    now = timezone.localtime()
+    began = time.perf_counter()
+    result = verify_month(
+        year=now.year, month=now.month, shard=shard_default(), now=now, length=length
+    )
+    print(
+        f"verify_outages {result.month}: {result.windows_replayed} windows and "
+        f"{result.cycles_replayed} cycles replayed in {time.perf_counter() - began:.2f} s, "
+        f"{len(result.differences)} differences"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--links", type=int, default=10_000)
@@ -154,6 +186,7 @@ def main() -> None:
         f"({processes} process(es) side by side): {fping_wall:.2f} s wall ({alive} answered); "
         f"ratio fping / cycle {fping_wall / median:.2f}"
     )
+    exactness(down, length)
     if args.snmp:
         from snmp import snmp_benchmark
 

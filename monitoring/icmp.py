@@ -30,7 +30,9 @@ class EchoStats:
     rtt_max_us: int | None = None
 
 
-SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)  # Linux; Python does not name it
+# Linux socket options Python does not name.
+SO_RCVBUFFORCE = 33
+SOL_RAW, ICMP_FILTER = 255, 1  # a raw ICMP socket's filter: bit n set drops ICMP type n
 
 
 def receive_buffer(sock: socket.socket, size: int) -> None:
@@ -86,6 +88,9 @@ def ping_many(
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     try:
         receive_buffer(sock, RECEIVE_BUFFER)
+        # Only echo replies reach the socket: on loopback it would also read back every request
+        # it sends (half its reads), elsewhere every ICMP error on the host.
+        sock.setsockopt(SOL_RAW, ICMP_FILTER, struct.pack("I", ~(1 << ECHO_REPLY) & 0xFFFFFFFF))
         sock.setblocking(False)
         packet_number = 0
         for round_number in range(count):

@@ -161,9 +161,12 @@ def _clip(intervals: Iterable[Interval], bounds: Interval, holes: list) -> list[
     return _merge(pieces)
 
 
-def verify_month(*, year: int, month: int, shard: PollShard, now: datetime) -> Verification:
-    """Replay a month of one shard's evidence and compare it with the outages on record."""
-    length = timedelta(seconds=settings.MONITORING_CYCLE_SECONDS)
+def verify_month(
+    *, year: int, month: int, shard: PollShard, now: datetime, length: timedelta | None = None
+) -> Verification:
+    """Replay a month of one shard's evidence and compare it with the outages on record
+    (`length`: the cycles' length, MONITORING_CYCLE_SECONDS unless told)."""
+    length = length or timedelta(seconds=settings.MONITORING_CYCLE_SECONDS)
     if WINDOW // length > 63:
         raise ValueError(
             f"ciclos de {length.total_seconds():g} s são curtos demais para as janelas de "
