@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
@@ -27,15 +26,6 @@ from redegov.instants import month_bounds
 from sla.adjustments import LineAdjustment, imr_adjustments
 from sla.measurement import Access
 from sla.rules import LineBase
-
-
-class Figures(NamedTuple):
-    """A line's counted minutes and divisors per segment, its amount_due and discount."""
-
-    counted: list[int]
-    divisors: list[int]
-    amount_due: Decimal
-    discount: Decimal
 
 
 @dataclass
@@ -139,8 +129,9 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
         windows=[(row["pk"], s.start, s.end) for row, segs in plans for s in segs], now=now
     )
     members = _members()
+    imr = _imr_adjustments(period, plans, counted, minutes_in_month, now)
 
-    def figures(row: dict, segs: list[Segment]) -> Figures:
+    def figures(row: dict, segs: list[Segment]) -> tuple[list[int], list[int], Decimal, Decimal]:
         """A line's counted minutes and divisors per segment, amount_due and discount."""
         per_segment = [counted[(row["pk"], s.start, s.end)].minutes for s in segs]
         divisors = [
@@ -150,15 +141,12 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
         due, discount = arithmetic.amounts(
             segs, per_segment, month_minutes=minutes_in_month, divisors=divisors
         )
-        return Figures(per_segment, divisors, due, discount)
+        return per_segment, divisors, due, discount
 
-    # Made once per line: the IMR, the fines and the line itself all start from them.
-    figured = {row["pk"]: figures(row, segs) for row, segs in plans}
-    imr = _imr_adjustments(period, plans, counted, figured, now)
-    fines = _fine_allocations(period, plans, imr, figured)
+    fines = _fine_allocations(period, plans, imr, figures)
 
     def line(row: dict, segs: list[Segment]) -> LineResult:
-        per_segment, divisors, due, discount = figured[row["pk"]]
+        per_segment, divisors, due, discount = figures(row, segs)
         outage_ids = sorted(
             {i for s in segs for i in counted[(row["pk"], s.start, s.end)].outage_ids}
         )
@@ -198,7 +186,7 @@ def _imr_adjustments(
     period: BillingPeriod,
     plans: list[tuple[dict, list[Segment]]],
     counted: dict[Window, Counted],
-    figured: dict[int, Figures],
+    minutes: int,
     now: datetime,
 ) -> dict[int, LineAdjustment]:
     """The month's IMR adjustments by link (before the caps of `deduct`), from each line's
@@ -214,7 +202,7 @@ def _imr_adjustments(
                 link_id=row["pk"],
                 circuit_id=row["circuit_id"],
                 lot_id=segs[-1].lot_id,
-                amount_due=figured[row["pk"]].amount_due,
+                amount_due=arithmetic.amount_due(segs, month_minutes=minutes),
             )
         )
         pieces = [counted[(row["pk"], s.start, s.end)] for s in segs]
@@ -242,7 +230,7 @@ def _fine_allocations(
     period: BillingPeriod,
     plans: list[tuple[dict, list[Segment]]],
     imr: dict[int, LineAdjustment],
-    figured: dict[int, Figures],
+    figures: Callable[[dict, list[Segment]], tuple[list[int], list[int], Decimal, Decimal]],
 ) -> dict[int, LineFine]:
     """The month's fine installments by link: penalties spreads each lot's over what is left on
     its lines after discount and IMR (only the lines of lots with a fine due are figured here;
@@ -253,7 +241,7 @@ def _fine_allocations(
     for row, segs in plans:
         if not segs or segs[-1].lot_id not in lots:
             continue
-        _, _, due, discount = figured[row["pk"]]
+        _, _, due, discount = figures(row, segs)
         adjustment = imr.get(row["pk"])
         left = arithmetic.deduct(
             due, discount, imr_adjustment=adjustment.total if adjustment else arithmetic.ZERO
