@@ -32,6 +32,7 @@ from redegov.instants import truncate_minute
 from redegov.templatetags.formatting import local_dt
 
 COLUMNS = ("circuit_id", "start", "end", "responsibility", "reference", "notes")
+REFERENCE_LENGTH = Outage._meta.get_field("reference").max_length
 
 
 @dataclass
@@ -99,6 +100,7 @@ def outage_rows_import(*, name: str, rows: Sequence[Row], log: ErrorLog) -> Outa
         end = truncate_minute(end) if end else None
         if start and end and end <= start:
             row.error("end", "o fim deve ser posterior ao início (em minutos inteiros)")
+        reference = row.text("reference", required=False, max_length=REFERENCE_LENGTH)
         if row.ok:
             planned.append(
                 _Planned(
@@ -107,7 +109,7 @@ def outage_rows_import(*, name: str, rows: Sequence[Row], log: ErrorLog) -> Outa
                     start,
                     end,
                     responsibility,
-                    row.text("reference", required=False),
+                    reference,
                     row.text("notes", required=False),
                 )
             )

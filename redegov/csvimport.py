@@ -122,10 +122,12 @@ class Row:
         self.error_count += 1
         self.log.add(self.file, self.line, column, message)
 
-    def text(self, column: str, *, required: bool = True) -> str:
+    def text(self, column: str, *, required: bool = True, max_length: int | None = None) -> str:
         value = self.values[column].strip()
         if required and not value:
             self.error(column, "campo obrigatório vazio")
+        if max_length is not None and len(value) > max_length:
+            self.error(column, f"texto com {len(value)} caracteres; o máximo é {max_length}")
         return value
 
     def parse(self, column: str, parser: Callable[[str], T], *, required: bool = True) -> T | None:

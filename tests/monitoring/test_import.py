@@ -114,3 +114,13 @@ def test_a_wrong_header_is_one_error(network, tmp_path):
     _out, err = run(write(tmp_path, "circuit_id,begin,end\nBHZ-0001,x,y\n"))
     assert err.strip().splitlines()[0].startswith("outages.csv:1: cabeçalho: faltam as colunas")
     assert Outage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_reference_too_long_for_its_column_is_a_row_error(network, tmp_path):
+    path = write(
+        tmp_path, HEADER + f"BHZ-0001,2026-10-15T08:00,2026-10-15T09:00,carrier,{'R' * 101},\n"
+    )
+    _out, err = run(path)
+    assert "outages.csv:2: reference: texto com 101 caracteres; o máximo é 100" in err
+    assert not Outage.objects.exists()
