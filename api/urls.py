@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("tokens-de-api/", token_views.token_list_view, name="token-list"),
     path("tokens-de-api/<int:pk>/revogar", token_views.token_revoke_view, name="token-revoke"),
+    re_path(r"^api/(?P<path>.*)$", views.not_found, name="not-found"),
 ]

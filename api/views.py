@@ -8,10 +8,16 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from api import serializers as s
@@ -390,3 +396,13 @@ class ImrViewSet(ApiViewSet):
         year, month = (int(part) for part in period.split("-"))
         document = imr_document(year=year, month=month, now=timezone.now(), user=request.user)
         return Response(document)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def not_found(request, path: str = ""):
+    """Any other address under /api/: the API's 404 body, not the portal's HTML page."""
+    raise exceptions.NotFound("Este endereço não existe na API; veja /api/docs/.")

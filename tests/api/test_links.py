@@ -76,3 +76,13 @@ def test_a_filter_value_the_user_may_not_pick_is_a_field_error(api, network):
     assert body["campos"] == {
         "agency": ["Faça uma escolha válida. Sua escolha não é uma das disponíveis."]
     }
+
+
+@pytest.mark.parametrize("path", ["/api/v1/links/abc/", "/api/v1/nada/", "/api/v2/links/"])
+def test_an_address_the_api_does_not_have_gets_its_error_body(api, network, path):
+    response = api("noc").get(path)
+    assert response.status_code == 404
+    assert response.json() == {
+        "erro": "Este endereço não existe na API; veja /api/docs/.",
+        "campos": {},
+    }
