@@ -13,6 +13,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from monitoring.sockets import receive_buffer
+
 ECHO_REQUEST = 8
 ECHO_REPLY = 0
 PAYLOAD = b"redegov-noc-poll".ljust(32, b".")
@@ -30,19 +32,7 @@ class EchoStats:
     rtt_max_us: int | None = None
 
 
-# Linux socket options Python does not name.
-SO_RCVBUFFORCE = 33
-SOL_RAW, ICMP_FILTER = 255, 1  # a raw ICMP socket's filter: bit n set drops ICMP type n
-
-
-def receive_buffer(sock: socket.socket, size: int) -> None:
-    """A receive buffer of `size` bytes: past net.core.rmem_max (4 MiB here) with the
-    privilege the raw socket already needs (CAP_NET_ADMIN), else as large as allowed. Replies
-    to a burst of 10^5 echoes overflow a default buffer and would be counted as lost."""
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, size)
-    except PermissionError:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+SOL_RAW, ICMP_FILTER = 255, 1  # a raw ICMP socket's filter (Linux): bit n set drops ICMP type n
 
 
 def checksum(data: bytes) -> int:

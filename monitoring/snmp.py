@@ -29,6 +29,8 @@ from pyasn1.error import PyAsn1Error
 from pyasn1.type import univ
 from pysnmp.proto.api import v2c
 
+from monitoring.sockets import receive_buffer
+
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
 IF_OPER_STATUS = "1.3.6.1.2.1.2.2.1.8.{}"
 IF_HIGH_SPEED = "1.3.6.1.2.1.31.1.1.1.15.{}"
@@ -36,7 +38,8 @@ IF_HC_IN_OCTETS = "1.3.6.1.2.1.31.1.1.1.6.{}"
 IF_HC_OUT_OCTETS = "1.3.6.1.2.1.31.1.1.1.10.{}"
 OPER_STATUS_VALUES = range(1, 8)  # up(1) ... lowerLayerDown(7), IF-MIB
 # The socket's buffers, in bytes. The default receive buffer (208 KiB) overflows near 200
-# replies in flight; the kernel caps this at net.core.rmem_max / wmem_max (4 MiB here).
+# replies in flight; the send buffer is capped at net.core.wmem_max (4 MiB here), the receive
+# buffer only without the privilege to force it (monitoring.sockets.receive_buffer).
 SOCKET_BUFFER = 8 * 2**20
 T = TypeVar("T")
 
@@ -153,7 +156,7 @@ class _Socket:
 
     def __init__(self) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER)
+        receive_buffer(self.sock, SOCKET_BUFFER)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_BUFFER)
         self.sock.setblocking(False)
         self.loop = asyncio.get_running_loop()
