@@ -78,6 +78,13 @@ class _Target:
     carrier_id: int
     paths: int
     thresholds: Thresholds
+    judged_from: datetime  # activated: before, the link was polled but not judged
+    judged_until: datetime | None  # cancelled
+
+    def judged(self, instant: datetime) -> bool:
+        return self.judged_from <= instant and (
+            self.judged_until is None or instant < self.judged_until
+        )
 
 
 def _targets(shard: PollShard) -> dict[int, _Target]:
@@ -85,7 +92,14 @@ def _targets(shard: PollShard) -> dict[int, _Target]:
     rows = (
         Link.objects.filter(shard_links_q(shard), lot__members__position=0)
         .exclude(activated_at__isnull=True)
-        .values_list("pk", "lot__members__carrier_id", "access_type", "contract_id")
+        .values_list(
+            "pk",
+            "lot__members__carrier_id",
+            "access_type",
+            "contract_id",
+            "activated_at",
+            "cancelled_at",
+        )
     )
     return {
         pk: _Target(
@@ -93,8 +107,10 @@ def _targets(shard: PollShard) -> dict[int, _Target]:
             carrier,
             2 if access == AccessType.REDUNDANT else 1,
             thresholds.get(contract, DEFAULT_THRESHOLDS),
+            activated,
+            cancelled,
         )
-        for pk, carrier, access, contract in rows
+        for pk, carrier, access, contract, activated, cancelled in rows
     }
 
 
@@ -217,7 +233,7 @@ def verify_month(
             )
             for window in members:
                 for instant, poll in _path_polls(window, target.thresholds, length).items():
-                    if window.path < target.paths:
+                    if window.path < target.paths and target.judged(instant):
                         polls[instant][window.path] = poll
             for instant in sorted(polls):
                 replayed_cycles += 1

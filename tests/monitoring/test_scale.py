@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from inventory.choices import LinkStatus
+from inventory.models import Link
 from monitoring import services, tasks
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.engine import LinkState, PathState
@@ -198,5 +200,18 @@ def test_time_recorded_by_other_sources_is_left_out_of_the_comparison(network):
     )
     _history(network)
     assert Outage.objects.get(link=x, kind=OutageKind.INTERRUPTION, source="icmp").start == at(8)
+    result = verify_month(year=2026, month=10, shard=services.shard_default(), now=at(60))
+    assert result.differences == []
+
+
+def test_cycles_before_a_link_was_activated_are_not_judged_in_the_replay(network):
+    link = network.link_x_metro
+    Link.objects.filter(pk=link.pk).update(status=LinkStatus.ORDERED, activated_at=None)
+    for minute in range(20):  # the CPE is not installed yet: polled, never answering
+        record(minute, {link.mgmt_ip: 0})
+    Link.objects.filter(pk=link.pk).update(status=LinkStatus.ACTIVE, activated_at=at(20))
+    for minute in range(20, 30):
+        record(minute, {})
+    assert not Outage.objects.filter(link=link).exists()
     result = verify_month(year=2026, month=10, shard=services.shard_default(), now=at(60))
     assert result.differences == []
