@@ -241,14 +241,20 @@ def _start_blind(state: NetworkState, start: datetime, events: list[Event]) -> N
     state.recent_blind.append((start, None))
     events.append(BlindStarted(start))
     for link_id, link in state.links.items():
-        if link.interruption_start is not None:
-            _end_interruption(link, link_id, start, events)
-        if link.redundancy_lost_since is not None:
-            events.append(RedundancyRestored(link_id, start))
-            link.redundancy_lost_since = None
-        for path in link.paths:
-            path.forget_streak()
-            path.window_down = False
+        blind_start_link(link, link_id, start, events)
+
+
+def blind_start_link(link: LinkState, link_id: int, start: datetime, events: list[Event]) -> None:
+    """What blindness starting at `start` does to a link (rule 2): its interruption and lost
+    redundancy end there, its streaks are forgotten."""
+    if link.interruption_start is not None:
+        _end_interruption(link, link_id, start, events)
+    if link.redundancy_lost_since is not None:
+        events.append(RedundancyRestored(link_id, start))
+        link.redundancy_lost_since = None
+    for path in link.paths:
+        path.forget_streak()
+        path.window_down = False
 
 
 def _advance_link(

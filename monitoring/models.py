@@ -612,6 +612,12 @@ def _shifted(first: datetime, recurrence: str, k: int) -> datetime | None:
 
 
 EVIDENCE_WINDOW_MINUTES = 5
+MAX_CYCLES_PER_WINDOW = 63  # bits of a bigint left for `polled_cycles` and `failed_cycles`
+
+
+def cycle_bits_kept(length: timedelta) -> bool:
+    """Whether cycles of this length get their bits in a window (at least 5 s: 300 s / 63)."""
+    return timedelta(minutes=EVIDENCE_WINDOW_MINUTES) // length <= MAX_CYCLES_PER_WINDOW
 
 
 class PollWindow(models.Model):

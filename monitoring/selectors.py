@@ -40,6 +40,11 @@ Window = tuple[int, datetime, datetime]
 MAX_PATHS = 2  # a redundant access has two
 
 
+def path_count(access_type: str) -> int:
+    """The paths polled for an access: two for a redundant one, else one."""
+    return MAX_PATHS if access_type == AccessType.REDUNDANT else 1
+
+
 @dataclass(frozen=True)
 class Counted:
     """A window's counted minutes and the outages that made them."""

@@ -27,7 +27,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from inventory.choices import AccessType
 from inventory.models import Link
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.engine import (
@@ -41,14 +40,21 @@ from monitoring.engine import (
     PathPoll,
     Thresholds,
     advance,
+    blind_start_link,
     subtract_intervals,
     window_start_of,
 )
-from monitoring.models import EVIDENCE_WINDOW_MINUTES, BlindPeriod, Outage, PollShard, PollWindow
-from monitoring.selectors import shard_links_q, thresholds_by_contract
+from monitoring.models import (
+    MAX_CYCLES_PER_WINDOW,
+    BlindPeriod,
+    Outage,
+    PollShard,
+    PollWindow,
+    cycle_bits_kept,
+)
+from monitoring.selectors import path_count, shard_links_q, thresholds_by_contract
 from redegov.instants import month_bounds
 
-WINDOW = timedelta(minutes=EVIDENCE_WINDOW_MINUTES)
 WARM_UP = timedelta(hours=1)  # replayed before the month, so streaks crossing its start count
 TAIL = timedelta(hours=1)  # after it, so windows held back at its end are released
 
@@ -105,7 +111,7 @@ def _targets(shard: PollShard) -> dict[int, _Target]:
         pk: _Target(
             pk,
             carrier,
-            2 if access == AccessType.REDUNDANT else 1,
+            path_count(access),
             thresholds.get(contract, DEFAULT_THRESHOLDS),
             activated,
             cancelled,
@@ -131,7 +137,7 @@ def _path_polls(
 ) -> dict[datetime, PathPoll]:
     """The window's cycles as the engine saw them: failed cycles sent `echoes` echoes and got
     none back; the first successful one carries the rest of the sums."""
-    cycles = [n for n in range(63) if window.polled_cycles >> n & 1]
+    cycles = [n for n in range(MAX_CYCLES_PER_WINDOW) if window.polled_cycles >> n & 1]
     failed = [n for n in cycles if window.failed_cycles >> n & 1]
     answered = [n for n in cycles if not window.failed_cycles >> n & 1]
     polls = {window.start + n * length: PathPoll(rules.echoes, 0) for n in failed}
@@ -183,7 +189,7 @@ def verify_month(
     """Replay a month of one shard's evidence and compare it with the outages on record
     (`length`: the cycles' length, MONITORING_CYCLE_SECONDS unless told)."""
     length = length or timedelta(seconds=settings.MONITORING_CYCLE_SECONDS)
-    if WINDOW // length > 63:
+    if not cycle_bits_kept(length):
         raise ValueError(
             f"ciclos de {length.total_seconds():g} s são curtos demais para as janelas de "
             "evidência (mínimo 5 s): não há ciclos gravados para refazer"
@@ -260,16 +266,9 @@ def _replay(state, blind: list[Interval], target: _Target, last, instant, paths,
     its interruption ended there, its streaks forgotten."""
     began = [start for start, _ in blind if (last is None or last < start <= instant)]
     link = state.links.get(target.link_id)
-    found = []
+    found: list = []
     if began and link is not None:
-        if link.interruption_start is not None:
-            found.append(InterruptionEnded(target.link_id, began[0]))
-            link.recent_interruptions[-1] = (link.interruption_start, began[0])
-            link.interruption_start = None
-        link.redundancy_lost_since = None
-        for path in link.paths:
-            path.forget_streak()
-            path.window_down = False
+        blind_start_link(link, target.link_id, began[0], found)
     is_blind = any(start <= instant < end for start, end in blind)
     # The engine's network part, as the recorded blind periods say it was at this instant.
     state.last_cycle_id = None

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from inventory.choices import AccessType, LinkStatus
+from inventory.choices import LinkStatus
 from inventory.models import Link
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.engine import (
@@ -50,6 +50,7 @@ from monitoring.selectors import (
     PollTarget,
     canary_addresses,
     maintenance_bound_between,
+    path_count,
     poll_targets,
     shard_links_q,
 )
@@ -117,11 +118,10 @@ def _state_from_open_rows(state: NetworkState, shard_id: int) -> None:
         source=OutageSource.ICMP,
     ).values_list("link_id", "start", "link__access_type")
     for link_id, start, access_type in open_outages:
-        paths = 2 if access_type == AccessType.REDUNDANT else 1
         state.links[link_id] = LinkState(
             paths=[
                 PathState(streak_count=1, streak_start=start, down_since=start)
-                for _ in range(paths)
+                for _ in range(path_count(access_type))
             ],
             interruption_start=start,
             recent_interruptions=[(start, None)],

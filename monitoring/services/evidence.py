@@ -16,11 +16,8 @@ from django.db import connection, transaction
 from psycopg.types.numeric import Int8
 
 from monitoring.engine import window_start_of
-from monitoring.models import EVIDENCE_WINDOW_MINUTES
+from monitoring.models import EVIDENCE_WINDOW_MINUTES, cycle_bits_kept
 from redegov.instants import local_month_of, month_bounds
-
-WINDOW = timedelta(minutes=EVIDENCE_WINDOW_MINUTES)
-MAX_CYCLES_PER_WINDOW = 63  # bits of a bigint left for `polled_cycles` and `failed_cycles`
 
 # Months whose partition this process has seen committed: checked once per month, not per cycle.
 _partitions: set[date] = set()
@@ -52,7 +49,7 @@ def cycle_bit(instant: datetime, length: timedelta) -> int:
     """The bit of a cycle in its window's `polled_cycles` and `failed_cycles`; 0 for cycles
     shorter than 5 s (300 s / 63 bits: tests and benchmarks only), whose windows keep their sums
     but cannot be replayed by `verify_outages`."""
-    if WINDOW // length > MAX_CYCLES_PER_WINDOW:
+    if not cycle_bits_kept(length):
         return 0
     return 1 << (instant - window_start_of(instant, EVIDENCE_WINDOW_MINUTES)) // length
 
