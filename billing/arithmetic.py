@@ -26,7 +26,7 @@ from decimal import Decimal
 # active_window: [activated_at, cancelled_at) ∩ the month, shared with the IMR's availability.
 from redegov.instants import active_window as active_window
 from redegov.instants import local_midnight, truncate_minute
-from redegov.money import round_cents
+from redegov.money import round_cents, whole_cents
 
 RULE_VERSION = "dominio-5/2026-11"
 ANATEL_DIVISOR = 43_200
@@ -62,7 +62,9 @@ class PriceTable:
         return self.prices[index], self.item_ids[index]
 
     def changes_within(self, start: datetime, end: datetime) -> list[datetime]:
-        return [s for s in self.starts if start < s < end]
+        return self.starts[
+            bisect.bisect_right(self.starts, start) : bisect.bisect_left(self.starts, end)
+        ]
 
 
 def price_tables(items: list[tuple[int, int, int, str, str, date, Decimal]]) -> dict:
@@ -221,42 +223,48 @@ def deduct(
 
 
 SPLIT_FIELDS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections")
+# A member's part: its SPLIT_FIELDS amounts, then its net.
+Part = tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]
 
 
-def split(line: LineAmounts, shares: list[Decimal]) -> list[dict[str, Decimal]]:
+def split(line: LineAmounts, shares: list[Decimal]) -> list[Part]:
     """A line's amounts among consortium members by share (percent): each amount half-up per
     member, the last member taking the remainder; each member's net derived from its parts.
     A centavo of rounding that would make a member's net negative moves to the next member's
     deduction."""
-    if len(shares) == 1:
-        part = {name: getattr(line, name) for name in SPLIT_FIELDS}
-        return [{**part, "net": line.net}]
-    parts: list[dict[str, Decimal]] = [{} for _ in shares]
-    # A share has at most four decimals: total x share / 100 is total's centavos x share x 10^4
-    # over 10^6, exactly; the last member takes what is left.
+    # In whole centavos throughout. A share has at most four decimals: total x share / 100 is
+    # total's centavos x share x 10^4 over 10^6, exactly; the last member takes what is left.
     scaled = [int(share.scaleb(4)) for share in shares[:-1]]
+    parts: list[list[int]] = [[] for _ in shares]
     for name in SPLIT_FIELDS:
-        total = getattr(line, name)
-        cents = _cents(total)
-        given = ZERO
+        cents = _cents(getattr(line, name))
+        given = 0
         for index, share in enumerate(scaled):
-            parts[index][name] = part = round_cents(cents * share, 100 * 10_000)
+            part = whole_cents(cents * share, 100 * 10_000)
+            parts[index].append(part)
             given += part
-        parts[-1][name] = total - given
-    for index, part in enumerate(parts):
-        part["net"] = _net(part)
-        if part["net"] < 0 and len(parts) > 1:
+        parts[-1].append(cents - given)
+    # The last member's next is the first: passes go on until no member is left negative (the
+    # line's net is not, so the centavos find a member that can take them).
+    moving = True
+    while moving:
+        moving = False
+        for index, part in enumerate(parts):
+            excess = -_net_cents(part)
             receiver = parts[(index + 1) % len(parts)]
-            excess = -part["net"]
-            for name in ("corrections", "fines", "imr_adjustment", "discount"):
-                moved = min(excess, max(part[name], ZERO))
-                part[name] -= moved
-                receiver[name] += moved
-                excess -= moved
-            part["net"] = _net(part)
-            receiver["net"] = _net(receiver)
-    return parts
+            # corrections, fines, imr_adjustment, discount: the deductions, last one first
+            for field_index in range(len(SPLIT_FIELDS) - 1, 0, -1):
+                moved = min(excess, max(part[field_index], 0))
+                if moved > 0:
+                    part[field_index] -= moved
+                    receiver[field_index] += moved
+                    excess -= moved
+                    moving = True
+    return [
+        tuple(Decimal(cents).scaleb(-2) for cents in (*part, _net_cents(part))) for part in parts
+    ]
 
 
-def _net(part: dict[str, Decimal]) -> Decimal:
-    return part["amount_due"] - sum(part[name] for name in SPLIT_FIELDS[1:])
+def _net_cents(part: list[int]) -> int:
+    """A member's net: its amount_due less its deductions (SPLIT_FIELDS order)."""
+    return part[0] - sum(part[1:])

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When
 
 from billing import arithmetic
-from billing.arithmetic import LineAmounts, MissingPrice, Segment, State
+from billing.arithmetic import LineAmounts, MissingPrice, Part, Segment, State
 from billing.models import BillingPeriod, BillingSettings, Correction
 from inventory.choices import Region
 from inventory.models import Link, LinkRevision, LotMember, PriceItem
-from monitoring.selectors import Counted, Window, unavailable_minutes
+from monitoring.selectors import Counted, unavailable_minutes
 from penalties.collection import FineBase, LineFine, fines_due
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
@@ -39,7 +39,7 @@ class LineResult:
     active_minutes: int
     outage_minutes: int
     amounts: LineAmounts
-    shares: list[tuple[int, int, Decimal, dict[str, Decimal]]]  # carrier, position, share, parts
+    shares: list[tuple[int, int, Decimal, Part]]  # a consortium's members; else none
     inputs: dict
 
 
@@ -48,11 +48,21 @@ def month_minutes(year: int, month: int) -> int:
     return int((end - start).total_seconds()) // 60
 
 
+@dataclass
+class Plan:
+    """A link's line before its amounts: the link's row, its price segments (none when only a
+    correction is posted) and each segment's counted minutes."""
+
+    row: dict
+    segs: list[Segment]
+    counts: list[Counted]
+
+
 class LineStream:
     """A computation's lines, made one by one as they are iterated (no query is made then);
     how many there are is known before."""
 
-    def __init__(self, plans: list[tuple[dict, list[Segment]]], make) -> None:
+    def __init__(self, plans: list[Plan], make: Callable[[Plan], LineResult]) -> None:
         self._plans = plans
         self._make = make
 
@@ -60,7 +70,7 @@ class LineStream:
         return len(self._plans)
 
     def __iter__(self) -> Iterator[LineResult]:
-        return (self._make(row, segs) for row, segs in self._plans)
+        return map(self._make, self._plans)
 
 
 def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
@@ -75,8 +85,17 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     # Links active at some minute of the month, and those with only a correction to post.
     active = Q(activated_at__lt=end) & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))
     in_month = Link.objects.filter(active | Q(pk__in=list(corrections)))
+    # Instants are read only where they fall inside the month (most links are active all of
+    # it, and parsing 10^5 instants costs half a second): an activation before the month is
+    # read as the month's start, a cancellation after it as none; the window is the same.
     links = list(
-        in_month.values(
+        in_month.annotate(
+            activated_before=ExpressionWrapper(
+                Q(activated_at__lte=start), output_field=BooleanField()
+            ),
+            activated_within=Case(When(activated_at__gt=start, then="activated_at")),
+            cancelled_within=Case(When(cancelled_at__lt=end, then="cancelled_at")),
+        ).values(
             "pk",
             "circuit_id",
             "agency_id",
@@ -84,8 +103,9 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
             "contract_id",
             "speed_mbps",
             "access_type",
-            "activated_at",
-            "cancelled_at",
+            "activated_before",
+            "activated_within",
+            "cancelled_within",
             "municipality__rmbh",
             "agency__code",
         )
@@ -107,12 +127,13 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     fixed_divisor = set(
         BillingSettings.objects.filter(fixed_divisor=True).values_list("contract_id", flat=True)
     )
-    plans: list[tuple[dict, list[Segment]]] = []
+    priced: list[tuple[dict, list[Segment]]] = []
     missing: list[str] = []
     for row in links:
-        window = arithmetic.active_window(row["activated_at"], row["cancelled_at"], start, end)
+        activated = start if row["activated_before"] else row["activated_within"]
+        window = arithmetic.active_window(activated, row["cancelled_within"], start, end)
         if window is None:
-            plans.append((row, []))
+            priced.append((row, []))
             continue
         region = Region.METRO if row["municipality__rmbh"] else Region.INTERIOR
         try:
@@ -122,34 +143,36 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
         except MissingPrice as exc:
             missing.append(f"{row['circuit_id']}: {exc}")
             continue
-        plans.append((row, segs))
+        priced.append((row, segs))
     if missing:
         raise DomainError("Preço ausente; nada foi calculado. " + "; ".join(missing[:20]))
-    counted = unavailable_minutes(
-        windows=[(row["pk"], s.start, s.end) for row, segs in plans for s in segs], now=now
+    counted = iter(
+        unavailable_minutes(
+            windows=[(row["pk"], s.start, s.end) for row, segs in priced for s in segs], now=now
+        )
     )
+    plans = [Plan(row, segs, [next(counted) for _ in segs]) for row, segs in priced]
     members = _members()
-    imr = _imr_adjustments(period, plans, counted, minutes_in_month, now)
+    imr = _imr_adjustments(period, plans, minutes_in_month, now)
 
-    def figures(row: dict, segs: list[Segment]) -> tuple[list[int], list[int], Decimal, Decimal]:
+    def figures(plan: Plan) -> tuple[list[int], list[int], Decimal, Decimal]:
         """A line's counted minutes and divisors per segment, amount_due and discount."""
-        per_segment = [counted[(row["pk"], s.start, s.end)].minutes for s in segs]
+        per_segment = [c.minutes for c in plan.counts]
         divisors = [
             arithmetic.ANATEL_DIVISOR if s.contract_id in fixed_divisor else minutes_in_month
-            for s in segs
+            for s in plan.segs
         ]
         due, discount = arithmetic.amounts(
-            segs, per_segment, month_minutes=minutes_in_month, divisors=divisors
+            plan.segs, per_segment, month_minutes=minutes_in_month, divisors=divisors
         )
         return per_segment, divisors, due, discount
 
     fines = _fine_allocations(period, plans, imr, figures)
 
-    def line(row: dict, segs: list[Segment]) -> LineResult:
-        per_segment, divisors, due, discount = figures(row, segs)
-        outage_ids = sorted(
-            {i for s in segs for i in counted[(row["pk"], s.start, s.end)].outage_ids}
-        )
+    def line(plan: Plan) -> LineResult:
+        row, segs = plan.row, plan.segs
+        per_segment, divisors, due, discount = figures(plan)
+        outage_ids = _outage_ids(plan.counts)
         adjustment = imr.get(row["pk"])
         fine = fines.get(row["pk"])
         amounts = arithmetic.deduct(
@@ -161,7 +184,11 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
         )
         lot_id = segs[-1].lot_id if segs else row["lot_id"]
         lot_members = members[lot_id]
-        parts = arithmetic.split(amounts, [share for _, _, share in lot_members])
+        inputs = _inputs(segs, per_segment, divisors, minutes_in_month, amounts, now, outage_ids)
+        if adjustment:
+            inputs["imr"] = adjustment.inputs
+        if fine:
+            inputs["fines"] = fine.inputs
         return LineResult(
             link_id=row["pk"],
             agency_id=row["agency_id"],
@@ -170,31 +197,42 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
             active_minutes=sum(s.minutes for s in segs),
             outage_minutes=sum(per_segment),
             amounts=amounts,
-            shares=[
-                (carrier, position, share, part)
-                for (carrier, position, share), part in zip(lot_members, parts, strict=True)
-            ],
-            inputs=_inputs(segs, per_segment, divisors, minutes_in_month, amounts, now, outage_ids)
-            | ({"imr": adjustment.inputs} if adjustment else {})
-            | ({"fines": fine.inputs} if fine else {}),
+            shares=_shares(amounts, lot_members),
+            inputs=inputs,
         )
 
     return LineStream(plans, line)
 
 
+def _shares(
+    amounts: LineAmounts, members: list[tuple[int, int, Decimal]]
+) -> list[tuple[int, int, Decimal, Part]]:
+    """A consortium line's parts by member (carrier, position, share, part); none for a lot
+    won by one carrier, whose line is its whole bill."""
+    if len(members) == 1:
+        return []
+    parts = arithmetic.split(amounts, [share for _, _, share in members])
+    return [(*member, part) for member, part in zip(members, parts, strict=True)]
+
+
+def _outage_ids(counts: list[Counted]) -> tuple[int, ...]:
+    """The outages counted on a line, in order of start (segments are in time order; one
+    crossing a segment's bound is named once)."""
+    if len(counts) == 1:
+        return counts[0].outage_ids
+    return tuple(dict.fromkeys(i for c in counts for i in c.outage_ids))
+
+
 def _imr_adjustments(
-    period: BillingPeriod,
-    plans: list[tuple[dict, list[Segment]]],
-    counted: dict[Window, Counted],
-    minutes: int,
-    now: datetime,
+    period: BillingPeriod, plans: list[Plan], minutes: int, now: datetime
 ) -> dict[int, LineAdjustment]:
     """The month's IMR adjustments by link (before the caps of `deduct`), from each line's
     amount_due. I1 is measured over the active window, which the segments partition: their
     counted minutes, already known, are handed over rather than counted again."""
     lines = []
     accesses = []
-    for row, segs in plans:
+    for plan in plans:
+        row, segs = plan.row, plan.segs
         if not segs:
             continue
         lines.append(
@@ -205,7 +243,6 @@ def _imr_adjustments(
                 amount_due=arithmetic.amount_due(segs, month_minutes=minutes),
             )
         )
-        pieces = [counted[(row["pk"], s.start, s.end)] for s in segs]
         access = Access(
             link_id=row["pk"],
             circuit_id=row["circuit_id"],
@@ -216,9 +253,10 @@ def _imr_adjustments(
             start=segs[0].start,
             end=segs[-1].end,
         )
-        whole = Counted(
-            sum(p.minutes for p in pieces),
-            tuple(sorted({i for p in pieces for i in p.outage_ids})),
+        whole = (
+            plan.counts[0]
+            if len(plan.counts) == 1
+            else Counted(sum(c.minutes for c in plan.counts), _outage_ids(plan.counts))
         )
         accesses.append((access, whole))
     return imr_adjustments(
@@ -228,9 +266,9 @@ def _imr_adjustments(
 
 def _fine_allocations(
     period: BillingPeriod,
-    plans: list[tuple[dict, list[Segment]]],
+    plans: list[Plan],
     imr: dict[int, LineAdjustment],
-    figures: Callable[[dict, list[Segment]], tuple[list[int], list[int], Decimal, Decimal]],
+    figures: Callable[[Plan], tuple[list[int], list[int], Decimal, Decimal]],
 ) -> dict[int, LineFine]:
     """The month's fine installments by link: penalties spreads each lot's over what is left on
     its lines after discount and IMR (only the lines of lots with a fine due are figured here;
@@ -238,10 +276,11 @@ def _fine_allocations(
     month_fines = fines_due(year=period.year, month=period.month)
     lots = month_fines.lot_ids
     lines = []
-    for row, segs in plans:
+    for plan in plans:
+        row, segs = plan.row, plan.segs
         if not segs or segs[-1].lot_id not in lots:
             continue
-        _, _, due, discount = figures(row, segs)
+        _, _, due, discount = figures(plan)
         adjustment = imr.get(row["pk"])
         left = arithmetic.deduct(
             due, discount, imr_adjustment=adjustment.total if adjustment else arithmetic.ZERO
@@ -306,7 +345,7 @@ def _inputs(
     minutes_in_month: int,
     line: LineAmounts,
     now: datetime,
-    outage_ids: list[int],
+    outage_ids: tuple[int, ...],
 ) -> dict:
     """What produced the line, to explain and recompute it."""
     iso = _isoformat

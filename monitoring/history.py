@@ -143,12 +143,12 @@ def link_daily_availability(*, link: Link, days: int, now: datetime) -> list[Day
         if active_from is not None:
             start = max(start, active_from)
         spans.append((day, (link.pk, start, end) if active_from and start < end else None))
-    counted = unavailable_minutes(windows=[w for _, w in spans if w], now=now)
+    counted = iter(unavailable_minutes(windows=[w for _, w in spans if w], now=now))
     return [
         DayAvailability(
             day=day,
             active_minutes=int((window[2] - window[1]).total_seconds()) // 60 if window else 0,
-            counted_minutes=counted[window].minutes if window else 0,
+            counted_minutes=next(counted).minutes if window else 0,
         )
         for day, window in spans
     ]

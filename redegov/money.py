@@ -22,8 +22,14 @@ def round_brl(value: Decimal | Fraction | int) -> Decimal:
 def round_cents(numerator: int, denominator: int) -> Decimal:
     """`round_brl` of numerator / denominator centavos, in integers only (the month's hot path
     rounds hundreds of thousands of these; denominator > 0)."""
+    return Decimal(whole_cents(numerator, denominator)).scaleb(-2)
+
+
+def whole_cents(numerator: int, denominator: int) -> int:
+    """numerator / denominator centavos rounded half-up (ties away from zero) to a whole
+    centavo: the one rounding rule, for callers that keep counting in centavos."""
     cents = (2 * abs(numerator) + denominator) // (2 * denominator)  # floor(x + 1/2)
-    return Decimal(cents if numerator >= 0 else -cents).scaleb(-2)
+    return cents if numerator >= 0 else -cents
 
 
 def parse_decimal(text: str, *, decimal_comma: bool) -> Decimal:

@@ -2,7 +2,6 @@
 every URL a page names: the fetcher here serves the project's static files only and refuses
 anything else, so a stray remote font or image can never hang a report (STACK.md trap 11)."""
 
-import gc
 import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,6 +11,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+from redegov.bulk import gc_paused
 
 
 class StaticFilesFetcher(URLFetcher):
@@ -33,15 +34,9 @@ def render_pdf(template: str, context: dict) -> bytes:
     """The template (a normal template with print CSS) as PDF bytes.
 
     The cyclic garbage collector is paused while WeasyPrint works: a long table makes hundreds
-    of thousands of boxes, all reachable until the PDF is written, which the collector would
-    otherwise walk again and again (a quarter of a 500-link report's time, bench/report.py)."""
+    of thousands of boxes, all reachable until the PDF is written (bench/report.py)."""
     html = render_to_string(template, context)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return HTML(
             string=html, base_url=settings.PORTAL_URL + "/", url_fetcher=StaticFilesFetcher()
         ).write_pdf()
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -52,6 +52,8 @@ def adjustments_for(results: MonthResults, lines: Sequence[LineBase]) -> Adjustm
         by_lot[line.lot_id].append(line)
     adjusted: dict[int, LineAdjustment] = defaultdict(LineAdjustment)
     by_result: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
+    # A month's accesses in a band share few (amount_due, band) pairs: each is figured once.
+    access_amounts: dict[tuple[Decimal, Decimal], tuple[Decimal, dict[str, str]]] = {}
     for result in results.results:
         band = result.outcome.band
         if band is None:
@@ -60,11 +62,18 @@ def adjustments_for(results: MonthResults, lines: Sequence[LineBase]) -> Adjustm
             line = by_link.get(result.link_id)
             if line is None:
                 continue
-            amount = percent_of(line.amount_due, band)
+            known = access_amounts.get((line.amount_due, band))
+            if known is None:
+                amount = percent_of(line.amount_due, band)
+                known = access_amounts[(line.amount_due, band)] = (
+                    amount,
+                    {"band": decimal_text(band), "amount": str(amount)},
+                )
+            amount, shown = known
             by_result[(result.code, result.link_id)] = (line.amount_due, amount)
             entry = adjusted[result.link_id]
             entry.access += amount
-            entry.inputs[result.code] = {"band": decimal_text(band), "amount": str(amount)}
+            entry.inputs[result.code] = shown
             continue
         lot_lines = by_lot.get(result.lot.lot_id, [])
         base = sum((line.amount_due for line in lot_lines), ZERO)

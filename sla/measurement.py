@@ -152,7 +152,7 @@ def measure(
     if accesses is None:
         found = _accesses(start, end)
         counted = unavailable_minutes(windows=[(a.link_id, a.start, a.end) for a in found], now=now)
-        accesses = [(a, counted[(a.link_id, a.start, a.end)]) for a in found]
+        accesses = list(zip(found, counted, strict=True))
     tickets = _tickets(start, end, now)
     seen = {a.lot_id for a, _ in accesses} | {lot_id for lot_id, _ in tickets}
     lots = _lots(start, end, seen)
@@ -160,24 +160,33 @@ def measure(
     rules = rules_in_force({lot.contract_id for lot in lots.values()}, start.date())
     results: list[Result] = []
     access_results: dict[int, list[Result]] = defaultdict(list)
+    availability = {
+        contract_id: [r for r in contract_rules.values() if r.formula == Formula.AVAILABILITY]
+        for contract_id, contract_rules in rules.items()
+    }
+    # Most of a month's 10^5 accesses share their active and counted minutes with others: each
+    # distinct judgement is made once (outcomes are immutable).
+    outcomes: dict[tuple, Outcome] = {}
     for access, minutes in accesses:
         lot = lots[access.lot_id]
         active = int((access.end - access.start).total_seconds()) // 60
-        for rule in rules[lot.contract_id].values():
-            if rule.formula != Formula.AVAILABILITY:
-                continue
-            result = Result(
-                rule=rule,
-                lot=lot,
-                numerator=active - minutes.minutes,
-                denominator=active,
-                outcome=evaluate(
+        for rule in availability[lot.contract_id]:
+            key = (lot.contract_id, rule.code, active, minutes.minutes, access.access_type)
+            outcome = outcomes.get(key)
+            if outcome is None:
+                outcome = outcomes[key] = evaluate(
                     rule,
                     active - minutes.minutes,
                     active,
                     access_type=access.access_type,
                     counted_minutes=minutes.minutes,
-                ),
+                )
+            result = Result(
+                rule=rule,
+                lot=lot,
+                numerator=active - minutes.minutes,
+                denominator=active,
+                outcome=outcome,
                 inputs={
                     "active_minutes": active,
                     "counted_minutes": minutes.minutes,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from billing import services
 from billing.models import BillingSettings, Correction
@@ -260,3 +261,14 @@ def test_a_positive_correction_is_capped_and_its_rest_carries_to_the_next_month(
     services.period_close(period=november, user=personas.billing, now=local(2026, 12, 1))
     carry = Correction.objects.get(kind="carry", period__month=12)
     assert (carry.period.label, carry.amount) == ("2026-12", D("94.48"))
+
+
+@pytest.mark.django_db
+def test_the_agency_lot_and_carrier_a_line_names_cannot_be_deleted(priced):
+    # The database does not check these copies row by row; deleting what they name is refused.
+    link = priced.link_x_interior
+    line = line_of(compute(2026, 10, NOVEMBER_END), link)
+    for named in (line.agency, line.lot, line.carrier):
+        with pytest.raises(ProtectedError) as refused, transaction.atomic():
+            named.delete()
+        assert line in refused.value.protected_objects

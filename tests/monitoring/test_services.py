@@ -230,9 +230,5 @@ def test_unavailable_minutes_counts_carrier_and_pending_outages_clipped(network)
         (network.link_y_metro.pk, at(0), at(200)),
     ]
     minutes = unavailable_minutes(windows=windows, now=at(120) + timedelta(seconds=59))
-    assert {w: c.minutes for w, c in minutes.items()} == {
-        windows[0]: 20 + 5,
-        windows[1]: 30 + 5 + 20,
-        windows[2]: 3,
-    }
-    assert len(minutes[windows[1]].outage_ids) == 3  # carrier, pending and the open one
+    assert [c.minutes for c in minutes] == [20 + 5, 30 + 5 + 20, 3]
+    assert len(minutes[1].outage_ids) == 3  # carrier, pending and the open one
