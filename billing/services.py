@@ -100,13 +100,17 @@ def period_close(
     if period.is_closed:
         return period
     _closable_check(period, now)
-    period_compute(period=period, now=now, progress=progress)
-    _imr_finalize(period, now)
+    with gc_paused():  # the month's lines, then its IMR results, all reachable to the end
+        period_compute(period=period, now=now, progress=progress)
+        _imr_finalize(period, now)
     _fines_finalize(period, now)
+    # Only lines with something to carry are read (a month has 10^5 lines).
     carries = [
-        (line.link_id, Decimal(line.inputs["correction_carry"]))
-        for line in period.lines.all().only("link_id", "inputs")
-        if Decimal(line.inputs["correction_carry"]) > 0
+        (link_id, Decimal(carry))
+        for link_id, carry in period.lines.exclude(inputs__correction_carry=str(ZERO)).values_list(
+            "link_id", "inputs__correction_carry"
+        )
+        if Decimal(carry) > 0
     ]
     if carries:
         following = _earliest_open_after(period)

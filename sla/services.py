@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from inventory.models import Contract
+from redegov.bulk import copy_insert
 from redegov.exceptions import DomainError
 from redegov.roles import Role, has_role
 from sla.adjustments import adjustments_for
@@ -186,6 +187,26 @@ def imr_month_finalize(
     return final
 
 
+RESULT_FIELDS = (
+    "month_id",
+    "definition_id",
+    "code",
+    "scope",
+    "lot_id",
+    "carrier_id",
+    "link_id",
+    "access_type",
+    "numerator",
+    "denominator",
+    "target",
+    "met",
+    "band",
+    "base",
+    "amount",
+    "inputs",
+)
+
+
 def _store_results(
     final: ImrMonth,
     measured: MonthResults,
@@ -197,26 +218,27 @@ def _store_results(
     for r in measured.results:
         base, amount = amounts.get((r.code, r.link_id or r.lot.lot_id), (None, None))
         rows.append(
-            IndicatorResult(
-                month=final,
-                definition_id=stored[r.lot.contract_id][r.code].definition_id,
-                code=r.code,
-                scope=r.scope,
-                lot_id=r.lot.lot_id,
-                carrier_id=r.lot.carrier_id,
-                link_id=r.link_id,
-                access_type=r.access_type,
-                numerator=r.numerator,
-                denominator=r.denominator,
-                target=r.outcome.target,
-                met=r.outcome.met,
-                band=r.outcome.band,
-                base=base,
-                amount=amount,
-                inputs=r.inputs,
+            (
+                final.pk,
+                stored[r.lot.contract_id][r.code].definition_id,
+                r.code,
+                r.scope,
+                r.lot.lot_id,
+                r.lot.carrier_id,
+                r.link_id,
+                r.access_type,
+                r.numerator,
+                r.denominator,
+                r.outcome.target,
+                r.outcome.met,
+                r.outcome.band,
+                base,
+                amount,
+                r.inputs,
             )
         )
-    IndicatorResult.objects.bulk_create(rows, batch_size=2000)
+    # 10^5 results in a month of 10^5 accesses
+    copy_insert(IndicatorResult, RESULT_FIELDS, rows)
     sums: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal("0.00")] * 3)
     for line in lines:
         total = sums[line.lot_id]
