@@ -1,6 +1,7 @@
 """Month computation benchmark: seconds to compute and write a month's statement lines for
 N links with about 10 outages each, against a straightforward per-link Python loop (queries
-per link, one INSERT per line) kept here only for comparison.
+per link, one INSERT per line) kept here only for comparison; and seconds to close the month
+(undone afterwards).
 
     .venv/bin/python bench/close_month.py [--links 2800 100000] [--sample 3000]
 
@@ -69,6 +70,30 @@ def set_based() -> tuple[float, int]:
     started = time.perf_counter()
     services.period_compute(period=period, now=timezone.now())
     return time.perf_counter() - started, period.lines.count()
+
+
+def closing() -> float:
+    """Seconds to close the computed month (compute again, make the IMR final, freeze), undone
+    afterwards so that the data stays as built."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from billing import services
+    from billing.models import BillingPeriod
+    from redegov.instants import month_bounds
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-billing")
+    period = BillingPeriod.objects.get(year=YEAR, month=MONTH)
+    with transaction.atomic():
+        started = time.perf_counter()
+        services.period_close(
+            period=period, user=user, now=month_bounds(YEAR, MONTH)[1] + timedelta(days=1)
+        )
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
 
 
 def per_link_loop(sample: int) -> tuple[float, int, int]:
@@ -174,6 +199,7 @@ def main() -> None:
         built = time.perf_counter() - began
         seconds, lines = set_based()
         total = sum((line.discount for line in StatementLine.objects.all()), Decimal(0))
+        close_seconds = closing()
         loop_seconds, done, differ = per_link_loop(args.sample)
         scaled = loop_seconds * lines / done
         print(
@@ -181,7 +207,8 @@ def main() -> None:
             f"compute + write {lines} lines {seconds:.2f} s "
             f"({lines / seconds:,.0f} lines/s; discounts R$ {total:,.2f}); "
             f"per-link loop {loop_seconds:.2f} s for {done} links -> {scaled:.1f} s for all, "
-            f"ratio {scaled / seconds:.0f}x; lines differing between the two: {differ}"
+            f"ratio {scaled / seconds:.0f}x; lines differing between the two: {differ}; "
+            f"closing the month (computed again, IMR made final, frozen) {close_seconds:.2f} s"
         )
 
 

@@ -272,3 +272,30 @@ def test_the_agency_lot_and_carrier_a_line_names_cannot_be_deleted(priced):
         with pytest.raises(ProtectedError) as refused, transaction.atomic():
             named.delete()
         assert line in refused.value.protected_objects
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_every_change_to_a_closed_months_rows(priced, personas):
+    october = compute(2026, 10, NOVEMBER_END)
+    services.period_close(period=october, user=personas.billing, now=NOVEMBER_END)
+    line = line_of(october, priced.link_x_interior)
+    share = line.shares.first()
+    changes = [
+        lambda: october.lines.filter(pk=line.pk).delete(),
+        lambda: line.shares.update(net=0),
+        lambda: share.delete(),
+        lambda: Correction.objects.create(
+            period=october,
+            link=line.link,
+            corrects=october,
+            kind="recomputation",
+            amount=D("1.00"),
+            reason="x",
+        ),
+    ]
+    for change in changes:
+        with pytest.raises(IntegrityError, match="fechada"), transaction.atomic():
+            change()
+    # An open month's rows stay free to change.
+    november = compute(2026, 11, NOVEMBER_END + timedelta(days=30))
+    line_of(november, priced.link_x_interior).shares.update(net=0)
