@@ -251,6 +251,8 @@ def split(line: LineAmounts, shares: list[Decimal]) -> list[Part]:
         moving = False
         for index, part in enumerate(parts):
             excess = -_net_cents(part)
+            if excess <= 0:
+                continue
             receiver = parts[(index + 1) % len(parts)]
             # corrections, fines, imr_adjustment, discount: the deductions, last one first
             for field_index in range(len(SPLIT_FIELDS) - 1, 0, -1):

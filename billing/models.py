@@ -88,7 +88,10 @@ class StatementLine(models.Model):
     period = models.ForeignKey(
         BillingPeriod, on_delete=models.PROTECT, related_name="lines", db_index=False
     )
-    link = models.ForeignKey(Link, on_delete=models.PROTECT, related_name="statement_lines")
+    # A link's lines are found by the (link, period) unique index.
+    link = models.ForeignKey(
+        Link, on_delete=models.PROTECT, related_name="statement_lines", db_index=False
+    )
     # Agency, lot and carrier are copies, for lookups, of the link's agency, its lot at the
     # month's end and that lot's leader, read in the transaction that writes the line: the
     # database does not check them again row by row (100 000 checks each, a third of writing
@@ -123,7 +126,7 @@ class StatementLine(models.Model):
         verbose_name_plural = "linhas do demonstrativo"
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "link"], name="%(app_label)s_%(class)s_one_per_link_and_month"
+                fields=["link", "period"], name="%(app_label)s_%(class)s_one_per_link_and_month"
             ),
             models.CheckConstraint(
                 condition=Q(amount_due__gte=0, discount__gte=0, imr_adjustment__gte=0, fines__gte=0)
