@@ -72,6 +72,10 @@ class LineStream:
     def __iter__(self) -> Iterator[LineResult]:
         return map(self._make, self._plans)
 
+    def made(self, start: int, end: int) -> list[LineResult]:
+        """Lines start to end (excluded), made now."""
+        return [self._make(plan) for plan in self._plans[start:end]]
+
 
 def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     """Every line of `period` as of `now` (an open outage counts up to `now`, or the month's end

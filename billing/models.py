@@ -149,9 +149,16 @@ class LineShare(models.Model):
     """A consortium member's part of a statement line (its share of every amount; its net is
     derived from its parts, never split on its own)."""
 
-    # Looked up by line through the (line, carrier) unique index.
+    # Looked up by line through the (line, carrier) unique index. Shares are written and
+    # removed only with their lines, in the same transaction (billing.services._store and
+    # _discard_lines): the database does not check the reference row by row (replacing a
+    # month's lines ran 10^5 pointless checks that no share still named them).
     line = models.ForeignKey(
-        StatementLine, on_delete=models.CASCADE, related_name="shares", db_index=False
+        StatementLine,
+        on_delete=models.CASCADE,
+        related_name="shares",
+        db_index=False,
+        db_constraint=False,
     )
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()

@@ -8,7 +8,6 @@ it, computed against the frozen line (DOMAIN.md section 5)."""
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +27,7 @@ from billing.models import BillingPeriod, Correction, PeriodJob
 from billing.selectors import job_progress_key
 from invoices.services import closing_check
 from penalties.services import fines_month_close
-from redegov.bulk import gc_paused
+from redegov.bulk import forked_map, gc_paused
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
 from sla.services import LineFigures, imr_month_finalize
@@ -216,10 +215,12 @@ def _store(period: BillingPeriod, lines: LineStream, progress: Progress) -> None
     runs (`compute_lines` made all of its own before the first line is made)."""
     raw = connection.connection
     with connection.cursor() as cursor:
+        # The sequence named once: nextval of a constant is ten times faster than of an
+        # expression evaluated per row.
+        cursor.execute("SELECT pg_get_serial_sequence('billing_statementline', 'id')")
+        (sequence,) = cursor.fetchone()
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('billing_statementline', 'id')) "
-            "FROM generate_series(1, %s)",
-            [len(lines)],
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(lines)]
         )
         ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(
@@ -230,16 +231,21 @@ def _store(period: BillingPeriod, lines: LineStream, progress: Progress) -> None
         (foreign_keys,) = cursor.fetchone()
         cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
         progress(0, len(lines))
-        with ThreadPoolExecutor(max_workers=1) as writer:
+        total = len(lines)
+        bounds = [(a, min(a + STORE_CHUNK, total)) for a in range(0, total, STORE_CHUNK)]
+
+        def text_of(start: int, end: int) -> tuple[str, str]:
+            return _copy_text(period.pk, zip(ids[start:end], lines.made(start, end), strict=True))
+
+        # Every other chunk is made by a helper process (the helper is forked before the writer
+        # thread starts).
+        with forked_map(text_of, bounds[1::2]) as helped, ThreadPoolExecutor(1) as writer:
             pending = None
-            results = iter(lines)
-            done = 0
-            while chunk := list(itertools.islice(results, STORE_CHUNK)):
-                text = _copy_text(period.pk, zip(ids[done : done + len(chunk)], chunk, strict=True))
-                done += len(chunk)
+            for index, (start, end) in enumerate(bounds):
+                text = next(helped) if index % 2 else text_of(start, end)
                 if pending is not None:
                     pending.result()
-                    progress(done - len(chunk), len(lines))
+                    progress(start, total)
                 pending = writer.submit(_copy, raw, text)
             if pending is not None:
                 pending.result()

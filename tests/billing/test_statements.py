@@ -299,3 +299,29 @@ def test_the_database_refuses_every_change_to_a_closed_months_rows(priced, perso
     # An open month's rows stay free to change.
     november = compute(2026, 11, NOVEMBER_END + timedelta(days=30))
     line_of(november, priced.link_x_interior).shares.update(net=0)
+
+
+@pytest.mark.django_db
+def test_lines_made_by_the_helper_process_are_the_lines_made_here(priced, monkeypatch):
+    # A month of many chunks has every other chunk made by a forked helper process: one line
+    # per chunk here, so that the helper makes half of them, a consortium line among them.
+    outage(priced.link_x_metro, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
+    outage(priced.link_x_interior, local(2026, 10, 3, 1, 0), local(2026, 10, 3, 2, 0))
+
+    def written(period):
+        return {
+            line.link_id: (
+                line.amount_due,
+                line.discount,
+                line.net,
+                line.inputs["outages"],
+                [(s.carrier_id, s.amount_due, s.discount, s.net) for s in line.shares.all()],
+            )
+            for line in period.lines.all()
+        }
+
+    alone = written(compute(2026, 10, NOVEMBER_END))
+    monkeypatch.setattr(services, "STORE_CHUNK", 1)
+    helped = written(compute(2026, 10, NOVEMBER_END))
+    assert helped == alone
+    assert len(helped) >= 3 and any(shares for *_, shares in helped.values())
