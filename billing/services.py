@@ -206,13 +206,14 @@ STORE_CHUNK = 5_000
 
 
 def _store(period: BillingPeriod, lines: LineStream, progress: Progress) -> None:
-    """Write the lines and their members' shares with COPY, in chunks: this thread computes and
-    formats a chunk while a writer thread sends the previous one, and PostgreSQL inserts it and
-    checks its foreign keys (at the end of its COPY rather than all at commit) on the other
-    core. A month of 100 000 links is written in a few seconds.
+    """Write the lines and their members' shares with COPY, in chunks: this thread and a
+    forked helper process make and format the chunks (every other one each) while a writer
+    thread sends the previous one, and PostgreSQL inserts it and checks its foreign keys (at the
+    end of its COPY rather than all at commit). A month of 100 000 links is written in a few
+    seconds.
 
-    The writer uses the same connection and transaction; this thread makes no query while it
-    runs (`compute_lines` made all of its own before the first line is made)."""
+    The writer uses the same connection and transaction; this thread and the helper make no
+    query while it runs (`compute_lines` made all of its own before the first line is made)."""
     raw = connection.connection
     with connection.cursor() as cursor:
         # The sequence named once: nextval of a constant is ten times faster than of an
@@ -230,15 +231,14 @@ def _store(period: BillingPeriod, lines: LineStream, progress: Progress) -> None
         )
         (foreign_keys,) = cursor.fetchone()
         cursor.execute(f"SET CONSTRAINTS {foreign_keys} IMMEDIATE")
-        progress(0, len(lines))
         total = len(lines)
+        progress(0, total)
         bounds = [(a, min(a + STORE_CHUNK, total)) for a in range(0, total, STORE_CHUNK)]
 
         def text_of(start: int, end: int) -> tuple[str, str]:
             return _copy_text(period.pk, zip(ids[start:end], lines.made(start, end), strict=True))
 
-        # Every other chunk is made by a helper process (the helper is forked before the writer
-        # thread starts).
+        # The helper is forked before the writer thread starts.
         with forked_map(text_of, bounds[1::2]) as helped, ThreadPoolExecutor(1) as writer:
             pending = None
             for index, (start, end) in enumerate(bounds):
@@ -249,7 +249,7 @@ def _store(period: BillingPeriod, lines: LineStream, progress: Progress) -> None
                 pending = writer.submit(_copy, raw, text)
             if pending is not None:
                 pending.result()
-        progress(len(lines), len(lines))
+        progress(total, total)
         cursor.execute(f"SET CONSTRAINTS {foreign_keys} DEFERRED")
 
 
