@@ -24,7 +24,7 @@ from penalties.collection import FineBase, LineFine, fines_due
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
 from sla.adjustments import LineAdjustment, imr_adjustments
-from sla.measurement import Access
+from sla.measurement import Access, MeasuredAccesses
 from sla.rules import LineBase
 
 
@@ -62,9 +62,17 @@ class LineStream:
     """A computation's lines, made one by one as they are iterated (no query is made then);
     how many there are is known before."""
 
-    def __init__(self, plans: list[Plan], make: Callable[[Plan], LineResult]) -> None:
+    def __init__(
+        self,
+        plans: list[Plan],
+        make: Callable[[Plan], LineResult],
+        accesses: MeasuredAccesses,
+    ) -> None:
         self._plans = plans
         self._make = make
+        # The I1 accesses with their counted minutes, as the IMR measured them for these lines
+        # (closing makes the same measurement final).
+        self.accesses = accesses
 
     def __len__(self) -> int:
         return len(self._plans)
@@ -157,7 +165,7 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     )
     plans = [Plan(row, segs, [next(counted) for _ in segs]) for row, segs in priced]
     members = _members()
-    imr = _imr_adjustments(period, plans, minutes_in_month, now)
+    imr, accesses = _imr_adjustments(period, plans, minutes_in_month, now)
 
     def figures(plan: Plan) -> tuple[list[int], list[int], Decimal, Decimal]:
         """A line's counted minutes and divisors per segment, amount_due and discount."""
@@ -205,7 +213,7 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
             inputs=inputs,
         )
 
-    return LineStream(plans, line)
+    return LineStream(plans, line, accesses)
 
 
 def _shares(
@@ -229,10 +237,11 @@ def _outage_ids(counts: list[Counted]) -> tuple[int, ...]:
 
 def _imr_adjustments(
     period: BillingPeriod, plans: list[Plan], minutes: int, now: datetime
-) -> dict[int, LineAdjustment]:
+) -> tuple[dict[int, LineAdjustment], MeasuredAccesses]:
     """The month's IMR adjustments by link (before the caps of `deduct`), from each line's
-    amount_due. I1 is measured over the active window, which the segments partition: their
-    counted minutes, already known, are handed over rather than counted again."""
+    amount_due, and the I1 accesses measured. I1 is measured over the active window, which the
+    segments partition: their counted minutes, already known, are handed over rather than
+    counted again."""
     lines = []
     accesses = []
     for plan in plans:
@@ -263,9 +272,10 @@ def _imr_adjustments(
             else Counted(sum(c.minutes for c in plan.counts), _outage_ids(plan.counts))
         )
         accesses.append((access, whole))
-    return imr_adjustments(
+    adjustments = imr_adjustments(
         year=period.year, month=period.month, lines=lines, now=now, accesses=accesses
     )
+    return adjustments, accesses
 
 
 def _fine_allocations(

@@ -30,6 +30,7 @@ from penalties.services import fines_month_close
 from redegov.bulk import forked_map, gc_paused
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
+from sla.measurement import MeasuredAccesses
 from sla.services import LineFigures, imr_month_finalize
 
 ZERO = Decimal("0.00")
@@ -67,13 +68,20 @@ def period_compute(
     if period.is_closed:
         return period
     with gc_paused():  # every line's inputs stay reachable until the last is written
-        corrections_post(period=period, now=now)
-        results = compute_lines(period, now=now)
-        _discard_lines(period)
-        _store(period, results, progress or _silent)
+        _compute(period, now, progress)
+    return period
+
+
+def _compute(period: BillingPeriod, now: datetime, progress: Progress | None) -> MeasuredAccesses:
+    """Compute and store an open, locked month's lines; returns the I1 accesses as the IMR
+    measured them for these lines."""
+    corrections_post(period=period, now=now)
+    results = compute_lines(period, now=now)
+    _discard_lines(period)
+    _store(period, results, progress or _silent)
     period.computed_at = now
     period.save(update_fields=["computed_at"])
-    return period
+    return results.accesses
 
 
 def _silent(done: int, total: int) -> None:
@@ -100,8 +108,8 @@ def period_close(
         return period
     _closable_check(period, now)
     with gc_paused():  # the month's lines, then its IMR results, all reachable to the end
-        period_compute(period=period, now=now, progress=progress)
-        _imr_finalize(period, now)
+        accesses = _compute(period, now, progress)
+        _imr_finalize(period, now, accesses)
     _fines_finalize(period, now)
     # Only lines with something to carry are read (a month has 10^5 lines).
     carries = [
@@ -129,12 +137,14 @@ def period_close(
     return period
 
 
-def _imr_finalize(period: BillingPeriod, now: datetime) -> None:
-    """The month's IMR results become final with it, beside what its lines applied."""
+def _imr_finalize(period: BillingPeriod, now: datetime, accesses: MeasuredAccesses) -> None:
+    """The month's IMR results become final with it, beside what its lines applied (the I1
+    accesses as measured for its lines, not counted again)."""
     imr_month_finalize(
         year=period.year,
         month=period.month,
         now=now,
+        accesses=accesses,
         lines=[
             LineFigures(*row)
             for row in period.lines.values_list(

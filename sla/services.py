@@ -28,7 +28,7 @@ from sla.choices import (
 )
 from sla.defaults import DEFAULT_RULES
 from sla.definitions import rules_in_force
-from sla.measurement import MonthResults, measure
+from sla.measurement import MeasuredAccesses, MonthResults, measure
 from sla.models import (
     BreachFlag,
     ImrMonth,
@@ -166,15 +166,21 @@ class LineFigures(LineBase):
 
 @transaction.atomic
 def imr_month_finalize(
-    *, year: int, month: int, now: datetime, lines: Sequence[LineFigures]
+    *,
+    year: int,
+    month: int,
+    now: datetime,
+    lines: Sequence[LineFigures],
+    accesses: MeasuredAccesses | None = None,
 ) -> ImrMonth:
     """Make a month's results final: measured as of `now` (the instant billing closes the month,
-    in its transaction, after computing its lines), stored with the reais billing applied, and
-    the repeated breaches they complete flagged. Finalizing twice does nothing."""
+    in its transaction, after computing its lines; with billing's counts of the I1 accesses when
+    given), stored with the reais billing applied, and the repeated breaches they complete
+    flagged. Finalizing twice does nothing."""
     existing = ImrMonth.objects.filter(year=year, month=month).first()
     if existing is not None:
         return existing
-    measured = measure(year=year, month=month, now=now)
+    measured = measure(year=year, month=month, now=now, accesses=accesses)
     contract_ids = {s.lot.contract_id for s in measured.lots} | {
         r.lot.contract_id for r in measured.results
     }
