@@ -8,10 +8,12 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When
 
 from billing import arithmetic
@@ -19,7 +21,7 @@ from billing.arithmetic import LineAmounts, MissingPrice, Part, Segment, State
 from billing.models import BillingPeriod, BillingSettings, Correction
 from inventory.choices import Region
 from inventory.models import Link, LinkRevision, LotMember, PriceItem
-from monitoring.selectors import Counted, unavailable_minutes
+from monitoring.selectors import Counted, count_unavailable, unavailable_minutes
 from penalties.collection import FineBase, LineFine, fines_due
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
@@ -139,31 +141,41 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     fixed_divisor = set(
         BillingSettings.objects.filter(fixed_divisor=True).values_list("contract_id", flat=True)
     )
-    priced: list[tuple[dict, list[Segment]]] = []
-    missing: list[str] = []
-    for row in links:
-        activated = start if row["activated_before"] else row["activated_within"]
-        window = arithmetic.active_window(activated, row["cancelled_within"], start, end)
-        if window is None:
-            priced.append((row, []))
-            continue
-        region = Region.METRO if row["municipality__rmbh"] else Region.INTERIOR
-        try:
-            segs = arithmetic.segments(
-                window, states[row["pk"]], region, row["access_type"], tables
-            )
-        except MissingPrice as exc:
-            missing.append(f"{row['circuit_id']}: {exc}")
-            continue
-        priced.append((row, segs))
+    windows = [
+        arithmetic.active_window(
+            start if row["activated_before"] else row["activated_within"],
+            row["cancelled_within"],
+            start,
+            end,
+        )
+        for row in links
+    ]
+    # PostgreSQL counts the minutes of every active window (on this transaction's connection,
+    # from a second thread) while the segments are planned here: most links have one segment,
+    # their active window; those cut into several are counted again, segment by segment.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        counting = background.submit(
+            count_unavailable,
+            connection.connection,
+            windows=[(row["pk"], *w) for row, w in zip(links, windows, strict=True) if w],
+            now=now,
+        )
+        priced, missing = _priced(links, windows, states, tables)
+        whole = iter(counting.result())
     if missing:
         raise DomainError("Preço ausente; nada foi calculado. " + "; ".join(missing[:20]))
-    counted = iter(
+    plans = [
+        Plan(row, segs, [next(whole)] if window else [])
+        for (row, segs), window in zip(priced, windows, strict=True)
+    ]
+    cut = [plan for plan in plans if len(plan.segs) > 1]
+    by_segment = iter(
         unavailable_minutes(
-            windows=[(row["pk"], s.start, s.end) for row, segs in priced for s in segs], now=now
+            windows=[(p.row["pk"], s.start, s.end) for p in cut for s in p.segs], now=now
         )
     )
-    plans = [Plan(row, segs, [next(counted) for _ in segs]) for row, segs in priced]
+    for plan in cut:
+        plan.counts = [next(by_segment) for _ in plan.segs]
     members = _members()
     imr, accesses = _imr_adjustments(period, plans, minutes_in_month, now)
 
@@ -214,6 +226,32 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
         )
 
     return LineStream(plans, line, accesses)
+
+
+def _priced(
+    links: list[dict],
+    windows: list[tuple[datetime, datetime] | None],
+    states: dict[int, list[State]],
+    tables: dict,
+) -> tuple[list[tuple[dict, list[Segment]]], list[str]]:
+    """Each link with its price segments (none outside its active window), and what has no
+    price, named."""
+    priced: list[tuple[dict, list[Segment]]] = []
+    missing: list[str] = []
+    for row, window in zip(links, windows, strict=True):
+        if window is None:
+            priced.append((row, []))
+            continue
+        region = Region.METRO if row["municipality__rmbh"] else Region.INTERIOR
+        try:
+            segs = arithmetic.segments(
+                window, states[row["pk"]], region, row["access_type"], tables
+            )
+        except MissingPrice as exc:
+            missing.append(f"{row['circuit_id']}: {exc}")
+            segs = []
+        priced.append((row, segs))
+    return priced, missing
 
 
 def _shares(

@@ -67,6 +67,16 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> list[Cou
     truncation keeps them apart, so their clipped lengths add up to their union. Window bounds
     must be whole minutes.
     """
+    with transaction.atomic():
+        return count_unavailable(connection.connection, windows=windows, now=now)
+
+
+def count_unavailable(
+    raw: psycopg.Connection, *, windows: Sequence[Window], now: datetime
+) -> list[Counted]:
+    """`unavailable_minutes` on a psycopg connection inside a transaction, touching nothing of
+    Django's: billing runs it from a second thread on its own transaction's connection while
+    the first thread plans the month's segments."""
     if not windows:
         return []
     now = truncate_minute(now)
@@ -96,7 +106,8 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> list[Cou
         "first": min(start for _, start, _ in windows),
         "last": max(end for _, _, end in windows),
     }
-    with transaction.atomic(), connection.cursor() as cursor:
+    # A server-side binding cursor (Django's bind on the client): its results come in binary.
+    with psycopg.Cursor(raw) as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS counting_windows "
             "(n integer, link_id bigint, ws timestamptz, we timestamptz) ON COMMIT DELETE ROWS"
@@ -104,7 +115,7 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> list[Cou
         # Windows travel with their ordinal and come back by it: no instants to parse twice.
         # Most windows share their bounds (the month's), so each instant's text is made once.
         text = functools.cache(datetime.isoformat)
-        with cursor.cursor.copy("COPY counting_windows FROM STDIN") as copy:
+        with cursor.copy("COPY counting_windows FROM STDIN") as copy:
             copy.write(
                 "".join(
                     f"{n}\t{link_id}\t{text(start)}\t{text(end)}\n"
@@ -114,10 +125,8 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> list[Cou
         cursor.execute("ANALYZE counting_windows")
         # A month of 100 000 links sorts ~10^6 outage rows: in memory, not spilled to disk.
         cursor.execute("SET LOCAL work_mem = '128MB'")
-        # Binary results (a server-side binding cursor: Django's binds on the client): 10^5
-        # arrays of ids are read without parsing their text.
-        with psycopg.Cursor(connection.connection) as binary:
-            rows = binary.execute(sql, bounds, binary=True).fetchall()
+        # Binary results: 10^5 arrays of ids are read without parsing their text.
+        rows = cursor.execute(sql, bounds, binary=True).fetchall()
         cursor.execute("TRUNCATE counting_windows")
     counted: list[Counted] = [NOTHING_COUNTED] * len(windows)  # every window has its row
     for n, minutes, ids in rows:

@@ -63,6 +63,22 @@ def test_a_speed_change_mid_month_cuts_the_price(priced):
 
 
 @pytest.mark.django_db
+def test_outages_are_counted_per_segment_and_one_crossing_the_cut_is_named_once(priced):
+    link = priced.link_x_metro
+    price(priced.lot_metro, 8, "metro", "1200.00", date(2020, 1, 1))
+    LinkRevision.objects.create(link=link, effective_at=local(2026, 10, 16), speed_mbps=8)
+    before = outage(link, local(2026, 10, 10, 10, 0), local(2026, 10, 10, 11, 0))
+    crossing = outage(link, local(2026, 10, 15, 23, 30), local(2026, 10, 16, 0, 30))
+    after = outage(link, local(2026, 10, 20, 8, 0), local(2026, 10, 20, 10, 0))
+    line = line_of(compute(2026, 10, NOVEMBER_END), link)
+    assert [s["counted_minutes"] for s in line.inputs["segments"]] == [60 + 30, 30 + 120]
+    assert line.outage_minutes == 240
+    # (905,52 x 90 + 1 200,00 x 150) / 44 640 = 5,8579... -> 5,86
+    assert line.discount == D("5.86")
+    assert line.inputs["outages"] == [before.pk, crossing.pk, after.pk]
+
+
+@pytest.mark.django_db
 def test_a_price_amendment_mid_month(priced):
     link = priced.link_x_metro
     price(priced.lot_metro, 4, "metro", "850.00", date(2026, 10, 20))
