@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When
 
 from billing import arithmetic
@@ -153,7 +153,7 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     # PostgreSQL counts the minutes of every active window (on this transaction's connection,
     # from a second thread) while the segments are planned here: most links have one segment,
     # their active window; those cut into several are counted again, segment by segment.
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as background:
         counting = background.submit(
             count_unavailable,
             connection.connection,
