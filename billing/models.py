@@ -134,8 +134,9 @@ class StatementLine(models.Model):
                 name="%(app_label)s_%(class)s_amounts_not_negative",
             ),
         ]
-        # A carrier's lines are found by its lots (a consortium member's too): no index by
-        # carrier.
+        # No index by carrier: pages and statements find a carrier's lines by its lots (a
+        # consortium member's too); only the invoice check reads them by carrier, once per
+        # invoice, through the period's rows (about 0.1 s for a month of 100 000 lines).
         indexes = [
             models.Index(fields=["period", "agency"]),
             models.Index(fields=["period", "lot"]),
