@@ -1,5 +1,9 @@
 """Exports of lists as files that Excel in pt-BR opens as they are: CSV with `;`, decimal comma
-and a UTF-8 BOM, and XLSX with real number and date cells. Every row is exported, not a page."""
+and a UTF-8 BOM, and XLSX with real number and date cells. Every row is exported, not a page.
+
+Text typed by people (addresses, circuit ids, references) is hostile until proven otherwise: a
+text cell that a spreadsheet would read as a formula is neutralised here, once, for every list
+(`neutralise`; docs/security.md, "Exports")."""
 
 import csv
 import io
@@ -11,6 +15,7 @@ from decimal import Decimal
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from inventory.models import Link
@@ -48,6 +53,17 @@ def _local(value: datetime) -> datetime:
     return timezone.localtime(value).replace(tzinfo=None)
 
 
+# A spreadsheet reads a cell that begins with one of these as a formula (or, for tab and carriage
+# return, may drop them and read what follows as one): OWASP's "CSV injection" list.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text as a spreadsheet shows it and never evaluates: a leading single quote before a
+    formula trigger, as OWASP recommends. Only text passes here: numbers stay numbers."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def _csv_cell(value: object) -> str:
     if value is None:
         return ""
@@ -57,7 +73,9 @@ def _csv_cell(value: object) -> str:
         return f"{value:%d/%m/%Y}"
     if isinstance(value, Decimal):
         return f"{value:f}".replace(".", ",")
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    return neutralise(str(value))
 
 
 def rows_to_csv(columns: list[Column], rows: Iterable[object]) -> bytes:
@@ -70,14 +88,19 @@ def rows_to_csv(columns: list[Column], rows: Iterable[object]) -> bytes:
 
 
 def _xlsx_cell(value: object) -> tuple[object, str | None]:
-    """The cell value and its number format."""
+    """The cell value and its number format (None: a text cell, or empty)."""
+    if value is None:
+        return None, None
     if isinstance(value, datetime):
         return _local(value), "DD/MM/YYYY HH:MM"
     if isinstance(value, date):
         return value, "DD/MM/YYYY"
     if isinstance(value, Decimal):
         return value, "#,##0.00"
-    return value, None
+    if isinstance(value, bool | int | float):
+        return value, None
+    # Characters XML 1.0 cannot carry would make openpyxl refuse the whole file.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value))), None
 
 
 def rows_to_xlsx(columns: list[Column], rows: Iterable[object], *, title: str) -> bytes:
@@ -95,6 +118,9 @@ def rows_to_xlsx(columns: list[Column], rows: Iterable[object], *, title: str) -
             cell = sheet.cell(row_number, column_number, value)
             if number_format:
                 cell.number_format = number_format
+            elif isinstance(value, str):
+                # openpyxl turns "=..." into a formula and "#N/A" into an error by itself.
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()

@@ -15,10 +15,17 @@ from billing import services
 from billing.management.commands.close_month import parse_month
 from billing.models import StatementLine
 from billing.selectors import AMOUNTS, statement_document
+from inventory.exports import neutralise
 from redegov.exceptions import DomainError
 
 LINE_COLUMNS = ["circuit_id", "agency", "carrier", "lot", "outage_minutes", *AMOUNTS]
 MEMBER_COLUMNS = ["circuit_id", "agency", "lot", "carrier", "share", *AMOUNTS]
+# Columns of people's text: neutralised against formula injection (amounts are numbers as text).
+TEXT_COLUMNS = {"circuit_id", "agency", "carrier"}
+
+
+def _cell(column: str, value: object) -> object:
+    return neutralise(value) if column in TEXT_COLUMNS and isinstance(value, str) else value
 
 
 class Command(BaseCommand):
@@ -73,7 +80,7 @@ def _csv(document: dict, *, by_member: bool) -> str:
     if not by_member:
         writer.writerow(LINE_COLUMNS)
         for line in document["lines"]:
-            writer.writerow([line[column] for column in LINE_COLUMNS])
+            writer.writerow([_cell(column, line[column]) for column in LINE_COLUMNS])
         return buffer.getvalue()
     writer.writerow(MEMBER_COLUMNS)
     for line in document["lines"]:
@@ -83,10 +90,10 @@ def _csv(document: dict, *, by_member: bool) -> str:
         for member in members:
             writer.writerow(
                 [
-                    line["circuit_id"],
-                    line["agency"],
+                    _cell("circuit_id", line["circuit_id"]),
+                    _cell("agency", line["agency"]),
                     line["lot"],
-                    member["carrier"],
+                    _cell("carrier", member["carrier"]),
                     member["share"],
                     *(member[a] for a in AMOUNTS),
                 ]
