@@ -1,12 +1,16 @@
-"""Collection of final fines from the statements (DOMAIN.md sections 5 and 7).
+"""Collection of final fines from the statements (docs/penalties.md, "Fines and collection").
 
 A fine is collected in installments as decided (the whole at once, or N equal installments
 rounded half-up to the centavo, the last absorbing the centavos), one a month from its first
-month of collection. In a month, what a fine has due is the installments scheduled up to that
-month less what closed months already collected (so what one month could not collect carries
-to the next). A lot's fines due are spread over the lot's statement lines in proportion to what
-is left on each after discount and IMR (largest remainder, ties by circuit id), never more than
-that; what the lines collect is attributed to the lot's fines oldest final decision first.
+month of collection. Each installment belongs to its own month, and what a closed month could
+not collect carries forward only, to the next month still open after it: in a month M, what a
+fine has due is the installments of the months since the latest month before M that is still
+open (exclusive) up to M (inclusive), less what those closed months collected. Months may close
+in any order, so an earlier month closed after a later one collects its own installment, never
+the later one's, and the later one never collects the earlier one's. A lot's fines due are
+spread over the lot's statement lines in proportion to what is left on each after discount and
+IMR (largest remainder, ties by circuit id), never more than that; what the lines collect is
+attributed to the lot's fines oldest final decision first.
 
 `fines_due` is billing's one hook: it reads the month's dues once, and its `allocate` turns
 them into each line's `fines` (before the caps of `billing.arithmetic.deduct`, which it never
@@ -20,10 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from penalties.choices import ProceedingStatus
-from penalties.models import Collection, Proceeding
+from penalties.models import Collection, CollectionMonth, Proceeding
 from redegov.money import round_brl, spread
 
 ZERO = Decimal("0.00")
@@ -40,18 +42,31 @@ def installment_amounts(total: Decimal, count: int) -> list[Decimal]:
     return [each] * (count - 1) + [total - each * (count - 1)]
 
 
-def scheduled_until(
-    *, total: Decimal, installments: int, first_month: date, year: int, month: int
+def scheduled_between(
+    *, total: Decimal, installments: int, first_month: date, start: int, end: int
 ) -> Decimal:
-    """The installments scheduled from the first month up to and including (year, month)."""
-    months = month_index(year, month) - month_index(first_month.year, first_month.month) + 1
-    return sum(installment_amounts(total, installments)[: max(months, 0)], ZERO)
+    """The installments scheduled in the months `start` to `end` (month indexes, both
+    included)."""
+    first = month_index(first_month.year, first_month.month)
+    amounts = installment_amounts(total, installments)
+    return sum(amounts[max(start - first, 0) : max(end - first + 1, 0)], ZERO)
 
 
-def due_in_month(*, total: Decimal, scheduled: Decimal, collected_before: Decimal) -> Decimal:
-    """What a fine has due in a month: scheduled so far less collected so far, never more than
-    what is left of it nor below zero."""
-    return max(min(scheduled, total) - collected_before, ZERO)
+def carry_start(*, first: int, month: int, closed: set[int]) -> int:
+    """The first month whose installment (or carry) a month may collect: the one after the
+    latest month before it, from the fine's first month on, that is still open (that month
+    collects its own installment and what came before it when it closes); the fine's first month
+    when every month since is closed."""
+    start = month
+    while start > first and start - 1 in closed:
+        start -= 1
+    return start
+
+
+def due_in_month(*, left: Decimal, scheduled: Decimal, collected_since: Decimal) -> Decimal:
+    """What a fine has due in a month: the installments since its carry started less what the
+    closed months since collected, never more than what is left of the fine nor below zero."""
+    return max(min(scheduled - collected_since, left), ZERO)
 
 
 def attribute(collected: Decimal, dues: Sequence[Decimal]) -> list[Decimal]:
@@ -143,31 +158,42 @@ class MonthFines:
 
 
 def fines_due(*, year: int, month: int) -> MonthFines:
-    """Billing's hook: the fines being collected that have something due in (year, month)."""
+    """Billing's hook: the fines being collected that have something due in (year, month).
+    The month's own collections (when it is closed and computed again) are left out."""
     first_day = date(year, month, 1)
+    this = month_index(year, month)
     proceedings = list(
         Proceeding.objects.filter(
             status=ProceedingStatus.COLLECTING, first_month__lte=first_day
         ).order_by("final_at", "pk")
     )
-    before = dict(
+    closed = {
+        month_index(y, m)
+        for y, m in CollectionMonth.objects.filter(year__lte=year).values_list("year", "month")
+    } - {this}
+    collected: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for proceeding_id, y, m, amount in (
         Collection.objects.filter(proceeding__in=proceedings)
         .exclude(year=year, month=month)
-        .values("proceeding_id")
-        .annotate(total=Sum("collected"))
-        .values_list("proceeding_id", "total")
-    )
+        .values_list("proceeding_id", "year", "month", "collected")
+    ):
+        collected[proceeding_id][month_index(y, m)] = amount
     by_lot: dict[int, list[FineDue]] = defaultdict(list)
     for p in proceedings:
-        scheduled = scheduled_until(
-            total=p.amount,
-            installments=p.installments,
-            first_month=p.first_month,
-            year=year,
-            month=month,
+        mine = collected[p.pk]
+        start = carry_start(
+            first=month_index(p.first_month.year, p.first_month.month), month=this, closed=closed
         )
         due = due_in_month(
-            total=p.amount, scheduled=scheduled, collected_before=before.get(p.pk, ZERO)
+            left=p.amount - sum(mine.values(), ZERO),
+            scheduled=scheduled_between(
+                total=p.amount,
+                installments=p.installments,
+                first_month=p.first_month,
+                start=start,
+                end=this,
+            ),
+            collected_since=sum((v for k, v in mine.items() if start <= k < this), ZERO),
         )
         if due:
             by_lot[p.lot_id].append(FineDue(p.pk, p.number, p.lot_id, due))

@@ -519,7 +519,7 @@ def fines_month_close(
         )
         for due, part in month_fines.attributed(applied_by_lot)
     ]
-    next_month_starts = date(year + month // 12, month % 12 + 1, 1)
+    closed = {month_index(y, m) for y, m in CollectionMonth.objects.values_list("year", "month")}
     for proceeding in (
         Proceeding.objects.filter(status=S.COLLECTING)
         .select_related("contract")
@@ -528,9 +528,18 @@ def fines_month_close(
         left = proceeding.amount - _collected(proceeding)
         if not left:
             proceeding_transition(proceeding=proceeding, to=S.PAID, user=None, at=now)
-        elif proceeding.contract.end_date < next_month_starts:
+        elif _contract_months_closed(proceeding, closed):
             _leftover_mark(proceeding, left, now)
     return records
+
+
+def _contract_months_closed(proceeding: Proceeding, closed: set[int]) -> bool:
+    """Whether every month from the fine's first month to its contract's last one is closed:
+    only then is what is left of it a leftover (months close in any order, and an earlier month
+    still open collects its own installment)."""
+    end = proceeding.contract.end_date
+    first = month_index(proceeding.first_month.year, proceeding.first_month.month)
+    return all(index in closed for index in range(first, month_index(end.year, end.month) + 1))
 
 
 def _collected(proceeding: Proceeding) -> Decimal:

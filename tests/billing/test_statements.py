@@ -341,3 +341,69 @@ def test_lines_made_by_the_helper_process_are_the_lines_made_here(priced, monkey
     helped = written(compute(2026, 10, NOVEMBER_END))
     assert helped == alone
     assert len(helped) >= 3 and any(shares for *_, shares in helped.values())
+
+
+def _close(year: int, month: int, personas):
+    period = services.period_get_or_create(year=year, month=month)
+    after = local(year + month // 12, month % 12 + 1, 1, 0, 5)
+    return services.period_close(period=period, user=personas.billing, now=after)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("order", [(10, 11), (11, 10)], ids=["oct-then-nov", "nov-then-oct"])
+def test_a_correction_goes_to_the_earliest_open_month_after_the_corrected_one(
+    priced, personas, order
+):
+    """September (30 days, 43 200 minutes) closed; an outage of 10/09 14:00-15:00 imported late
+    owes 905,52 x 60 / 43 200 = 1,2577 -> R$ 1,26 more to deduct. It is posted once, on
+    October, the earliest month after September still open when it is computed, whichever of
+    October and November closes first: never on November (October is open, and a correction
+    flows forward only to the first open month)."""
+    link = priced.link_x_metro
+    _close(2026, 9, personas)
+    outage(link, local(2026, 9, 10, 14, 0), local(2026, 9, 10, 15, 0))
+    closed = {month: _close(2026, month, personas) for month in order}
+    [correction] = Correction.objects.all()
+    assert (correction.period, correction.corrects.month, correction.amount) == (
+        closed[10],
+        9,
+        D("1.26"),
+    )
+    assert line_of(closed[10], link).corrections == D("1.26")
+    assert line_of(closed[11], link).corrections == D("0.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("order", "carried_to"),
+    [((10, 11), (2026, 11)), ((11, 10), (2026, 12))],
+    ids=["oct-then-nov", "nov-then-oct"],
+)
+def test_a_corrections_rest_carries_forward_to_the_next_open_month(
+    priced, personas, order, carried_to
+):
+    """A correction of R$ 1.000,00 more to deduct posted on October (for September) on a line of
+    905,52: October absorbs 905,52 and 94,48 carries forward. Closed October then November, the
+    rest goes to November; closed November then October, November is frozen, so the rest goes
+    to December, the next month after October still open, never back into a closed month."""
+    link = priced.link_x_metro
+    september = _close(2026, 9, personas)
+    october = services.period_get_or_create(year=2026, month=10)
+    Correction.objects.create(
+        period=october,
+        link=link,
+        corrects=september,
+        kind="carry",
+        amount=D("1000.00"),
+        reason="saldo de teste",
+    )
+    closed = {month: _close(2026, month, personas) for month in order}
+    assert (line_of(closed[10], link).corrections, line_of(closed[10], link).net) == (
+        D("905.52"),
+        D("0.00"),
+    )
+    assert line_of(closed[11], link).corrections == (
+        D("94.48") if carried_to == (2026, 11) else D("0.00")
+    )
+    carry = Correction.objects.get(corrects=closed[10])
+    assert ((carry.period.year, carry.period.month), carry.amount) == (carried_to, D("94.48"))

@@ -28,6 +28,20 @@ def close(year: int, month: int, personas):
     return billing.period_close(period=period, user=personas.billing, now=end)
 
 
+def contract_ending(contract, end: date, *, guarantee: str) -> None:
+    """The contract ends on `end`, with a guarantee of `guarantee` for leftover fines."""
+    contract.end_date = end
+    contract.save(update_fields=["end_date"])
+    PenaltySettings.objects.create(
+        contract=contract,
+        defense_days=5,
+        appeal_days=5,
+        reconsideration_days=5,
+        superior_days=5,
+        guarantee=D(guarantee),
+    )
+
+
 def fines_of(period, *links) -> list[Decimal]:
     return [line_of(period, link).fines for link in links]
 
@@ -167,17 +181,7 @@ def test_cancelling_stops_collection(priced, personas, authority, open_proceedin
 def test_the_leftover_at_the_contracts_end_goes_to_the_guarantee_then_to_court(
     priced, personas, open_proceeding
 ):
-    contract = priced.contract
-    contract.end_date = date(2026, 10, 31)
-    contract.save(update_fields=["end_date"])
-    PenaltySettings.objects.create(
-        contract=contract,
-        defense_days=5,
-        appeal_days=5,
-        reconsideration_days=5,
-        superior_days=5,
-        guarantee=D("1000.00"),
-    )
+    contract_ending(priced.contract, date(2026, 10, 31), guarantee="1000.00")
     first = fined(open_proceeding, amount="2500.00", installments=1)
     second = fined(open_proceeding, amount="500.00", installments=1, final_at=local(2026, 9, 22))
     close(2026, 10, personas)  # 1 811,04 collected, all of it for the first fine
@@ -209,3 +213,93 @@ def test_no_fine_is_collected_by_hand(priced, personas, open_proceeding):
         proceeding_transition(
             proceeding=walk.proceeding, to=S.PAID, user=personas.billing, at=local(2026, 10, 1)
         )
+
+
+def test_months_closed_in_order_collect_each_installment_and_carry_forward(
+    priced, personas, open_proceeding
+):
+    """R$ 4.000,00 in two installments of 2.000,00 (October, November). The lot's two lines
+    leave 905,52 + 905,52 = 1.811,04 a month to collect.
+    October closed first: due 2.000,00, collected 1.811,04, 188,96 carried to November.
+    November: due 2.000,00 + 188,96 = 2.188,96, collected 1.811,04, 377,92 carried.
+    December (open, computed): due 377,92."""
+    fined(open_proceeding, amount="4000.00", installments=2)
+    x, y = priced.link_x_metro, priced.link_y_metro
+    close(2026, 10, personas)
+    close(2026, 11, personas)
+    records = [(c.month, c.due, c.collected, c.carried) for c in Collection.objects.all()]
+    assert records == [
+        (10, D("2000.00"), D("1811.04"), D("188.96")),
+        (11, D("2188.96"), D("1811.04"), D("377.92")),
+    ]
+    assert sum(fines_of(compute(2026, 12, local(2026, 12, 10)), x, y)) == D("377.92")
+
+
+def test_a_later_month_closed_first_collects_only_its_own_installment(
+    priced, personas, open_proceeding
+):
+    """The same fine (two installments of 2.000,00, October and November; 1.811,04 a month
+    to collect), November closed before October.
+    November: only its own installment is due, 2.000,00 (October's belongs to October, still
+    open): collected 1.811,04, 188,96 carried forward (to December, the next open month).
+    October, closed after: its own 2.000,00 is due (nothing closed before it collected any),
+    collected 1.811,04, 188,96 carried forward (November is closed: to December too).
+    December: 188,96 + 188,96 = 377,92 due, the same total as closing in order."""
+    fined(open_proceeding, amount="4000.00", installments=2)
+    x, y = priced.link_x_metro, priced.link_y_metro
+    november = close(2026, 11, personas)
+    assert sum(fines_of(november, x, y)) == D("1811.04")
+    # October, open, still shows its own installment as due (capped by its lines).
+    assert sum(fines_of(compute(2026, 10, local(2026, 10, 20)), x, y)) == D("1811.04")
+    # December, while October is open, collects only what November carried.
+    assert sum(fines_of(compute(2026, 12, local(2026, 12, 10)), x, y)) == D("188.96")
+    october = close(2026, 10, personas)
+    assert sum(fines_of(october, x, y)) == D("1811.04")
+    records = [(c.month, c.due, c.collected, c.carried) for c in Collection.objects.all()]
+    assert records == [
+        (10, D("2000.00"), D("1811.04"), D("188.96")),
+        (11, D("2000.00"), D("1811.04"), D("188.96")),
+    ]
+    assert sum(fines_of(compute(2026, 12, local(2026, 12, 10)), x, y)) == D("377.92")
+
+
+def test_installments_closed_backwards_each_stay_in_their_month(priced, personas, open_proceeding):
+    """R$ 1.000,00 in three installments: 333,33 (October), 333,33 (November), 333,34
+    (December), each well within the 1.811,04 a month leaves. Closing December, then
+    November, then October collects 333,34, then 333,33, then 333,33: each month its own,
+    the fine paid when the last of the three closes, never more than 1.000,00 in all."""
+    walk = fined(open_proceeding, amount="1000.00", installments=3)
+    x, y = priced.link_x_metro, priced.link_y_metro
+    december = close(2026, 12, personas)
+    assert fines_of(december, x, y) == [D("166.67"), D("166.67")]
+    november = close(2026, 11, personas)
+    assert fines_of(november, x, y) == [D("166.67"), D("166.66")]
+    walk.proceeding.refresh_from_db()
+    assert walk.proceeding.status == S.COLLECTING
+    october = close(2026, 10, personas)
+    assert fines_of(october, x, y) == [D("166.67"), D("166.66")]
+    walk.proceeding.refresh_from_db()
+    assert walk.proceeding.status == S.PAID
+    assert sum(c.collected for c in Collection.objects.all()) == D("1000.00")
+    assert sum(fines_of(compute(2027, 1, local(2027, 1, 10)), x, y)) == D("0.00")
+
+
+def test_the_leftover_waits_for_every_month_of_the_contract_to_close(
+    priced, personas, open_proceeding
+):
+    """The contract ends on 30/11/2026; R$ 4.000,00 in two installments (October, November),
+    1.811,04 a month to collect, a guarantee of R$ 1.000,00. November closed first collects
+    1.811,04 of its 2.000,00, and nothing is left over yet: October is open and still owes
+    its installment. October closed then collects 1.811,04 of its own 2.000,00, and only now
+    is the rest a leftover: 4.000,00 - 3.622,08 = 377,92, within the guarantee."""
+    contract_ending(priced.contract, date(2026, 11, 30), guarantee="1000.00")
+    walk = fined(open_proceeding, amount="4000.00", installments=2)
+    close(2026, 11, personas)
+    walk.proceeding.refresh_from_db()
+    assert walk.proceeding.status == S.COLLECTING
+    close(2026, 10, personas)
+    walk.proceeding.refresh_from_db()
+    assert (walk.proceeding.status, walk.proceeding.leftover_guarantee) == (
+        S.GUARANTEE,
+        D("377.92"),
+    )
