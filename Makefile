@@ -3,6 +3,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3.11
 export DJANGO_SETTINGS_MODULE ?= redegov.settings
+# The portal runs as in production unless told otherwise (docs/security.md, "Secure defaults"):
+# everything these targets run is a developer machine, except check-deploy below.
+export DJANGO_ENV ?= development
 
 .PHONY: setup system venv services demo test lint check-deploy compose-config
 
@@ -36,7 +39,7 @@ lint:
 	$(PY) manage.py makemigrations --check --dry-run
 
 check-deploy:
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-but-long-enough \
+	DJANGO_ENV=production DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-but-long-enough \
 	  DJANGO_ALLOWED_HOSTS=portal.example $(PY) manage.py check --deploy --fail-level WARNING
 
 # Placeholder secrets: the check is of the file's shape, not of a deployment's values.

@@ -14,6 +14,7 @@ def django_setup() -> None:
     """Django on the benchmark's own database (created and migrated when needed)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redegov.settings")
+    os.environ.setdefault("DJANGO_ENV", "development")  # a developer machine's benchmark
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
         exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])

@@ -46,6 +46,7 @@ from monitoring.selectors import outage_list
 from redegov.exceptions import DomainError
 from redegov.money import round_brl
 from redegov.roles import Role, has_role
+from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50
 # Who computes and closes months.
@@ -99,6 +100,7 @@ def _job_start(request: HttpRequest, period: BillingPeriod, kind: str) -> HttpRe
 
 
 @require_POST
+@throttle_expensive
 def period_compute_view(request: HttpRequest) -> HttpResponse:
     _require(request.user, STAFF)
     form = PeriodMonthForm(request.POST)
@@ -110,6 +112,7 @@ def period_compute_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle_expensive
 def period_close_view(request: HttpRequest, label: str) -> HttpResponse:
     """GET asks for confirmation (closing freezes the month); POST queues the closing. With
     carrier invoices' contestations unresolved, closing needs a reason (`override_reason`)."""
@@ -141,6 +144,7 @@ def job_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def job_file_view(request: HttpRequest, pk: int) -> FileResponse:
     """What a job made (the month's technical reports in a ZIP), served from MEDIA_ROOT to
     those who may see the job, never from a public URL."""
@@ -188,6 +192,7 @@ def statement_view(request: HttpRequest, label: str) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def statement_export_view(request: HttpRequest, label: str, fmt: str) -> HttpResponse:
     _require(request.user, READERS)
     period = period_get(label=label)

@@ -10,6 +10,7 @@ from inventory.exports import LINK_COLUMNS, export_response
 from inventory.filters import LinkFilter
 from inventory.selectors import link_get_for_user, link_history, link_list, link_timeline
 from redegov.roles import sees_whole_network
+from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50
 # The list's columns: (header, sort key in inventory.filters.SORTABLE_COLUMNS or None, numeric).
@@ -63,6 +64,7 @@ def link_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def link_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     links = LinkFilter(request.GET, queryset=link_list(user=request.user), request=request).qs
     return export_response(

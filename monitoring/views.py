@@ -40,6 +40,7 @@ from monitoring.services import maintenance as maintenance_services
 from monitoring.services import responsibility, tickets
 from redegov.exceptions import DomainError
 from redegov.roles import Role, has_role
+from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50
 
@@ -138,6 +139,7 @@ def outage_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def outage_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     f = OutageFilter(request.GET, queryset=outage_list(user=request.user), request=request)
     outages = outages_with_length(outages=f.qs, now=timezone.now())

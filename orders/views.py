@@ -29,6 +29,7 @@ from orders.selectors import (
 )
 from orders.services import order_create, order_transition
 from redegov.roles import Role, has_role
+from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50
 TYPE_SLUGS = {
@@ -79,6 +80,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def order_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     orders = _filtered(request).qs.order_by("number")
     return export_response(

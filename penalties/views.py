@@ -40,6 +40,7 @@ from penalties.services import (
 )
 from redegov.exceptions import DomainError
 from redegov.roles import Role, has_role
+from redegov.throttling import throttle_expensive
 from sla.models import BreachFlag
 from sla.selectors import proceeding_draft
 
@@ -97,6 +98,7 @@ def proceeding_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def proceeding_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     return export_response(
         PROCEEDING_COLUMNS,
@@ -228,6 +230,7 @@ def document_download_view(request: HttpRequest, pk: int, document_pk: int) -> F
 
 
 @require_GET
+@throttle_expensive
 def notice_pdf_view(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     event = notice_get_for_user(user=request.user, proceeding_pk=pk, pk=event_pk)
     return _pdf(notice_pdf(event), f"{event.proceeding.number}-{event.pk}.pdf")
@@ -246,6 +249,7 @@ def fines_report_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def fines_report_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     return export_response(
         REPORT_COLUMNS,

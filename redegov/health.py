@@ -1,10 +1,17 @@
-"""What /healthz reports: the database, Redis and the age of the workers' last heartbeat."""
+"""What /healthz reports: the database, Redis and the age of the workers' last heartbeat.
 
+Anyone may read /healthz (a load balancer logs in as no one), so a failing component is named
+with a fixed sentence and never with its exception's text (addresses, user names, versions);
+the exception goes to the server's log."""
+
+import logging
 import time
 
 import redis
 from django.conf import settings
 from django.db import connection
+
+logger = logging.getLogger(__name__)
 
 
 def heartbeat_record() -> None:
@@ -17,15 +24,17 @@ def health_report() -> dict[str, dict[str, object]]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         report["database"] = {"ok": True}
-    except Exception as exc:
-        report["database"] = {"ok": False, "error": str(exc)}
+    except Exception:
+        logger.exception("healthz: the database does not answer")
+        report["database"] = {"ok": False, "error": "banco de dados não responde"}
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
         client.ping()
         report["redis"] = {"ok": True}
         beat = client.get(settings.WORKER_HEARTBEAT_KEY)
-    except Exception as exc:
-        report["redis"] = {"ok": False, "error": str(exc)}
+    except Exception:
+        logger.exception("healthz: Redis does not answer")
+        report["redis"] = {"ok": False, "error": "Redis não responde"}
         beat = None
     if beat is None:
         report["workers"] = {"ok": False, "error": "nenhum heartbeat registrado"}

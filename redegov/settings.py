@@ -1,8 +1,10 @@
 """Settings of the Rede Governo portal, read from the environment.
 
-Every value has a safe default for a developer machine (PostgreSQL and Redis on loopback);
-production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
-The helpers fail loudly on a malformed value instead of guessing.
+The portal behaves as in production unless DJANGO_ENV=development says otherwise (`make demo`,
+`make test` and redegov/test_settings.py say it): production needs DJANGO_SECRET_KEY (never the
+development key) and DJANGO_ALLOWED_HOSTS, and turns on HTTPS, HSTS and secure cookies
+(docs/security.md, "Secure defaults"). The helpers fail loudly on a malformed value instead of
+guessing.
 """
 
 import os
@@ -35,12 +37,27 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DJANGO_DEBUG", "true")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false")
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - debug only
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "production").strip().lower()
+if DJANGO_ENV not in ("production", "development"):
+    raise ImproperlyConfigured(f"DJANGO_ENV must be production or development, not {DJANGO_ENV!r}")
+DEVELOPMENT = DJANGO_ENV == "development"
+DEBUG = envbool("DJANGO_DEBUG", str(DEVELOPMENT))
+if DEBUG and not DEVELOPMENT:
+    raise ImproperlyConfigured("DJANGO_DEBUG=true needs DJANGO_ENV=development")
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - dev only
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or (DEVELOPMENT_SECRET_KEY * DEVELOPMENT)
+if not DEVELOPMENT and (
+    not SECRET_KEY
+    or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a secret of its own in production; on a developer "
+        "machine set DJANGO_ENV=development (make demo and make test do)"
+    )
+# X-Forwarded-Proto and X-Forwarded-For are believed only when a proxy of ours is in front and
+# sets them (docker-compose.yml: Caddy); without one, any client could claim HTTPS or an address.
+BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", "false")
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -84,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Nothing a logged-in person sees is kept by a browser or proxy cache.
+    "redegov.middleware.no_store_when_logged_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +167,12 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the proxy every request comes from its address: read the client's from the header the
+# proxy sets (and only then).
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_PROXY else ["REMOTE_ADDR"]
+)
 
 LANGUAGE_CODE = "pt-br"
 TIME_ZONE = "America/Sao_Paulo"
@@ -175,15 +200,25 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noc@redegovern
 # The portal's address as carriers reach it: links in ticket e-mails and webhooks.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Production hardening; each one can be relaxed by the environment for a plain-HTTP lab.
-SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", str(not DEBUG))
-SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", str(not DEBUG))
+# Production hardening (docs/security.md, "Secure defaults"); each one can be relaxed by the
+# environment for a plain-HTTP lab.
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", str(not DEVELOPMENT))
+# A load balancer's probe speaks plain HTTP to the web server itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", str(not DEVELOPMENT))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000")
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", "0" if DEVELOPMENT else "31536000")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEVELOPMENT
+SECURE_HSTS_PRELOAD = not DEVELOPMENT
+# X-Forwarded-Proto is believed only behind our proxy (BEHIND_PROXY, above).
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Expensive requests (exports, PDFs, ZIPs, computing a month) per person and minute, counted in
+# the cache (redegov/throttling.py); one more answers 429.
+EXPENSIVE_REQUESTS_PER_MINUTE = envint("EXPENSIVE_REQUESTS_PER_MINUTE", "20")
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 
@@ -237,6 +272,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",  # webhooks (the tickets' webhook to carriers) need 3.1
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation pages are for logged-in people and token holders only
+    # (docs/api.md): they map every endpoint and field of the portal.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",  # served from static files, never a CDN

@@ -2,6 +2,10 @@
 
 import os
 
+# The tests run on a developer machine: set here, before the settings read it, so the Celery
+# workers and other processes the tests start inherit it too.
+os.environ.setdefault("DJANGO_ENV", "development")
+
 from redegov.settings import *  # noqa: F403
 
 DATABASES["default"]["NAME"] = os.environ.get("TEST_DATABASE_NAME", "redegov")  # noqa: F405

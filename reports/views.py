@@ -15,6 +15,7 @@ from billing.selectors import period_get
 from billing.services import period_job_request
 from redegov.exceptions import DomainError
 from redegov.roles import NETWORK_WIDE_ROLES, Role, has_role
+from redegov.throttling import throttle_expensive
 from reports import pdf
 from reports.forms import AttestForm, SummaryForm
 from reports.selectors import (
@@ -73,6 +74,7 @@ def report_month_view(request: HttpRequest, label: str) -> HttpResponse:
 
 
 @require_POST
+@throttle_expensive
 def report_archive_view(request: HttpRequest, label: str) -> HttpResponse:
     """Queue the generation of every agency's report of the month as one ZIP (a billing job:
     its page shows the progress and offers the file)."""
@@ -106,6 +108,7 @@ def report_view(request: HttpRequest, label: str, code: str) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def report_pdf_view(request: HttpRequest, label: str, code: str) -> HttpResponse:
     report = _report(request, label, code)
     return _pdf(pdf.agency_report_pdf(report), report.filename)
@@ -152,6 +155,7 @@ def summary_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def summary_pdf_view(request: HttpRequest) -> HttpResponse:
     _, result = _summary(request)
     if result is None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from inventory.exports import export_response
 from inventory.models import Contract
 from redegov.roles import Role, has_role, sees_whole_network
+from redegov.throttling import throttle_expensive
 from sla import charts, pdf
 from sla.choices import FlagStatus
 from sla.exports import RESULT_COLUMNS
@@ -101,6 +102,7 @@ def result_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def result_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     _, view = _month_view(request)
     return export_response(
@@ -113,6 +115,7 @@ def result_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@throttle_expensive
 def report_pdf_view(request: HttpRequest) -> HttpResponse:
     _, view = _month_view(request)
     response = HttpResponse(pdf.month_report(view=view, at=timezone.now()), "application/pdf")
