@@ -1,4 +1,4 @@
-"""The deadline clocks of service orders (DOMAIN.md section 3), as pure functions of instants
+"""The deadline clocks of service orders (docs/orders.md, "Clocks"), as pure functions of instants
 and a `redegov.calendar.BusinessCalendar`.
 
 - The clock starts at dispatch. The due date is the dispatch date (local) plus N calendar days,
@@ -8,7 +8,9 @@ and a `redegov.calendar.BusinessCalendar`.
 - A pause ("pendente órgão") moves the due instant forward by its duration in wall time; on a
   business-day clock only the part of the pause that falls on business days counts. If the moved
   instant falls on a non-business day it goes to 23:59:59 of the next business day. Each pause
-  moves the due instant when it ends; an open pause moves it as it runs (`effective_due_at`).
+  moves the due instant when it ends; an open pause moves it as it runs. What the order is
+  judged against (`counting_due`) leaves out a pause that began after the due instant had
+  passed: the order was late already.
 - On time = stopped (the carrier's completion, once verification succeeds) at or before the due
   instant. A warning at 80% of the time allowed.
 """
@@ -27,7 +29,7 @@ from redegov.instants import LOCAL_TZ, local_midnight
 END_OF_DAY = time(23, 59, 59)
 WARNING_OF = (4, 5)  # warn when 4/5 (80%) of the time allowed is used; exact arithmetic
 
-# (order type, region) -> (days, business days?): the defaults of DOMAIN.md section 3, used
+# (order type, region) -> (days, business days?): the defaults of docs/orders.md, used
 # when a contract has no `OrderDeadline` row for that kind of order.
 DEFAULT_DEADLINES: dict[tuple[str, str], tuple[int, bool]] = {
     (OrderType.ACTIVATION, Region.METRO): (30, False),
@@ -93,6 +95,35 @@ def due_after_pause(due_at: datetime, counted: timedelta, calendar: BusinessCale
     return roll_to_business_day(due_at + counted, calendar)
 
 
+def counting_due(
+    *,
+    base_due_at: datetime,
+    pauses: Iterable["PauseSpan"],
+    business_days: bool,
+    now: datetime,
+    calendar: BusinessCalendar,
+) -> datetime:
+    """The due instant an order is judged against at `now` (on time? late yet? which month it
+    counts in): the original due instant moved by each pause that began at or before the due
+    instant as the earlier pauses had moved it; an ended pause by its counted duration, an open
+    one by its counted duration so far (it keeps moving while the pause runs).
+
+    A pause that began after that instant found the order late already: it still moves the due
+    instant shown on the order (`Order.due_at`), but not this one, so the order counts late,
+    once, at the due instant it had passed, whatever the pause's length."""
+    due = base_due_at
+    for pause in sorted(pauses, key=lambda p: p.started_at):
+        if pause.started_at > due:
+            continue
+        counted = (
+            pause.counted
+            if pause.ended_at is not None
+            else counted_pause(pause.started_at, now, business_days, calendar)
+        )
+        due = due_after_pause(due, counted, calendar)
+    return due
+
+
 CLOCK_BADGES = {
     ClockState.RUNNING: "active",
     ClockState.STOPPED_ON_TIME: "active",
@@ -136,6 +167,13 @@ class ClockReading:
         if not self.allowed or self.used is None:
             return None
         return int(100 * self.used / self.allowed)
+
+
+def pause_spans(pauses: Iterable) -> list[PauseSpan]:
+    """An order's pauses (`OrderPause` rows) as the clock reads them."""
+    return [
+        PauseSpan(p.started_at, p.ended_at, timedelta(seconds=p.counted_seconds)) for p in pauses
+    ]
 
 
 def clock_read(

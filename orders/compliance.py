@@ -1,10 +1,13 @@
-"""Deadline compliance per carrier, lot, month and order type (DOMAIN.md section 6, I3/I4).
+"""Deadline compliance per carrier, lot, month and order type (I3/I4; docs/orders.md, "Clocks",
+and docs/imr.md).
 
 What counts: dispatched orders, except those cancelled by the agency or rejected, and except an
 address change's linked cancellation (the pair counts once, as the address change). An order
 counts once, in the month of the earlier of its stop (the carrier's completion, once verified)
-and its due instant. An order past its due instant and not yet stopped counts as late in the
-due month; a completion on time still awaiting verification is not counted yet.
+and its due instant as moved by its pauses (`orders.clocks.counting_due`: an open pause moves it
+as it runs, so an order paused now is not late while its moved due instant is ahead). An order
+past that instant and not yet stopped counts as late in its month; a completion on time still
+awaiting verification, or an order paused before its due instant, is not counted yet.
 """
 
 from dataclasses import dataclass
@@ -12,12 +15,14 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from orders.choices import OrderStatus
-from orders.models import Order
+from orders.clocks import counting_due, pause_spans
+from orders.models import Order, OrderPause
 from orders.selectors import not_counted
+from redegov.calendar import BusinessCalendar
 from redegov.instants import month_bounds
 
 STOPPED = frozenset({OrderStatus.VERIFIED, OrderStatus.CLOSED})
@@ -52,13 +57,21 @@ class ComplianceRow:
         return str(value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
-def _counted_at(order: Order, now: datetime) -> tuple[datetime, bool] | None:
+def _counted_at(
+    order: Order, now: datetime, calendar: BusinessCalendar
+) -> tuple[datetime, bool] | None:
     """(the instant the order counts at, on time?) or None while it does not count yet."""
+    due = counting_due(
+        base_due_at=order.base_due_at,
+        pauses=pause_spans(order.pauses.all()),
+        business_days=order.deadline_business_days,
+        now=now,
+        calendar=calendar,
+    )
     if order.status in STOPPED and order.completed_at is not None:
-        on_time = order.completed_at <= order.due_at
-        return min(order.completed_at, order.due_at), on_time
-    if order.due_at < now:
-        return order.due_at, False
+        return min(order.completed_at, due), order.completed_at <= due
+    if due < now:
+        return due, False
     return None
 
 
@@ -66,19 +79,25 @@ def compliance_rows(*, year: int, month: int, now: datetime | None = None) -> li
     """The month's rows, one per carrier, lot and order type that had something to count."""
     now = now or timezone.now()
     start, end = month_bounds(year, month)
+    # The instant an order counts at is never before its original due instant, and never after
+    # its stored one (moved by every ended pause) unless a pause is still open.
+    paused = Exists(OrderPause.objects.filter(order=OuterRef("pk"), ended_at__isnull=True))
     candidates = (
         Order.objects.filter(dispatched_at__isnull=False)
         .filter(
-            Q(completed_at__gte=start, completed_at__lt=end) | Q(due_at__gte=start, due_at__lt=end)
+            Q(completed_at__gte=start, completed_at__lt=end)
+            | (Q(base_due_at__lt=end) & (Q(due_at__gte=start) | Q(paused)))
         )
         .select_related("carrier", "lot")
+        .prefetch_related("pauses")
         .order_by("pk")
     )
+    calendar = BusinessCalendar()
     tally: dict[tuple, list[int]] = {}
     for order in candidates:
         if not_counted(order):
             continue
-        counted = _counted_at(order, now)
+        counted = _counted_at(order, now, calendar)
         if counted is None or not start <= counted[0] < end:
             continue
         key = (

@@ -1,4 +1,4 @@
-"""A month's IMR results (DOMAIN.md section 6): measured from the month's data while the month
+"""A month's IMR results (docs/imr.md): measured from the month's data while the month
 is open, or the final results stored when billing closed it. Nothing here writes.
 
 What counts, and in which month:

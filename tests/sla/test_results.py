@@ -10,6 +10,7 @@ from inventory.models import LinkRevision
 from monitoring.choices import Responsibility
 from monitoring.models import Outage
 from orders.choices import OrderStatus, OrderType
+from orders.models import OrderPause
 from tests.inventory.factories import LinkFactory
 from tests.sla.conftest import (
     imr_json,
@@ -257,3 +258,29 @@ def test_a_contract_move_puts_the_access_in_its_new_lot_from_then_on(network, af
 def test_the_command_refuses_a_malformed_period(network):
     with pytest.raises(CommandError, match="AAAA-MM"):
         imr_json("2026-13")
+
+
+def test_orders_paused_when_the_month_is_measured_count_by_their_moved_due_instant(
+    network, after_november
+):
+    """Measured on 02/12 09:00, two activations of lot 1 still paused ("pendente órgão"):
+    - due 20/11 23:59:59, paused since 15/11 10:00: the pause has run 17 d 23 h, so its due
+      instant as moved is 08/12 22:59:59, ahead: not late, not counted in November;
+    - due 10/11 23:59:59, paused since 12/11 10:00 (already late): counts late in November.
+    I3 of November: 1 counted, 0 on time, 1 late (0,0000%). Judged against the due instants
+    as stored before the pauses, both would count late (2 late)."""
+    dispatched = local(2026, 10, 11, 10)
+    for due, paused in (
+        (local(2026, 11, 20, 23, 59, 59), local(2026, 11, 15, 10)),
+        (local(2026, 11, 10, 23, 59, 59), local(2026, 11, 12, 10)),
+    ):
+        row = order(
+            network,
+            OrderType.ACTIVATION,
+            dispatched=dispatched,
+            due=due,
+            status=OrderStatus.PENDING_AGENCY,
+        )
+        OrderPause.objects.create(order=row, started_at=paused, reason="Sem acesso ao local")
+    i3 = result_of(imr_json("2026-11"), "I3", lot=1)
+    assert (i3["inputs"], i3["value"]) == ({"counted": 1, "on_time": 0, "late": 1}, "0.0000")
