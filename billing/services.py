@@ -16,7 +16,6 @@ from decimal import Decimal
 
 import orjson
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -26,6 +25,9 @@ from billing.computation import LineResult, LineStream, compute_lines
 from billing.models import BillingPeriod, Correction, PeriodJob
 from billing.selectors import job_progress_key
 from invoices.services import closing_check
+from outbox.choices import MessageKind
+from outbox.selectors import ref_of
+from outbox.services import message_email
 from penalties.services import fines_month_close
 from redegov.bulk import forked_map, gc_paused
 from redegov.exceptions import DomainError
@@ -442,8 +444,9 @@ def period_job_run(*, job_id: int) -> PeriodJob:
         raise
     finally:
         job.finished_at = timezone.now()
-        job.save(update_fields=["state", "message", "finished_at", "file"])
-        _job_notify(job)
+        with transaction.atomic():
+            job.save(update_fields=["state", "message", "finished_at", "file"])
+            _job_notify(job)
     return job
 
 
@@ -459,13 +462,13 @@ def _reports_store(job: PeriodJob, progress: Progress) -> str:
 
 
 def _job_notify(job: PeriodJob) -> None:
-    user = job.requested_by
-    if not user.email:
-        return
-    send_mail(
-        f"[Rede Governo] {job.get_kind_display()} da competência {job.period}: "
+    """E-mail the job's outcome to whoever asked for it, through the outbox (the caller holds
+    the transaction that records the outcome)."""
+    message_email(
+        kind=MessageKind.BILLING_JOB,
+        ref=ref_of(job),
+        to=[job.requested_by.email],
+        subject=f"[Rede Governo] {job.get_kind_display()} da competência {job.period}: "
         f"{job.get_state_display().lower()}",
-        f"{job.message}\n\nPedida em {timezone.localtime(job.requested_at):%d/%m/%Y %H:%M}.",
-        None,
-        [user.email],
+        body=f"{job.message}\n\nPedida em {timezone.localtime(job.requested_at):%d/%m/%Y %H:%M}.",
     )

@@ -17,7 +17,7 @@ class MonitoringSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(TicketMessage)
 class TicketMessageAdmin(admin.ModelAdmin):
-    list_display = ["carrier", "created_at", "delivered_at", "attempts", "last_error"]
+    list_display = ["carrier", "created_at", "delivery_id"]
     readonly_fields = [f.name for f in TicketMessage._meta.fields]
 
 

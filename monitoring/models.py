@@ -325,41 +325,21 @@ class CarrierChannel(models.Model):
 
 
 class TicketMessage(models.Model):
-    """The outbox: one message to a carrier with the tickets it opened in one go (one cycle).
-    Written in the same transaction as the outages, so a crash never loses or doubles it; the
-    addresses are copied at that moment. A sender claims the row (`claimed_until`) before it
-    sends, and each channel is marked as sent on its own, so a retry resends only what failed."""
+    """The tickets a carrier was sent in one go (one cycle): written in the same transaction as
+    the outages, with the addresses copied at that moment. What carries them, the e-mail and
+    the webhook, are outbox messages (outbox.Message, `ref` "monitoring.ticketmessage:<id>");
+    `delivery_id` is in both and is the webhook's Idempotency-Key."""
 
     delivery_id = models.UUIDField("identificador de entrega", default=uuid.uuid4, unique=True)
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="ticket_messages")
     created_at = models.DateTimeField("criada em", default=timezone.now)
     email_to = models.EmailField("e-mail", blank=True)
     webhook_url = models.URLField("webhook", blank=True)
-    email_sent_at = models.DateTimeField("e-mail enviado em", null=True, blank=True)
-    webhook_sent_at = models.DateTimeField("webhook entregue em", null=True, blank=True)
-    subscribers_sent_at = models.DateTimeField(
-        "aviso aos órgãos enviado em",
-        null=True,
-        blank=True,
-        help_text="e-mail aos assinantes dos órgãos dos acessos (OutageSubscription)",
-    )
-    delivered_at = models.DateTimeField("entregue em", null=True, blank=True)
-    attempts = models.PositiveIntegerField("tentativas", default=0)
-    next_attempt_at = models.DateTimeField("próxima tentativa")
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField("último erro", blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "mensagem de chamados"
         verbose_name_plural = "mensagens de chamados"
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                name="monitoring_undelivered",
-                condition=Q(delivered_at=None),
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.carrier} {self.created_at:%d/%m/%Y %H:%M}"
@@ -792,7 +772,7 @@ class IncidentNote(models.Model):
 
 class OutageSubscription(models.Model):
     """An agency manager's wish to be e-mailed when a link of the agency goes down or loses its
-    redundancy (sent with the tickets' outbox message, TicketMessage.subscribers_sent_at)."""
+    redundancy (an outbox e-mail written with the tickets' message, monitoring.services.tickets)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outage_subscription"

@@ -31,7 +31,6 @@ from monitoring.models import (
     PollShard,
     PollWindow,
     Ticket,
-    TicketMessage,
 )
 from redegov.instants import truncate_minute
 from redegov.roles import Role, has_role, sees_whole_network
@@ -320,16 +319,6 @@ def windows_covering(*, links: Sequence[Link], instants: Sequence[datetime]) -> 
         for link, instant in zip(links, instants, strict=True)
         if any(start <= instant < end for start, end, _ in occurrences.get(link.pk, []))
     }
-
-
-def ticket_messages_due(*, now: datetime) -> list[int]:
-    """Ticket messages not yet delivered whose next attempt is due and that nobody holds."""
-    return list(
-        TicketMessage.objects.filter(delivered_at=None, next_attempt_at__lte=now)
-        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)
-    )
 
 
 def _visible(queryset: QuerySet, user) -> QuerySet:

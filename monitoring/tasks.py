@@ -6,11 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from monitoring.models import PollShard
-from monitoring.selectors import ticket_messages_due
 from monitoring.services import cycle_poll, shard_default, snmp_poll
 from monitoring.services.evidence import evidence_partitions_prune
-from monitoring.services.tickets import ticket_message_deliver
-from redegov.exceptions import TransientError
 
 
 def _shards() -> list[tuple[int, str]]:
@@ -61,28 +58,3 @@ def poll_snmp(shard_id: int) -> None:
 @shared_task(ignore_result=True)
 def evidence_partitions() -> None:
     evidence_partitions_prune(today=timezone.localdate())
-
-
-@shared_task(
-    ignore_result=True,
-    acks_late=True,
-    autoretry_for=(TransientError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=5,
-    soft_time_limit=90,
-    time_limit=120,
-)
-def send_ticket_message(message_id: int) -> None:
-    """Send a ticket message (e-mail and/or webhook). Safe to run twice: the message is claimed
-    and each channel marked as sent; what still fails is left to the sweeper's next attempt."""
-    ticket_message_deliver(message_id=message_id, now=timezone.now())
-
-
-@shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
-def sweep_ticket_messages() -> None:
-    """Enqueue every ticket message still undelivered past its next attempt (a worker died
-    before sending it, or a channel failed). Running it twice enqueues a message twice at most,
-    and the claim lets only one send it."""
-    for message_id in ticket_messages_due(now=timezone.now()):
-        send_ticket_message.delay(message_id)

@@ -38,6 +38,8 @@ from monitoring.selectors import (
 )
 from monitoring.services import maintenance as maintenance_services
 from monitoring.services import responsibility, tickets
+from outbox.choices import MessageKind
+from outbox.selectors import messages_by_ref, ref_of
 from redegov.exceptions import DomainError
 from redegov.roles import Role, has_role
 from redegov.throttling import throttle_expensive
@@ -82,8 +84,12 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_get_for_user(user=request.user, pk=pk)
+    ref = ref_of(ticket.message)
     ctx = {
         "ticket": ticket,
+        "deliveries": [
+            m for m in messages_by_ref([ref]).get(ref, []) if m.kind == MessageKind.TICKET
+        ],
         "answers": request.user.carrier_id == ticket.carrier_id,
         "acknowledge_form": AcknowledgeForm(),
         "restoration_form": RestorationForm(),

@@ -160,7 +160,8 @@ class Order(models.Model):
 
 class OrderEvent(models.Model):
     """One step of an order's life: who moved it, when, from which status to which, why, and an
-    optional attachment. `notified_at` marks the e-mail to the next actor as sent (outbox)."""
+    optional attachment. The e-mail to the next actor is an outbox message written with it
+    (`ref` "orders.orderevent:<id>")."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
@@ -176,19 +177,11 @@ class OrderEvent(models.Model):
     at = models.DateTimeField("em")
     reason = models.TextField("motivo", blank=True)
     attachment = models.FileField("anexo", upload_to="orders/%Y/%m/", blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "at", "pk"]
         verbose_name = "evento da OS"
         verbose_name_plural = "eventos da OS"
-        indexes = [
-            models.Index(
-                fields=["notified_at"],
-                condition=Q(notified_at__isnull=True),
-                name="orders_event_unnotified",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.order} {self.from_status or '-'} -> {self.to_status}"

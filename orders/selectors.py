@@ -23,7 +23,7 @@ from orders.choices import (
     action_label,
 )
 from orders.clocks import DEFAULT_DEADLINES, ClockReading, PauseSpan, clock_read
-from orders.models import Order, OrderDeadline, OrderEvent
+from orders.models import Order, OrderDeadline
 from redegov.calendar import BusinessCalendar
 from redegov.models import User
 from redegov.roles import NETWORK_WIDE_ROLES, Role, user_roles
@@ -302,12 +302,3 @@ def not_counted(order: Order) -> bool:
     """Orders left out of the indicators: cancelled or rejected, and an address change's
     linked cancellation (the pair counts once, as the address change)."""
     return order.status in NOT_COUNTED or order.linked_to_id is not None
-
-
-def order_events_unnotified(*, older_than: timedelta) -> list[int]:
-    """Events whose e-mail was not sent (a lost task): the sweeper sends them again."""
-    return list(
-        OrderEvent.objects.filter(
-            notified_at__isnull=True, at__lt=timezone.now() - older_than
-        ).values_list("pk", flat=True)
-    )

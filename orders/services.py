@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -31,6 +30,9 @@ from orders.selectors import (
     price_sold,
     sold_speeds,
 )
+from outbox.choices import MessageKind
+from outbox.selectors import ref_of
+from outbox.services import message_email
 from redegov.calendar import BusinessCalendar
 from redegov.instants import local_midnight, truncate_minute
 from redegov.models import User
@@ -95,9 +97,7 @@ def _record(
         event.attachment = attachment
     event.full_clean()
     event.save()
-    from orders.tasks import order_event_notify_task  # tasks import this module
-
-    order_event_notify_task.delay_on_commit(event.pk)
+    _event_notify(order, event)
     return event
 
 
@@ -408,21 +408,9 @@ def order_verify_if_answering(*, order_id: int, at: datetime | None = None) -> b
     return True
 
 
-def order_event_notify(*, event_id: int) -> bool:
-    """E-mail whoever acts next on the order. Claims the event first, so that running twice
-    sends one message; False when already sent (or nobody to tell)."""
-    claimed = OrderEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    event = OrderEvent.objects.select_related(
-        "order__agency", "order__carrier", "order__municipality"
-    ).get(pk=event_id)
-    order = event.order
-    recipients = order_recipients(order, event.to_status)
-    if not recipients:
-        return False
+def _event_notify(order: Order, event: OrderEvent) -> None:
+    """E-mail whoever acts next on the order, through the outbox, in the transaction that
+    records the event (nothing when nobody is to be told)."""
     subject = f"[Rede Governo] {order.number}: {event.get_to_status_display()}"
     lines = [
         f"Ordem de serviço {order.number} ({order.get_order_type_display()})",
@@ -434,5 +422,10 @@ def order_event_notify(*, event_id: int) -> bool:
         lines.append(f"Prazo: {local_dt(order.due_at)}")
     if event.reason:
         lines.append(f"Motivo: {event.reason}")
-    send_mail(subject, "\n".join(lines), None, recipients)
-    return True
+    message_email(
+        kind=MessageKind.ORDER_EVENT,
+        ref=ref_of(event),
+        to=order_recipients(order, event.to_status),
+        subject=subject,
+        body="\n".join(lines),
+    )

@@ -207,7 +207,8 @@ class Evidence(models.Model):
 class ProceedingEvent(models.Model):
     """One step of a proceeding: who (empty: the portal), when, from which status to which,
     why, and the deadline it started (counted from the business day after it, in business days
-    of the contract's table). `notified_at` marks the carrier's e-mail as sent (outbox)."""
+    of the contract's table). A notice (`notice`) counts as delivered when posted, at `at`; its
+    e-mailed copies are outbox messages written with it (`ref` "penalties.proceedingevent:<id>")."""
 
     proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(max_length=12, choices=ProceedingStatus.choices, blank=True)
@@ -223,7 +224,6 @@ class ProceedingEvent(models.Model):
     deadline_starts = models.DateField("prazo conta de", null=True, blank=True)
     deadline_date = models.DateField("último dia", null=True, blank=True)
     notice = models.BooleanField("notificação publicada", default=False)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["proceeding", "at", "pk"]

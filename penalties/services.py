@@ -13,7 +13,6 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -21,6 +20,9 @@ from django.utils import timezone
 
 from inventory.choices import Regime
 from inventory.models import Lot
+from outbox.choices import MessageKind
+from outbox.selectors import ref_of
+from outbox.services import message_email
 from penalties.choices import (
     ALLOWED_TRANSITIONS,
     AUTHORITY_DEADLINES,
@@ -293,9 +295,7 @@ def _record(
     event.full_clean()
     event.save()
     if notice:
-        from penalties.tasks import proceeding_notice_send  # tasks import this module
-
-        proceeding_notice_send.delay_on_commit(event.pk)
+        _notice_mail(event)
     return event
 
 
@@ -569,30 +569,29 @@ def _leftover_mark(proceeding: Proceeding, left: Decimal, now: datetime) -> None
     proceeding_transition(proceeding=proceeding, to=to, user=None, at=now)
 
 
-def proceeding_notice_send(*, event_id: int) -> bool:
-    """E-mail a posted notice to the contractor's staff (every member of a consortium). Claim
-    guard: only the run that marks it sent sends it; False when another did."""
-    claimed = ProceedingEvent.objects.filter(
-        pk=event_id, notice=True, notified_at__isnull=True
-    ).update(notified_at=timezone.now())
-    if not claimed:
-        return False
-    event = ProceedingEvent.objects.select_related("proceeding").get(pk=event_id)
+def _notice_mail(event: ProceedingEvent) -> None:
+    """The e-mailed copies of a posted notice, one outbox message to each of the contractor's
+    staff (every member of a consortium), so the proceeding page shows each one's delivery.
+    The notice itself counts from its posting (`event.at`); the caller holds the transaction."""
     proceeding = event.proceeding
-    recipients = list(
+    recipients = (
         User.objects.filter(carrier__lot_memberships__lot=proceeding.lot_id, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
+        .distinct()
     )
-    if recipients:
-        send_mail(
-            f"[Rede Governo] {proceeding}: {event.label}",
-            f"O processo administrativo de multa {proceeding} tem uma notificação publicada no "
-            f"portal em {timezone.localtime(event.at):%d/%m/%Y %H:%M}. Prazo: "
-            f"{event.deadline_days} dias úteis, de {event.deadline_starts:%d/%m/%Y} até "
-            f"{event.deadline_date:%d/%m/%Y} às 23:59:59.\n\n"
-            f"{settings.PORTAL_URL}{reverse('penalties:proceeding-detail', args=[proceeding.pk])}",
-            None,
-            recipients,
+    body = (
+        f"O processo administrativo de multa {proceeding} tem uma notificação publicada no "
+        f"portal em {timezone.localtime(event.at):%d/%m/%Y %H:%M}. Prazo: "
+        f"{event.deadline_days} dias úteis, de {event.deadline_starts:%d/%m/%Y} até "
+        f"{event.deadline_date:%d/%m/%Y} às 23:59:59.\n\n"
+        f"{settings.PORTAL_URL}{reverse('penalties:proceeding-detail', args=[proceeding.pk])}"
+    )
+    for address in sorted(recipients):
+        message_email(
+            kind=MessageKind.PROCEEDING_NOTICE,
+            ref=ref_of(event),
+            to=[address],
+            subject=f"[Rede Governo] {proceeding}: {event.label}",
+            body=body,
         )
-    return True

@@ -2,14 +2,7 @@
 
 from celery import shared_task
 
-from penalties.services import proceeding_notice_send as notice_send
 from penalties.services import proceedings_expire
-
-
-@shared_task(ignore_result=True, acks_late=True, max_retries=5, retry_backoff=True)
-def proceeding_notice_send(event_id: int) -> None:
-    """E-mail one posted notice. Claim guard: a second run sends nothing."""
-    notice_send(event_id=event_id)
 
 
 @shared_task(ignore_result=True)

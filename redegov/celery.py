@@ -41,20 +41,18 @@ app.conf.beat_schedule = {
         "task": "monitoring.tasks.evidence_partitions",
         "schedule": crontab(hour=0, minute=15),
     },
-    # Every minute: ticket messages (the outbox) still undelivered past their next attempt are
-    # sent again (their task died with its worker, or a channel failed).
-    "sweep-ticket-messages": {
-        "task": "monitoring.tasks.sweep_ticket_messages",
-        "schedule": crontab(),
-        "options": {"expires": 60.0},
+    # Every minute (OUTBOX_SWEEP_SECONDS): outbox messages due again (their task was lost with a
+    # worker or a flushed broker, or their last attempt failed) are handed to a delivery task;
+    # those whose last allowed attempt never came back are dead-lettered.
+    "outbox-sweep": {
+        "task": "outbox.tasks.sweep_messages",
+        "schedule": crontab()
+        if settings.OUTBOX_SWEEP_SECONDS == 60
+        else float(settings.OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": float(settings.OUTBOX_SWEEP_SECONDS)},
     },
     # Every minute: completed activations whose new link answered ICMP are verified.
     "orders-verify-answering": {"task": "orders.tasks.orders_verify_answering", "schedule": 60.0},
-    # Every 10 minutes: order e-mails whose task was lost are sent again (outbox sweeper).
-    "orders-notify-sweep": {
-        "task": "orders.tasks.orders_notify_sweep",
-        "schedule": crontab(minute="*/10"),
-    },
     # Daily at 00:05 local: fine proceedings whose carrier deadline (defense, appeal) ended at
     # 23:59:59 move on (no defense: to the opinions; no appeal: the decision is final).
     "penalties-expire": {

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pghistory",
     "axes",
     "redegov",
+    "outbox",
     "inventory",
     "monitoring",
     "orders",
@@ -197,6 +198,25 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noc@redegoverno.mg.gov.br")
+# The SMTP server (DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); the demo
+# points it at its local mail sink (Procfile, README).
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DJANGO_EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", "false")
+EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT", "10")
+# The outbox (docs/operations.md, "Outbox"): every e-mail and webhook the portal sends. A sender
+# holds a message for OUTBOX_LEASE_SECONDS (longer than the SMTP and HTTP timeouts together);
+# a failed attempt waits OUTBOX_BACKOFF_SECONDS, doubling, at most OUTBOX_BACKOFF_MAX_SECONDS;
+# after OUTBOX_MAX_ATTEMPTS the message is dead ("Mensagens não entregues"). The beat's sweeper
+# runs every OUTBOX_SWEEP_SECONDS.
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", "10")
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", "60")
+OUTBOX_BACKOFF_SECONDS = envint("OUTBOX_BACKOFF_SECONDS", "60")
+OUTBOX_BACKOFF_MAX_SECONDS = envint("OUTBOX_BACKOFF_MAX_SECONDS", "3600")
+OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", "60")
+OUTBOX_WEBHOOK_TIMEOUT_SECONDS = envint("OUTBOX_WEBHOOK_TIMEOUT_SECONDS", "10")
 # The portal's address as carriers reach it: links in ticket e-mails and webhooks.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -122,8 +122,6 @@ def _history_tickets(outages: list[Outage]) -> None:
         carrier_id: TicketMessage.objects.create(
             carrier_id=carrier_id,
             created_at=delivered,
-            next_attempt_at=delivered,
-            delivered_at=delivered,
         )
         for carrier_id in set(leaders.values())
     }

@@ -5,9 +5,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 
 from inventory.models import Link
 from monitoring.choices import IrregularityStatus
@@ -18,6 +20,9 @@ from monitoring.models import (
     OutageSubscription,
 )
 from monitoring.services.responsibility import require_noc
+from outbox.choices import MessageKind
+from outbox.selectors import ref_of
+from outbox.services import message_email
 from redegov.exceptions import DomainError
 from redegov.roles import Role, has_role
 
@@ -134,7 +139,8 @@ def irregularity_report(
 
 @transaction.atomic
 def irregularity_answer(*, report_id: int, answer: str, by, now: datetime) -> IrregularityReport:
-    """The NOC answers an irregularity report, which leaves the panel. Answered once."""
+    """The NOC answers an irregularity report, which leaves the panel. Answered once; the
+    answer is e-mailed to whoever reported it (through the outbox)."""
     require_noc(by)
     if not answer.strip():
         raise DomainError("Escreva a resposta.")
@@ -145,4 +151,15 @@ def irregularity_answer(*, report_id: int, answer: str, by, now: datetime) -> Ir
     )
     if not answered:
         raise DomainError("Esta irregularidade já foi respondida.")
-    return IrregularityReport.objects.get(pk=report_id)
+    report = IrregularityReport.objects.select_related("reported_by", "link").get(pk=report_id)
+    message_email(
+        kind=MessageKind.IRREGULARITY_ANSWER,
+        ref=ref_of(report),
+        to=[report.reported_by.email] if report.reported_by.is_active else [],
+        subject=f"Rede Governo: resposta do NOC sobre o acesso {report.link.circuit_id}",
+        body=render_to_string(
+            "monitoring/email/irregularity_answer.txt",
+            {"report": report, "portal_url": settings.PORTAL_URL},
+        ),
+    )
+    return report

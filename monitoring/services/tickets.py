@@ -1,25 +1,19 @@
 """Tickets (chamados) and their outbox (DOMAIN.md section 4, docs/tickets.md).
 
 `tickets_open` runs inside the transaction that wrote the outages: it writes one TicketMessage
-(the outbox row) per carrier with that carrier's tickets, and enqueues its sending only after
-the commit. `ticket_message_deliver` sends what is still unsent of a message, each channel on
-its own, under a short claim so that the task and the sweeper never send it at the same time.
+per carrier with that carrier's tickets (the group they were opened in) and, through
+`ticket_message_post`, the outbox messages that carry them (e-mail and webhook to the carrier,
+e-mail to the agencies' subscribed managers). The outbox delivers them (docs/operations.md).
 """
 
-import hashlib
-import hmac
-import json
 import secrets
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timezone import localtime
@@ -42,20 +36,11 @@ from monitoring.models import (
     TicketMessage,
 )
 from monitoring.selectors import repair_deadlines, windows_covering
-from redegov.exceptions import DomainError, TransientError
-
-# A message not delivered this long after it was written is the sweeper's (the task that should
-# have sent it may have died with its worker).
-SWEEP_AFTER = timedelta(minutes=2)
-# How long a sender holds a message; longer than the HTTP and SMTP timeouts together.
-CLAIM = timedelta(seconds=60)
-WEBHOOK_TIMEOUT_SECONDS = 10
-MAX_BACKOFF_MINUTES = 60
-
-
-def _retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4 ... minutes after each failed attempt, at most an hour."""
-    return timedelta(minutes=min(MAX_BACKOFF_MINUTES, 2 ** max(0, attempts - 1)))
+from outbox.choices import MessageKind
+from outbox.selectors import ref_of
+from outbox.services import message_email, message_webhook
+from outbox.signing import secret_source
+from redegov.exceptions import DomainError
 
 
 def tickets_open(
@@ -132,22 +117,18 @@ def tickets_open(
         for ticket in tickets:
             ticket.message = message
         Ticket.objects.bulk_create(tickets)
+        ticket_message_post(message=message)
         messages.append(message)
     return messages
 
 
 def _message_create(carrier: Carrier, now: datetime) -> TicketMessage:
-    from monitoring.tasks import send_ticket_message  # tasks import this module
-
-    message = TicketMessage.objects.create(
+    return TicketMessage.objects.create(
         carrier=carrier,
         created_at=now,
         email_to=carrier.ticket_email,
         webhook_url=carrier.ticket_webhook_url,
-        next_attempt_at=now + SWEEP_AFTER,
     )
-    send_ticket_message.delay_on_commit(message.pk)
-    return message
 
 
 def carrier_channel_secret(*, carrier: Carrier) -> str:
@@ -158,9 +139,10 @@ def carrier_channel_secret(*, carrier: Carrier) -> str:
     return channel.webhook_secret
 
 
-def webhook_signature(*, secret: str, timestamp: str, body: bytes) -> str:
-    """HMAC-SHA256 of "<timestamp>.<body>" with the carrier's secret, as lowercase hex."""
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+@secret_source("carrier")
+def _carrier_secret(carrier_id: str) -> str:
+    """The outbox signs a ticket webhook with "carrier:<id>"'s secret when it sends it."""
+    return carrier_channel_secret(carrier=Carrier.objects.get(pk=int(carrier_id)))
 
 
 def _payload(message: TicketMessage, tickets: list[Ticket]) -> dict:
@@ -187,30 +169,48 @@ def _payload(message: TicketMessage, tickets: list[Ticket]) -> dict:
     }
 
 
-def _send_email(message: TicketMessage, tickets: list[Ticket]) -> None:
-    count = len(tickets)
-    subject = f"Rede Governo: {count} chamado(s) aberto(s) para {message.carrier.name}"
-    body = render_to_string(
-        "monitoring/email/tickets.txt",
-        {
-            "carrier": message.carrier,
-            "tickets": tickets,
-            "delivery_id": message.delivery_id,
-            "portal_url": settings.PORTAL_URL,
-        },
+def ticket_message_post(*, message: TicketMessage) -> None:
+    """Write the outbox messages of a carrier's tickets opened in one go: the e-mail and the
+    signed webhook to the carrier (the webhook's Idempotency-Key is the message's
+    `delivery_id`), and one e-mail per agency to its subscribed managers (OutageSubscription).
+    The caller holds the transaction that wrote the tickets; the outbox sends them after it."""
+    tickets = list(
+        message.tickets.select_related("link__agency", "link__municipality").order_by("pk")
     )
-    EmailMessage(
-        subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [message.email_to],
-        headers={"X-RedeGov-Delivery": str(message.delivery_id)},
-    ).send()
+    ref = ref_of(message)
+    delivery = {"X-RedeGov-Delivery": str(message.delivery_id)}
+    if message.email_to:
+        message_email(
+            kind=MessageKind.TICKET,
+            ref=ref,
+            to=[message.email_to],
+            subject=f"Rede Governo: {len(tickets)} chamado(s) aberto(s) para "
+            f"{message.carrier.name}",
+            body=render_to_string(
+                "monitoring/email/tickets.txt",
+                {
+                    "carrier": message.carrier,
+                    "tickets": tickets,
+                    "delivery_id": message.delivery_id,
+                    "portal_url": settings.PORTAL_URL,
+                },
+            ),
+            headers=delivery,
+        )
+    if message.webhook_url:
+        message_webhook(
+            kind=MessageKind.TICKET,
+            ref=ref,
+            url=message.webhook_url,
+            payload=_payload(message, tickets),
+            signer=f"carrier:{message.carrier_id}",
+            key=message.delivery_id,
+            headers=delivery,
+        )
+    _agencies_alert(message, tickets, ref)
 
 
-def _notify_subscribers(message: TicketMessage, tickets: list[Ticket]) -> int:
-    """E-mail each agency's subscribed managers (OutageSubscription) about the tickets of the
-    agency's links, one message per agency, over one connection. Returns how many went out."""
+def _agencies_alert(message: TicketMessage, tickets: list[Ticket], ref: str) -> None:
     by_agency: dict[int, list[Ticket]] = {}
     for ticket in tickets:
         by_agency.setdefault(ticket.link.agency_id, []).append(ticket)
@@ -221,96 +221,25 @@ def _notify_subscribers(message: TicketMessage, tickets: list[Ticket]) -> int:
         .values_list("agency_id", "user__email")
     ):
         recipients.setdefault(agency_id, []).append(email)
-    emails = [
-        EmailMessage(
-            f"Rede Governo: {len(by_agency[agency_id])} acesso(s) de "
-            f"{by_agency[agency_id][0].link.agency.code} com indisponibilidade",
-            render_to_string(
+    for agency_id, addresses in recipients.items():
+        agency_tickets = by_agency[agency_id]
+        agency = agency_tickets[0].link.agency
+        message_email(
+            kind=MessageKind.AGENCY_ALERT,
+            ref=ref,
+            to=addresses,
+            subject=f"Rede Governo: {len(agency_tickets)} acesso(s) de {agency.code} com "
+            "indisponibilidade",
+            body=render_to_string(
                 "monitoring/email/agency_outages.txt",
                 {
-                    "agency": by_agency[agency_id][0].link.agency,
-                    "tickets": by_agency[agency_id],
+                    "agency": agency,
+                    "tickets": agency_tickets,
                     "carrier": message.carrier,
                     "portal_url": settings.PORTAL_URL,
                 },
             ),
-            settings.DEFAULT_FROM_EMAIL,
-            to=sorted(addresses),
         )
-        for agency_id, addresses in recipients.items()
-    ]
-    return get_connection().send_messages(emails) if emails else 0
-
-
-def _post_webhook(message: TicketMessage, payload: dict, now: datetime) -> None:
-    if not message.webhook_url.startswith(("http://", "https://")):
-        raise ValueError(f"endereço de webhook inválido: {message.webhook_url}")
-    body = json.dumps(payload, ensure_ascii=False).encode()
-    timestamp = str(int(now.timestamp()))
-    secret = carrier_channel_secret(carrier=message.carrier)
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        message.webhook_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "X-RedeGov-Delivery": str(message.delivery_id),
-            "X-RedeGov-Timestamp": timestamp,
-            "X-RedeGov-Signature": "sha256="
-            + webhook_signature(secret=secret, timestamp=timestamp, body=body),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS):  # noqa: S310
-        pass  # any 2xx; urlopen raises HTTPError for the others
-
-
-def ticket_message_deliver(*, message_id: int, now: datetime) -> bool:
-    """Send what is still unsent of a message. True when it is delivered (now or before);
-    False when another sender holds it. Raises TransientError after recording a failure and
-    when to try again. Not atomic on purpose: each channel's success is committed at once, so
-    a crash after an e-mail went out never sends that e-mail again."""
-    claimed = (
-        TicketMessage.objects.filter(pk=message_id, delivered_at=None)
-        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + CLAIM)
-    )
-    if not claimed:
-        return TicketMessage.objects.filter(pk=message_id, delivered_at__isnull=False).exists()
-    message = TicketMessage.objects.select_related("carrier").get(pk=message_id)
-    tickets = list(
-        message.tickets.select_related("link__agency", "link__municipality").order_by("pk")
-    )
-    rows = TicketMessage.objects.filter(pk=message_id)
-    errors = []
-    if message.email_to and message.email_sent_at is None:
-        try:
-            _send_email(message, tickets)
-            rows.update(email_sent_at=now)
-        except OSError as exc:  # smtplib's errors are OSErrors
-            errors.append(f"e-mail: {exc}")
-    if message.webhook_url and message.webhook_sent_at is None:
-        try:
-            _post_webhook(message, _payload(message, tickets), now)
-            rows.update(webhook_sent_at=now)
-        except (OSError, ValueError) as exc:  # urllib's errors are OSErrors
-            errors.append(f"webhook: {exc}")
-    if message.subscribers_sent_at is None:
-        try:
-            _notify_subscribers(message, tickets)
-            rows.update(subscribers_sent_at=now)
-        except OSError as exc:
-            errors.append(f"órgãos: {exc}")
-    attempts = message.attempts + 1
-    if errors:
-        rows.update(
-            attempts=F("attempts") + 1,
-            last_error="; ".join(errors)[:2000],
-            next_attempt_at=now + _retry_delay(attempts),
-            claimed_until=None,
-        )
-        raise TransientError("; ".join(errors))
-    rows.update(attempts=F("attempts") + 1, last_error="", delivered_at=now, claimed_until=None)
-    return True
 
 
 def ticket_transition(*, ticket: Ticket, to: str, at: datetime) -> Ticket:

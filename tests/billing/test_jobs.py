@@ -15,6 +15,7 @@ from billing.models import BillingPeriod, PeriodJob
 from billing.selectors import job_progress, job_progress_key
 from redegov.exceptions import DomainError
 from tests.billing.conftest import local, outage
+from tests.outbox.helpers import deliver_pending
 
 PERIODS_URL = reverse("billing:period-list")
 COMPUTE_URL = reverse("billing:period-compute")
@@ -69,6 +70,7 @@ def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced, st
     assert (done.state, done.message) == (JobState.DONE, "Competência 10/2026 calculada.")
     assert done.started_at is not None and done.finished_at is not None
     assert october().lines.get(link=priced.link_x_metro).discount == Decimal("3.04")
+    assert deliver_pending() == 1
     [message] = mail.outbox
     assert message.to == [staff.email]
     assert "Cálculo da competência 10/2026: concluída" in message.subject
@@ -76,6 +78,7 @@ def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced, st
     before = october().computed_at
     assert services.period_job_run(job_id=job.pk).state == JobState.DONE
     assert october().computed_at == before
+    assert deliver_pending() == 0
     assert len(mail.outbox) == 1
 
 
@@ -97,6 +100,7 @@ def test_a_failed_job_keeps_the_reason_and_writes_nothing(network, staff):
     assert job.state == JobState.FAILED
     assert job.message.startswith("Preço ausente; nada foi calculado.")
     assert not october().lines.exists()
+    deliver_pending()
     assert "falhou" in mail.outbox[0].subject
 
 

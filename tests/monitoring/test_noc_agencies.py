@@ -1,19 +1,21 @@
-"""Agencies on the panel (issue 5 item 4): e-mail subscriptions sent with the tickets' outbox,
-irregularity reports with checked attachments that land on the NOC's panel, and who may do
-what."""
+"""Agencies on the panel (issue 5 item 4): e-mail subscriptions written to the outbox with the
+tickets, irregularity reports with checked attachments that land on the NOC's panel (and the
+answer e-mailed to the reporter), and who may do what."""
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from monitoring import tasks
 from monitoring.choices import IrregularityStatus
 from monitoring.forms import IrregularityForm
-from monitoring.models import IrregularityReport, OutageSubscription, TicketMessage
+from monitoring.models import IrregularityReport, OutageSubscription
 from monitoring.services import noc
+from outbox.choices import MessageKind
+from outbox.models import Message
 from redegov.exceptions import DomainError
 from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
+from tests.outbox.helpers import deliver_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +41,15 @@ def test_a_subscribed_manager_is_mailed_about_the_agencys_outages_once(client, p
     subscribe(client, personas.manager_y)
     record(-1, {})
     down(network, range(3), network.link_x_metro)  # agency X's link only
-    message = TicketMessage.objects.get()
-    tasks.send_ticket_message(message.pk)
-    tasks.send_ticket_message(message.pk)  # a second run sends nothing
+    assert deliver_pending() == 2
+    assert deliver_pending() == 0  # a second run sends nothing
     carrier_mail, agency_mail = sorted(mail.outbox, key=lambda m: m.to[0].startswith("gestor"))
     assert carrier_mail.to == [network.carrier_a.ticket_email]
     assert agency_mail.to == ["gestor.sef@orgao.mg.gov.br"]  # not agency Y's manager
     assert "BHZ-0001" in agency_mail.body and "Alfa Telecom" in agency_mail.body
     assert "15/10/2026 10:00" in agency_mail.body
     assert len(mail.outbox) == 2
-    message.refresh_from_db()
-    assert message.subscribers_sent_at is not None and message.delivered_at is not None
+    assert Message.objects.get(kind=MessageKind.AGENCY_ALERT).sent_at is not None
 
 
 def test_unsubscribing_stops_the_mail(client, personas, network):
@@ -58,7 +58,7 @@ def test_unsubscribing_stops_the_mail(client, personas, network):
     assert not OutageSubscription.objects.exists()
     record(-1, {})
     down(network, range(3), network.link_x_metro)
-    tasks.send_ticket_message(TicketMessage.objects.get().pk)
+    deliver_pending()
     assert [m.to for m in mail.outbox] == [[network.carrier_a.ticket_email]]
 
 
@@ -115,11 +115,16 @@ def test_a_manager_reports_an_irregularity_that_lands_on_the_noc_panel(client, p
     url = reverse("monitoring:irregularity-attachment", args=[report.pk, attachment.pk])
     download = client.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    personas.manager_x.email = "gestor.sef@orgao.mg.gov.br"
+    personas.manager_x.save(update_fields=["email"])
     client.post(
         reverse("monitoring:irregularity-answer", args=[report.pk]), {"answer": "Chamado aberto."}
     )
     report.refresh_from_db()
     assert (report.status, report.answered_by) == (IrregularityStatus.ANSWERED, personas.noc)
+    [answer] = Message.objects.filter(kind=MessageKind.IRREGULARITY_ANSWER)  # to the reporter
+    assert answer.ref == f"monitoring.irregularityreport:{report.pk}"
+    assert answer.to == ["gestor.sef@orgao.mg.gov.br"] and "Chamado aberto." in answer.body
     assert "kind-badge irregularity" not in client.get(reverse("monitoring:panel")).content.decode()
     client.force_login(personas.manager_x)
     detail = client.get(

@@ -1,11 +1,11 @@
-"""Tickets: opened with the outages in one transaction (the outbox), grouped per carrier and
-cycle, sent exactly once by e-mail and a signed webhook, retried, swept; the repair clock."""
+"""Tickets: opened with the outages in one transaction, grouped per carrier and cycle, written
+to the outbox as an e-mail and a signed webhook (delivered, retried and swept by the outbox:
+tests/outbox); the repair clock."""
 
 import hashlib
 import hmac
 import json
 import threading
-from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -14,14 +14,16 @@ from django.core.exceptions import PermissionDenied
 
 from inventory.choices import LinkStatus
 from inventory.models import Municipality
-from monitoring import tasks
 from monitoring.choices import TicketKind, TicketStatus
 from monitoring.models import CarrierChannel, Outage, Ticket, TicketMessage
-from monitoring.selectors import ticket_list, ticket_messages_due
+from monitoring.selectors import ticket_list
 from monitoring.services import tickets as ticket_services
-from redegov.exceptions import DomainError, TransientError
+from outbox.choices import Channel, MessageKind, MessageStatus
+from outbox.models import Message
+from redegov.exceptions import DomainError
 from tests.inventory.factories import UBERLANDIA, LinkFactory
 from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
+from tests.outbox.helpers import deliver_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +103,15 @@ def test_an_interruption_opens_one_ticket_and_enqueues_its_message_after_commit(
     assert ticket.start == at(0)
     assert ticket.due_at == at(240)  # metropolitan: 240 minutes
     assert ticket.message.email_to == network.carrier_a.ticket_email
-    sends = [c for c in callbacks if "send_ticket_message" in repr(c)]
-    assert len(sends) == 1  # send_ticket_message.delay_on_commit
+    [email] = Message.objects.filter(kind=MessageKind.TICKET)
+    assert (email.channel, email.to, email.ref) == (
+        Channel.EMAIL,
+        [network.carrier_a.ticket_email],
+        f"monitoring.ticketmessage:{ticket.message_id}",
+    )
+    assert "BHZ-0001" in email.body
+    sends = [c for c in callbacks if "function _enqueue" in repr(c)]
+    assert len(sends) == 1  # its delivery task, enqueued after the commit
     record(3, {link.mgmt_ip: 0})
     assert Ticket.objects.count() == 1  # the same outage never opens a second ticket
 
@@ -135,76 +144,41 @@ def test_no_ticket_for_ordered_links_and_degraded_windows(network):
     assert not Ticket.objects.exists()
 
 
-def test_a_crash_between_commit_and_send_still_sends_exactly_once(network):
-    open_outage(network, network.link_x_metro)  # the on-commit task never ran: a crash
-    message = TicketMessage.objects.get()
-    assert ticket_messages_due(now=at(3)) == []  # the task still has time
-    later = message.next_attempt_at
-    assert ticket_messages_due(now=later) == [message.pk]
-    for _ in range(2):  # the sweeper's task, and a second copy of it
-        assert ticket_services.ticket_message_deliver(message_id=message.pk, now=later)
-    assert len(mail.outbox) == 1
-    assert "BHZ-0001" in mail.outbox[0].body
-    assert mail.outbox[0].to == [network.carrier_a.ticket_email]
-    assert ticket_messages_due(now=later + timedelta(hours=1)) == []
-
-
-def test_the_send_task_run_twice_sends_once(network):
-    open_outage(network, network.link_x_metro)
-    message = TicketMessage.objects.get()
-    tasks.send_ticket_message(message.pk)
-    tasks.send_ticket_message(message.pk)
-    assert len(mail.outbox) == 1
-
-
-def test_the_sweeper_run_twice_enqueues_only_due_messages(network, monkeypatch):
-    open_outage(network, network.link_x_metro)
-    message = TicketMessage.objects.get()
-    sent = []
-    monkeypatch.setattr(tasks.send_ticket_message, "delay", sent.append)
-    monkeypatch.setattr(tasks.timezone, "now", lambda: message.next_attempt_at)
-    tasks.sweep_ticket_messages()
-    tasks.send_ticket_message(message.pk)
-    tasks.sweep_ticket_messages()
-    assert sent == [message.pk]
-    assert len(mail.outbox) == 1
-
-
 def test_the_webhook_is_signed_with_the_carriers_secret(network, receiver):
     open_outage(network, network.link_x_metro, network.link_y_metro)
     message = TicketMessage.objects.get()
-    ticket_services.ticket_message_deliver(message_id=message.pk, now=at(3))
+    assert deliver_pending(now=at(3)) == 2  # the e-mail and the webhook
     [(headers, body)] = receiver.requests
     secret = CarrierChannel.objects.get(carrier=network.carrier_a).webhook_secret
     timestamp = headers["X-RedeGov-Timestamp"]
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     assert headers["X-RedeGov-Signature"] == f"sha256={expected.hexdigest()}"
     assert headers["X-RedeGov-Delivery"] == str(message.delivery_id)
+    assert headers["Idempotency-Key"] == str(message.delivery_id)
     payload = json.loads(body)
     assert payload["event"] == "tickets.opened"
+    assert payload["delivery_id"] == str(message.delivery_id)
     assert [t["circuit_id"] for t in payload["tickets"]] == ["BHZ-0001", "CTG-0001"]
     assert payload["tickets"][0]["due_at"] == at(240).isoformat()
-    message.refresh_from_db()
-    assert message.delivered_at == at(3)
+    [email] = mail.outbox
+    assert email.extra_headers["X-RedeGov-Delivery"] == str(message.delivery_id)
 
 
 def test_a_webhook_answering_500_is_retried_and_the_mail_not_resent(network, receiver):
     receiver.statuses.extend([500, 500])
     open_outage(network, network.link_x_metro)
-    message = TicketMessage.objects.get()
-    with pytest.raises(TransientError):
-        ticket_services.ticket_message_deliver(message_id=message.pk, now=at(3))
-    message.refresh_from_db()
-    assert (message.attempts, message.next_attempt_at) == (1, at(4))  # 1 minute, then 2, 4...
-    assert "500" in message.last_error
-    assert ticket_messages_due(now=at(3)) == []
-    with pytest.raises(TransientError):
-        tasks.send_ticket_message(message.pk)
-    message.refresh_from_db()
-    ticket_services.ticket_message_deliver(message_id=message.pk, now=message.next_attempt_at)
-    message.refresh_from_db()
-    assert message.delivered_at is not None
+    webhook = Message.objects.get(channel=Channel.WEBHOOK)
+    assert deliver_pending(now=at(3)) == 1  # the e-mail
+    webhook.refresh_from_db()
+    assert (webhook.attempts, webhook.status) == (1, MessageStatus.PENDING)
+    assert "500" in webhook.last_error
+    assert deliver_pending(now=webhook.next_attempt_at) == 0
+    webhook.refresh_from_db()
+    assert deliver_pending(now=webhook.next_attempt_at) == 1
+    webhook.refresh_from_db()
+    assert webhook.status == MessageStatus.SENT
     assert len(receiver.requests) == 3
+    assert {headers["Idempotency-Key"] for headers, _ in receiver.requests} == {str(webhook.key)}
     assert len(mail.outbox) == 1  # the e-mail went out on the first attempt only
 
 

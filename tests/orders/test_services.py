@@ -15,9 +15,11 @@ from monitoring.services.evidence import EchoRow, poll_windows_add_echoes
 from orders.choices import ALLOWED_TRANSITIONS, OrderStatus, OrderType
 from orders.models import Order, OrderEvent
 from orders.selectors import order_actor_role, order_list
-from orders.services import order_create, order_event_notify, order_verify_if_answering
+from orders.services import order_create, order_verify_if_answering
 from orders.tasks import order_verify_task
+from outbox.models import Message
 from tests.orders.conftest import T0, activation, at, cancellation, dispatched, in_execution, move
+from tests.outbox.helpers import deliver_pending
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -281,8 +283,10 @@ def test_notify_sends_one_mail_to_the_next_actor(priced, personas, mailoutbox):
     order = activation(personas, T0)
     move(order, S.SUBMITTED, personas.manager_x, T0)
     event = OrderEvent.objects.get(to_status=S.SUBMITTED)
-    assert order_event_notify(event_id=event.pk) is True
-    assert order_event_notify(event_id=event.pk) is False
+    [message] = Message.objects.filter(ref=f"orders.orderevent:{event.pk}")
+    assert message.to == ["noc@prodemge.example"]
+    assert deliver_pending() == 1
+    assert deliver_pending() == 0  # run twice: one e-mail
     assert [m.to for m in mailoutbox] == [["noc@prodemge.example"]]
     assert "OS-2026-000001" in mailoutbox[0].subject
 

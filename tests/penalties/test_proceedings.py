@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from outbox.models import Message
 from penalties.choices import ALLOWED_TRANSITIONS, OpinionKind, Outcome, Sanction
 from penalties.choices import ProceedingStatus as S
 from penalties.models import Document, Proceeding
@@ -22,6 +23,7 @@ from redegov.exceptions import DomainError
 from sla.choices import FlagStatus
 from sla.models import BreachFlag, ImrMonth
 from tests.billing.conftest import local
+from tests.outbox.helpers import deliver_pending
 from tests.penalties.conftest import pdf
 
 pytestmark = pytest.mark.django_db
@@ -79,10 +81,10 @@ def test_notice_starts_the_defense_deadline_and_is_emailed(open_proceeding, pers
     assert (p.status, p.due_kind, p.due_date) == (S.NOTIFIED, "defense", date(2026, 11, 19))
     event = p.events.get(to_status=S.NOTIFIED)
     assert (event.deadline_days, event.deadline_starts) == (5, date(2026, 11, 13))
-    from penalties.tasks import proceeding_notice_send
-
-    proceeding_notice_send(event.pk)
-    proceeding_notice_send(event.pk)  # twice: one e-mail
+    [copy] = Message.objects.filter(ref=f"penalties.proceedingevent:{event.pk}")
+    assert copy.to == ["alfa@example.com"]
+    assert deliver_pending() == 1
+    assert deliver_pending() == 0  # twice: one e-mail
     assert len(mail.outbox) == 1
     assert "19/11/2026 às 23:59:59" in mail.outbox[0].body
 

@@ -16,6 +16,7 @@ from billing.models import PeriodJob
 from billing.selectors import job_progress_key
 from redegov.exceptions import DomainError
 from tests.billing.conftest import compute, local
+from tests.outbox.helpers import deliver_pending
 from tests.reports.conftest import pdf_pages
 
 NOW = local(2026, 11, 25, 10, 0)
@@ -70,12 +71,14 @@ def test_the_job_zips_every_agencys_report_reports_progress_and_runs_once(octobe
         sef = "\n".join(pdf_pages(archive.read("relatorio-tecnico-2026-10-SEF.pdf")))
     assert "SEE · Secretaria de Estado de Educação" in see and "CTG-0001" in see
     assert "BHZ-0001" in sef and "R$ 902,48" in sef and "CTG-0001" not in sef
+    assert deliver_pending() == 1
     [message] = mail.outbox
     assert "Relatórios técnicos da competência 10/2026: concluída" in message.subject
 
     # A second delivery of the task finds the job done: nothing is generated again.
     again = services.period_job_run(job_id=job.pk)
     assert (again.state, again.file.name) == (JobState.DONE, done.file.name)
+    assert deliver_pending() == 0
     assert len(mail.outbox) == 1
 
 
