@@ -30,9 +30,15 @@ STOPPED = frozenset({OrderStatus.VERIFIED, OrderStatus.CLOSED})
 
 @dataclass(frozen=True)
 class ComplianceRow:
+    """One carrier's orders of one type in one lot. A lot is named by its own id (`lot_id`):
+    its number is unique only within its contract, and two contracts in force together (a new
+    phase starting while the old one ends) may each have a lot 1 won by the same carrier."""
+
     carrier: str
     carrier_name: str
-    lot: int
+    contract: str  # the lot's contract number
+    lot_id: int
+    lot: int  # the lot's number, within its contract
     lot_name: str
     order_type: str
     order_type_label: str
@@ -88,41 +94,44 @@ def compliance_rows(*, year: int, month: int, now: datetime | None = None) -> li
             Q(completed_at__gte=start, completed_at__lt=end)
             | (Q(base_due_at__lt=end) & (Q(due_at__gte=start) | Q(paused)))
         )
-        .select_related("carrier", "lot")
+        .select_related("carrier", "lot__contract")
         .prefetch_related("pauses")
         .order_by("pk")
     )
     calendar = BusinessCalendar()
-    tally: dict[tuple, list[int]] = {}
+    # (carrier code, contract number, lot number, lot id) -> {order type: [on time, late]}
+    tally: dict[tuple[str, str, int, int], dict[str, list[int]]] = {}
+    names: dict[tuple[str, str, int, int], tuple[str, str]] = {}
     for order in candidates:
         if not_counted(order):
             continue
         counted = _counted_at(order, now, calendar)
         if counted is None or not start <= counted[0] < end:
             continue
-        key = (
-            order.carrier.code,
-            order.carrier.name,
-            order.lot.number,
-            order.lot.name,
-            order.order_type,
+        key = (order.carrier.code, order.lot.contract.number, order.lot.number, order.lot_id)
+        names[key] = (order.carrier.name, order.lot.name)
+        by_type = tally.setdefault(key, {})
+        by_type.setdefault(order.order_type, [0, 0])[0 if counted[1] else 1] += 1
+    rows = []
+    for key in sorted(tally):
+        carrier, contract, lot, lot_id = key
+        carrier_name, lot_name = names[key]
+        rows.extend(
+            ComplianceRow(
+                carrier=carrier,
+                carrier_name=carrier_name,
+                contract=contract,
+                lot_id=lot_id,
+                lot=lot,
+                lot_name=lot_name,
+                order_type=order_type,
+                order_type_label=Order(order_type=order_type).get_order_type_display(),
+                on_time=on_time,
+                late=late,
+            )
+            for order_type, (on_time, late) in sorted(tally[key].items())
         )
-        tally.setdefault(key, [0, 0])[0 if counted[1] else 1] += 1
-    return [
-        ComplianceRow(
-            carrier=carrier,
-            carrier_name=carrier_name,
-            lot=lot,
-            lot_name=lot_name,
-            order_type=order_type,
-            order_type_label=Order(order_type=order_type).get_order_type_display(),
-            on_time=on_time,
-            late=late,
-        )
-        for (carrier, carrier_name, lot, lot_name, order_type), (on_time, late) in sorted(
-            tally.items()
-        )
-    ]
+    return rows
 
 
 def compliance_report(*, year: int, month: int, now: datetime | None = None) -> dict:
@@ -132,6 +141,8 @@ def compliance_report(*, year: int, month: int, now: datetime | None = None) -> 
         "rows": [
             {
                 "carrier": row.carrier,
+                "contract": row.contract,
+                "lot_id": row.lot_id,
                 "lot": row.lot,
                 "order_type": row.order_type,
                 "counted": row.counted,

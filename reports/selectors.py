@@ -303,7 +303,11 @@ def agency_report(*, period: BillingPeriod, agency: Agency, now: datetime) -> Ag
     rows = list(
         lines.select_related("link", "lot", "carrier")
         .prefetch_related("shares")
-        .order_by("lot__number", "carrier__name", "link__circuit_id")
+        # Grouped by lot and contractor below: a lot number repeats across contracts, so the
+        # lot's own id keeps each lot's lines together.
+        .order_by(
+            "lot__contract__number", "lot__number", "lot_id", "carrier__name", "link__circuit_id"
+        )
     )
     minutes = month_minutes(period.year, period.month)
     corrections = Correction.objects.select_related("link", "period", "corrects").order_by(

@@ -384,14 +384,14 @@ def _lots(start: datetime, end: datetime, seen: set[int]) -> dict[int, LotInfo]:
 def _orders(
     year: int, month: int, now: datetime, lots: dict[int, LotInfo]
 ) -> dict[int, dict[str, tuple[int, int]]]:
-    """{lot id: {order type: (on time, late)}} from the orders' compliance rows, which name a
-    lot by its number and the carrier the orders went to (its leader)."""
-    by_name = {(lot.number, lot.carrier_code): lot.lot_id for lot in lots.values()}
+    """{lot id: {order type: (on time, late)}} from the orders' compliance rows, by the lot's own
+    id (a lot number is unique only within its contract); the rows of every carrier the lot's
+    orders went to are summed."""
     result: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for row in compliance_rows(year=year, month=month, now=now):
-        lot_id = by_name.get((row.lot, row.carrier))
-        if lot_id is not None:
-            result[lot_id][row.order_type] = (row.on_time, row.late)
+        if row.lot_id in lots:
+            on_time, late = result[row.lot_id].get(row.order_type, (0, 0))
+            result[row.lot_id][row.order_type] = (on_time + row.on_time, late + row.late)
     return result
 
 

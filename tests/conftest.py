@@ -2,6 +2,7 @@
 
 import os
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
@@ -88,6 +89,21 @@ def network(municipalities) -> Network:
             circuit_id="CTG-0001",
             municipality=Municipality.objects.get(pk=CONTAGEM),
         ),
+    )
+
+
+@pytest.fixture
+def second_phase_lot_1(network: Network) -> Lot:
+    """A new contract phase starting while the network's contract is still in force: its own
+    lot 1, won by carrier A like the first contract's lot 1, covering Belo Horizonte. Lot
+    numbers are unique only within a contract. Its number sorts after the first contract's
+    (CT-0nn/2020)."""
+    phase_2 = ContractFactory(number="CT-900/2026", start_date=date(2026, 6, 1))
+    return lot_with(
+        contract=phase_2,
+        number=1,
+        members=[(network.carrier_a, "100")],
+        ibge_codes=[BELO_HORIZONTE],
     )
 
 

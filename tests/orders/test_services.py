@@ -309,6 +309,8 @@ def test_compliance_json_counts_each_order_once_in_its_month(priced, personas):
         "rows": [
             {
                 "carrier": "alfa",
+                "contract": priced.contract.number,
+                "lot_id": priced.lot_metro.pk,
                 "lot": 1,
                 "order_type": "activation",
                 "counted": 1,
@@ -320,6 +322,8 @@ def test_compliance_json_counts_each_order_once_in_its_month(priced, personas):
     }
     assert april["rows"][0] == {
         "carrier": "alfa",
+        "contract": priced.contract.number,
+        "lot_id": priced.lot_metro.pk,
         "lot": 1,
         "order_type": "activation",
         "counted": 1,

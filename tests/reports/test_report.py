@@ -15,7 +15,10 @@ from redegov.templatetags.formatting import brl, number_br
 from reports.pdf import agency_report_pdf
 from reports.selectors import agency_report
 from tests.billing.conftest import compute, local, outage
-from tests.inventory.factories import LinkFactory
+from tests.inventory.factories import (
+    LinkFactory,
+    PriceItemFactory,
+)
 from tests.reports.conftest import pdf_pages
 
 
@@ -118,3 +121,33 @@ def test_the_pdf_fetcher_serves_static_files_and_refuses_anything_else():
             fetcher.fetch(url)
     with pytest.raises(SuspiciousFileOperation):
         fetcher.fetch("http://127.0.0.1:8000/static/../redegov/settings.py")
+
+
+@pytest.mark.django_db
+def test_lots_numbered_1_in_two_contracts_are_two_groups_of_the_report(
+    priced, network, second_phase_lot_1
+):
+    """Contract 2 (a new phase) has its own lot 1, won by Alfa like contract 1's lot 1. Agency
+    X's October lines: BHZ-0001 and BHZ-0003 in contract 1's lot 1, BHZ-0002 in contract 2's lot
+    1 (R$ 905,52 each), UDI-0001 in the consortium lot 2. The report has three groups (each lot
+    once, its lines together, its sums its own: 1.811,04 and 905,52), not the lines interleaved
+    by circuit id into fragments that repeat the lot's sums."""
+    lot_1_again = second_phase_lot_1
+    PriceItemFactory(lot=lot_1_again, region="metro", monthly_price=Decimal("905.52"))
+    LinkFactory(lot=network.lot_metro, agency=network.agency_x, circuit_id="BHZ-0003")
+    LinkFactory(lot=lot_1_again, agency=network.agency_x, circuit_id="BHZ-0002")
+    october = compute(2026, 10, local(2026, 11, 1, 0, 5))
+    report = report_of(october, network.agency_x)
+    groups = [
+        (g.lot.contract.number, g.lot.number, [line.link.circuit_id for line in g.lines])
+        for g in report.groups
+    ]
+    assert groups == [
+        (network.contract.number, 1, ["BHZ-0001", "BHZ-0003"]),
+        (network.contract.number, 2, ["UDI-0001"]),
+        ("CT-900/2026", 1, ["BHZ-0002"]),
+    ]
+    assert [g.sums["amount_due"] for g in report.groups if g.lot.number == 1] == [
+        Decimal("1811.04"),
+        Decimal("905.52"),
+    ]

@@ -79,7 +79,7 @@ def order(network, order_type, *, dispatched, due, completed=None, status=None, 
         number=f"OS-T-{next(NUMBERS):06d}",
         order_type=order_type,
         status=status or (OrderStatus.VERIFIED if completed else OrderStatus.IN_EXECUTION),
-        contract=network.contract,
+        contract=lot.contract,
         agency=network.agency_x,
         municipality=network.link_x_metro.municipality
         if lot == network.lot_metro

@@ -1,6 +1,7 @@
 """A month's results as `manage.py imr` gives them: what counts, in which month, and the JSON."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -10,7 +11,9 @@ from inventory.models import LinkRevision
 from monitoring.choices import Responsibility
 from monitoring.models import Outage
 from orders.choices import OrderStatus, OrderType
+from orders.compliance import compliance_report
 from orders.models import OrderPause
+from sla.measurement import measure
 from tests.inventory.factories import LinkFactory
 from tests.sla.conftest import (
     imr_json,
@@ -284,3 +287,31 @@ def test_orders_paused_when_the_month_is_measured_count_by_their_moved_due_insta
         OrderPause.objects.create(order=row, started_at=paused, reason="Sem acesso ao local")
     i3 = result_of(imr_json("2026-11"), "I3", lot=1)
     assert (i3["inputs"], i3["value"]) == ({"counted": 1, "on_time": 0, "late": 1}, "0.0000")
+
+
+def test_two_contracts_each_with_a_lot_1_of_the_same_carrier_are_measured_apart(
+    network, after_november, second_phase_lot_1
+):
+    """A new phase starts while the old one ends: contract 2 has its own lot 1, won by Alfa,
+    like lot 1 of contract 1. In November, contract 1's lot 1 has two activations on time
+    (completed 10/11 and 15/11, due 20/11 23:59:59), contract 2's lot 1 one activation still
+    open past its due instant (due 20/11 23:59:59): late. So I3 is 2/2 = 100,0000% for the
+    first and 0/1 = 0,0000% for the second (30% band), never 3 orders merged into one lot nor
+    one lot's figures given to the other."""
+    lot_1_again = second_phase_lot_1
+    due = local(2026, 11, 20, 23, 59, 59)
+    dispatched = local(2026, 10, 21, 10)
+    for completed in (local(2026, 11, 10), local(2026, 11, 15)):
+        order(network, OrderType.ACTIVATION, dispatched=dispatched, due=due, completed=completed)
+    order(network, OrderType.ACTIVATION, dispatched=dispatched, due=due, lot=lot_1_again)
+    results = measure(year=2026, month=11, now=AFTER_NOVEMBER)
+    i3 = {r.lot.lot_id: r for r in results.results if r.code == "I3"}
+    first, second = i3[network.lot_metro.pk], i3[lot_1_again.pk]
+    assert (first.numerator, first.denominator, first.value_text) == (2, 2, "100.0000")
+    assert (second.numerator, second.denominator, second.value_text) == (0, 1, "0.0000")
+    assert second.outcome.band == Decimal("30")
+    rows = compliance_report(year=2026, month=11, now=AFTER_NOVEMBER)["rows"]
+    assert [(r["contract"], r["lot_id"], r["lot"], r["counted"]) for r in rows] == [
+        (network.contract.number, network.lot_metro.pk, 1, 2),
+        ("CT-900/2026", lot_1_again.pk, 1, 1),
+    ]
