@@ -15,6 +15,8 @@ from django.utils import timezone
 from inventory.models import Lot, LotMember
 from monitoring.models import Outage
 from orders.models import Order
+from outbox.models import Message
+from outbox.selectors import messages_by_ref, ref_of
 from penalties.choices import (
     ALLOWED_TRANSITIONS,
     DECISIONS,
@@ -211,6 +213,22 @@ def proceeding_deadlines(proceeding: Proceeding, events: list[ProceedingEvent], 
 
 def proceeding_events(proceeding: Proceeding) -> list[ProceedingEvent]:
     return list(proceeding.events.select_related("actor").prefetch_related("documents"))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A posted notice (it counts as delivered at `event.at`, when posted in the portal) and
+    its e-mailed copies, one outbox message per recipient, each with its own delivery."""
+
+    event: ProceedingEvent
+    copies: list[Message]
+
+
+def proceeding_notices(events: list[ProceedingEvent]) -> list[Notice]:
+    """The notices among a proceeding's events, oldest first, with their e-mailed copies."""
+    notices = [event for event in events if event.notice]
+    copies = messages_by_ref(ref_of(event) for event in notices)
+    return [Notice(event, copies.get(ref_of(event), [])) for event in notices]
 
 
 def proceeding_documents(proceeding: Proceeding) -> list[Document]:

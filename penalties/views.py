@@ -29,6 +29,7 @@ from penalties.selectors import (
     proceeding_events,
     proceeding_get_for_user,
     proceeding_list,
+    proceeding_notices,
     proceeding_schedule,
     proceedings_waiting,
 )
@@ -119,6 +120,7 @@ def proceeding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "members": list(proceeding.lot.members.select_related("carrier").order_by("position")),
         "evidence": list(proceeding.evidence.all()),
         "events": events,
+        "notices": proceeding_notices(events),
         "deadlines": proceeding_deadlines(proceeding, events, now),
         "documents": proceeding_documents(proceeding),
         "opinions": list(proceeding.opinions.select_related("author")),
