@@ -3,7 +3,6 @@ selectors (the same rows per user as the pages, 404 for rows the user may not se
 through their services (one call each), refusals through `api.exceptions`. Every write is
 audited (`ApiViewSet.finalize_response`)."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -26,7 +25,7 @@ from api.models import ApiToken
 from api.services import api_write_record, outage_create_idempotent
 from billing.filters import LineFilter
 from billing.models import BillingPeriod
-from billing.selectors import READERS, line_list, period_get, statement_document
+from billing.selectors import line_list, period_get, statement_document
 from inventory.filters import LinkFilter
 from inventory.selectors import link_get_for_user, link_list
 from monitoring.filters import OutageFilter, TicketFilter
@@ -48,7 +47,14 @@ from penalties.choices import ProceedingStatus
 from penalties.filters import ProceedingFilter
 from penalties.selectors import proceeding_get_for_user, proceeding_list
 from penalties.services import proceeding_transition
-from redegov.roles import Role, has_role
+from redegov.access import (
+    AGENCY_MANAGERS,
+    BILL_READERS,
+    CARRIER_ROLES,
+    NOC_STAFF,
+    ORDER_FILERS,
+    require,
+)
 from sla.selectors import imr_document
 
 PERIOD = r"20[0-9]{2}-(0[1-9]|1[0-2])"
@@ -69,9 +75,8 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-def _require(user, *roles: str) -> None:
-    if not has_role(user, *roles):
-        raise PermissionDenied("Seu perfil não faz esta operação.")
+def _require(user, roles: frozenset[str]) -> None:
+    require(user, roles, "Seu perfil não faz esta operação.")
 
 
 def _jsonable(value):
@@ -159,13 +164,15 @@ class OrderViewSet(mixins.CreateModelMixin, ReadViewSet):
     @extend_schema(request=s.OrderCreateSerializer, responses={201: s.OrderSerializer, **ERRORS})
     def create(self, request, *args, **kwargs):
         """A draft order (agency manager or unit staff)."""
-        _require(request.user, Role.AGENCY_MANAGER, Role.AGENCY_UNIT)
+        _require(request.user, ORDER_FILERS)
         data = self.valid(s.OrderCreateSerializer, user=request.user)
         order = order_create(user=request.user, **data)
         return Response(s.OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
-    def _move(self, to: str, role: str, serializer_class=s.ReasonSerializer) -> Response:
-        _require(self.request.user, role)
+    def _move(
+        self, to: str, roles: frozenset[str], serializer_class=s.ReasonSerializer
+    ) -> Response:
+        _require(self.request.user, roles)
         order = self.get_object()
         data = dict(self.valid(serializer_class))
         reason = data.pop("reason")
@@ -178,32 +185,32 @@ class OrderViewSet(mixins.CreateModelMixin, ReadViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Send a draft (or a returned order) to the NOC (agency manager)."""
-        return self._move(OrderStatus.SUBMITTED, Role.AGENCY_MANAGER)
+        return self._move(OrderStatus.SUBMITTED, AGENCY_MANAGERS)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.OrderSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Accept a dispatched order (its carrier)."""
-        return self._move(OrderStatus.ACCEPTED, Role.CARRIER)
+        return self._move(OrderStatus.ACCEPTED, CARRIER_ROLES)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.OrderSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """Start the execution, or resume it after a pause (its carrier)."""
-        return self._move(OrderStatus.IN_EXECUTION, Role.CARRIER)
+        return self._move(OrderStatus.IN_EXECUTION, CARRIER_ROLES)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.OrderSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
         """Pending on the agency: the clock pauses; the reason is required (its carrier)."""
-        return self._move(OrderStatus.PENDING_AGENCY, Role.CARRIER)
+        return self._move(OrderStatus.PENDING_AGENCY, CARRIER_ROLES)
 
     @extend_schema(request=s.CompletionSerializer, responses={200: s.OrderSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Complete the order; an activation or address change names the installed link
         (circuit id, management address) (its carrier)."""
-        return self._move(OrderStatus.COMPLETED, Role.CARRIER, s.CompletionSerializer)
+        return self._move(OrderStatus.COMPLETED, CARRIER_ROLES, s.CompletionSerializer)
 
 
 class TicketViewSet(ReadViewSet):
@@ -220,7 +227,7 @@ class TicketViewSet(ReadViewSet):
     @extend_schema(request=s.AcknowledgeSerializer, responses={200: s.TicketSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        _require(request.user, Role.CARRIER)
+        _require(request.user, CARRIER_ROLES)
         ticket = self.get_object()
         data = self.valid(s.AcknowledgeSerializer)
         ticket_acknowledge(
@@ -231,7 +238,7 @@ class TicketViewSet(ReadViewSet):
     @extend_schema(request=s.RestoreSerializer, responses={200: s.TicketSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
-        _require(request.user, Role.CARRIER)
+        _require(request.user, CARRIER_ROLES)
         ticket = self.get_object()
         data = self.valid(s.RestoreSerializer)
         ticket_report_restoration(
@@ -271,7 +278,7 @@ class OutageViewSet(mixins.CreateModelMixin, ReadViewSet):
         },
     )
     def create(self, request, *args, **kwargs):
-        _require(request.user, Role.NOC, Role.ADMIN)
+        _require(request.user, NOC_STAFF)
         key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
         if not 1 <= len(key) <= 100 or "\x00" in key:
             raise serializers.ValidationError(
@@ -304,7 +311,7 @@ class MaintenanceWindowViewSet(mixins.CreateModelMixin, ReadViewSet):
         responses={201: s.MaintenanceWindowSerializer, **ERRORS},
     )
     def create(self, request, *args, **kwargs):
-        _require(request.user, Role.CARRIER)
+        _require(request.user, CARRIER_ROLES)
         data = self.valid(s.MaintenanceRequestSerializer, user=request.user)
         window = maintenance_request(by=request.user, now=timezone.now(), **data)
         return Response(s.MaintenanceWindowSerializer(window).data, status=201)
@@ -333,7 +340,7 @@ class ProceedingViewSet(ReadViewSet):
     def defense(self, request, pk=None):
         """The defense: reasons and/or PDF documents, until 23:59:59 of the deadline's last
         day (its carrier)."""
-        _require(request.user, Role.CARRIER)
+        _require(request.user, CARRIER_ROLES)
         proceeding = self.get_object()
         data = self.valid(s.DefenseSerializer)
         proceeding = proceeding_transition(
@@ -357,7 +364,7 @@ class StatementViewSet(ApiViewSet):
 
     @extend_schema(responses={200: s.PeriodSerializer(many=True), 403: ERRORS[403]})
     def list(self, request):
-        _require(request.user, *READERS)
+        _require(request.user, BILL_READERS)
         return Response(s.PeriodSerializer(self.get_queryset(), many=True).data)
 
     @extend_schema(
@@ -371,7 +378,7 @@ class StatementViewSet(ApiViewSet):
         responses={200: s.StatementSerializer, **ERRORS},
     )
     def retrieve(self, request, period=None):
-        _require(request.user, *READERS)
+        _require(request.user, BILL_READERS)
         found = period_get(label=period)
         lines = LineFilter(
             request.query_params, queryset=line_list(user=request.user, period=found)

@@ -6,39 +6,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
 from billing.choices import ACTIVE_JOB_STATES, JobState
 from billing.computation import month_minutes
 from billing.models import BillingPeriod, Correction, LineShare, PeriodJob, StatementLine
-from redegov.roles import NETWORK_WIDE_ROLES, Role, has_role, sees_whole_network
+from redegov.access import restrict
 
 AMOUNTS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections", "net")
-# Who reads bills (`line_visibility_q` gives them rows); pages and the API refuse the others.
-READERS = (*NETWORK_WIDE_ROLES, Role.AGENCY_MANAGER, Role.CARRIER)
 SUMS = {name: Sum(name) for name in AMOUNTS}
 
 
-def line_visibility_q(user) -> Q | None:
-    """None: every line. An agency manager sees its agency's lines, a carrier the lines of the
-    lots where it is the contractor or a consortium member; nobody else sees bills."""
-    if sees_whole_network(user):
-        return None
-    if has_role(user, Role.AGENCY_MANAGER) and user.agency_id:
-        return Q(agency_id=user.agency_id)
-    if has_role(user, Role.CARRIER) and user.carrier_id:
-        return Q(lot__members__carrier_id=user.carrier_id)
-    return Q(pk__in=[])
-
-
 def line_list(*, user, period: BillingPeriod) -> QuerySet[StatementLine]:
-    lines = StatementLine.objects.filter(period=period)
-    condition = line_visibility_q(user)
-    if condition is not None:
-        lines = lines.filter(pk__in=StatementLine.objects.filter(condition).values("pk"))
     return (
-        lines.select_related("link", "agency", "lot", "carrier")
+        restrict(StatementLine.objects.filter(period=period), user)
+        .select_related("link", "agency", "lot", "carrier")
         .prefetch_related("shares__carrier")
         .order_by("link__circuit_id")
     )

@@ -10,11 +10,10 @@ from fractions import Fraction
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,13 +23,11 @@ from billing.filters import LineFilter
 from billing.forms import PeriodMonthForm
 from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
 from billing.selectors import (
-    READERS,
     SUMS,
     job_progress,
     jobs_active,
     line_get_for_user,
     line_list,
-    line_visibility_q,
     member_sums,
     period_get,
     sums_by,
@@ -43,28 +40,23 @@ from inventory.models import PriceItem
 from invoices.selectors import unresolved_count
 from invoices.services import closing_override_record
 from monitoring.selectors import outage_list
+from redegov.access import BILL_READERS, BILLING_STAFF, get_for_user, holds, require, restrict
 from redegov.exceptions import DomainError
 from redegov.money import round_brl
-from redegov.roles import Role, has_role
 from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50
-# Who computes and closes months.
-STAFF = (Role.BILLING, Role.ADMIN)
+REFUSED = "Seu perfil não tem acesso ao faturamento."
 
 
-def _require(user, roles: tuple[str, ...]) -> None:
-    if not has_role(user, *roles):
-        raise PermissionDenied("Seu perfil não tem acesso ao faturamento.")
+def _require(user, roles: frozenset[str]) -> None:
+    require(user, roles, REFUSED)
 
 
 def _period_totals(user, periods: list[BillingPeriod]) -> dict[int, dict[str, Decimal]]:
     """Each period's totals over the lines the user may see, in one query (line_list is per
     period; this is the same visibility rule over several)."""
-    lines = StatementLine.objects.filter(period__in=periods)
-    condition = line_visibility_q(user)
-    if condition is not None:
-        lines = lines.filter(pk__in=StatementLine.objects.filter(condition).values("pk"))
+    lines = restrict(StatementLine.objects.filter(period__in=periods), user)
     return {
         row.pop("period_id"): row
         for row in lines.order_by().values("period_id").annotate(lines=Count("pk"), **SUMS)
@@ -73,10 +65,10 @@ def _period_totals(user, periods: list[BillingPeriod]) -> dict[int, dict[str, De
 
 @require_GET
 def period_list_view(request: HttpRequest) -> HttpResponse:
-    _require(request.user, READERS)
+    _require(request.user, BILL_READERS)
     periods = list(BillingPeriod.objects.select_related("closed_by"))
     sums = _period_totals(request.user, periods)
-    is_staff = has_role(request.user, *STAFF)
+    is_staff = holds(request.user, BILLING_STAFF)
     jobs = jobs_active() if is_staff else {}
     ctx = {
         "rows": [
@@ -102,7 +94,7 @@ def _job_start(request: HttpRequest, period: BillingPeriod, kind: str) -> HttpRe
 @require_POST
 @throttle_expensive
 def period_compute_view(request: HttpRequest) -> HttpResponse:
-    _require(request.user, STAFF)
+    _require(request.user, BILLING_STAFF)
     form = PeriodMonthForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["month"]))
@@ -116,7 +108,7 @@ def period_compute_view(request: HttpRequest) -> HttpResponse:
 def period_close_view(request: HttpRequest, label: str) -> HttpResponse:
     """GET asks for confirmation (closing freezes the month); POST queues the closing. With
     carrier invoices' contestations unresolved, closing needs a reason (`override_reason`)."""
-    _require(request.user, STAFF)
+    _require(request.user, BILLING_STAFF)
     period = period_get(label=label)
     if request.method == "GET":
         ctx = {
@@ -135,8 +127,13 @@ def period_close_view(request: HttpRequest, label: str) -> HttpResponse:
 def job_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A month's job and its progress; htmx asks for the progress fragment again while it runs
     (the fragment alone when htmx asks)."""
-    _require(request.user, STAFF)
-    job = get_object_or_404(PeriodJob.objects.select_related("period", "requested_by"), pk=pk)
+    _require(request.user, BILLING_STAFF)
+    job = get_for_user(
+        PeriodJob.objects.select_related("period", "requested_by"),
+        request.user,
+        "Tarefa não encontrada",
+        pk=pk,
+    )
     ctx = {"job": job, "progress": job_progress(job)}
     if request.headers.get("HX-Request"):
         return render(request, "billing/_job_progress.html", ctx)
@@ -148,8 +145,8 @@ def job_view(request: HttpRequest, pk: int) -> HttpResponse:
 def job_file_view(request: HttpRequest, pk: int) -> FileResponse:
     """What a job made (the month's technical reports in a ZIP), served from MEDIA_ROOT to
     those who may see the job, never from a public URL."""
-    _require(request.user, STAFF)
-    job = get_object_or_404(PeriodJob, pk=pk)
+    _require(request.user, BILLING_STAFF)
+    job = get_for_user(PeriodJob.objects.all(), request.user, "Tarefa não encontrada", pk=pk)
     if not job.file:
         raise Http404("Esta tarefa não gerou arquivo.")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
@@ -157,7 +154,7 @@ def job_file_view(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 def period_overview_view(request: HttpRequest, label: str) -> HttpResponse:
-    _require(request.user, READERS)
+    _require(request.user, BILL_READERS)
     period = period_get(label=label)
     lines = line_list(user=request.user, period=period)
     ctx = {
@@ -177,7 +174,7 @@ def _filtered(request: HttpRequest, period: BillingPeriod) -> LineFilter:
 
 @require_GET
 def statement_view(request: HttpRequest, label: str) -> HttpResponse:
-    _require(request.user, READERS)
+    _require(request.user, BILL_READERS)
     period = period_get(label=label)
     f = _filtered(request, period)
     page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -194,7 +191,7 @@ def statement_view(request: HttpRequest, label: str) -> HttpResponse:
 @require_GET
 @throttle_expensive
 def statement_export_view(request: HttpRequest, label: str, fmt: str) -> HttpResponse:
-    _require(request.user, READERS)
+    _require(request.user, BILL_READERS)
     period = period_get(label=label)
     lines = _filtered(request, period).qs
     return export_response(

@@ -1,5 +1,6 @@
 """Reads of the inventory for pages, exports and other apps. Permissions are applied here."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from pghistory.models import MiddlewareEvents
 
 from inventory.choices import LinkStatus
-from inventory.models import Contract, Link, LinkRevision, Lot
+from inventory.models import Contract, Link, LinkRevision, Lot, LotMember
 from redegov.templatetags.formatting import local_dt
 
 
@@ -91,6 +92,43 @@ def link_states(link: Link) -> list[LinkState]:
 
 def lot_for_municipality(*, contract: Contract, ibge_code: int) -> Lot | None:
     return Lot.objects.filter(contract=contract, coverage__municipality_id=ibge_code).first()
+
+
+def link_lots_at(pairs: Iterable[tuple[int, datetime]]) -> dict[tuple[int, datetime], int]:
+    """The lot in force for each (link id, instant): the lot of the latest revision that moved
+    the link to another contract, not after the instant, or else the link's own lot. The same
+    rule as `redegov.access.lot_in_force`, which states it in SQL for querysets; this one
+    serves lists already in memory (tickets to route, windows to match)."""
+    pairs = list(pairs)
+    ids = {link_id for link_id, _ in pairs}
+    lots = dict(Link.objects.filter(pk__in=ids).values_list("pk", "lot_id"))
+    moves: dict[int, list[tuple[datetime, int]]] = {}
+    revisions = LinkRevision.objects.filter(link_id__in=ids, lot__isnull=False)
+    for link_id, effective_at, lot_id in revisions.order_by("effective_at").values_list(
+        "link_id", "effective_at", "lot_id"
+    ):
+        moves.setdefault(link_id, []).append((effective_at, lot_id))
+    found = {}
+    for link_id, at in pairs:
+        lot_id = lots[link_id]
+        for effective_at, moved_to in moves.get(link_id, []):
+            if effective_at > at:
+                break
+            lot_id = moved_to
+        found[link_id, at] = lot_id
+    return found
+
+
+def lot_members(lot_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The carrier ids of each lot's contractor, the leader first."""
+    members: dict[int, list[int]] = {}
+    for lot_id, carrier_id in (
+        LotMember.objects.filter(lot_id__in=set(lot_ids))
+        .order_by("lot_id", "position")
+        .values_list("lot_id", "carrier_id")
+    ):
+        members.setdefault(lot_id, []).append(carrier_id)
+    return members
 
 
 def lot_leader(lot: Lot):

@@ -9,7 +9,7 @@ from inventory.choices import LinkStatus
 from inventory.exports import LINK_COLUMNS, export_response
 from inventory.filters import LinkFilter
 from inventory.selectors import link_get_for_user, link_history, link_list, link_timeline
-from redegov.roles import sees_whole_network
+from redegov.access import sees_whole_network
 from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50

@@ -4,7 +4,7 @@ the agency). `invoices.services.difference_transition` is the only code that mov
 
 from django.db import models
 
-from redegov.roles import Role
+from redegov.access import BILLING_STAFF, CARRIER_ROLES
 
 
 class Encoding(models.TextChoices):
@@ -37,14 +37,12 @@ class DifferenceState(models.TextChoices):
 
 
 S = DifferenceState
-STAFF = frozenset({Role.BILLING, Role.ADMIN})
-CARRIER = frozenset({Role.CARRIER})
 
 # ALLOWED_TRANSITIONS[from][to]: the roles that may make the move.
 ALLOWED_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    S.OPEN: {S.CONTESTED: STAFF},
-    S.CONTESTED: {S.ANSWERED: CARRIER},
-    S.ANSWERED: {S.ACCEPTED: STAFF, S.KEPT: STAFF},
+    S.OPEN: {S.CONTESTED: BILLING_STAFF},
+    S.CONTESTED: {S.ANSWERED: CARRIER_ROLES},
+    S.ANSWERED: {S.ACCEPTED: BILLING_STAFF, S.KEPT: BILLING_STAFF},
     S.ACCEPTED: {},
     S.KEPT: {},
 }

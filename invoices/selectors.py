@@ -4,30 +4,18 @@ statement (the figures its invoice is matched against), and the contestations st
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from billing.models import BillingPeriod, LineShare, StatementLine
 from invoices.choices import UNRESOLVED, DifferenceState
 from invoices.models import CarrierInvoice, Difference
-from redegov.roles import Role, has_role, sees_whole_network
-
-
-def invoice_visibility_q(user) -> Q | None:
-    """None: every invoice (network-wide roles); a carrier only its own; nobody else any."""
-    if sees_whole_network(user):
-        return None
-    if has_role(user, Role.CARRIER) and user.carrier_id:
-        return Q(carrier_id=user.carrier_id)
-    return Q(pk__in=[])
+from redegov.access import BILLING_STAFF, get_for_user, holds, restrict
+from redegov.roles import Role, has_role
 
 
 def invoice_list(*, user, period: BillingPeriod) -> QuerySet[CarrierInvoice]:
-    invoices = CarrierInvoice.objects.filter(period=period)
-    condition = invoice_visibility_q(user)
-    if condition is not None:
-        invoices = invoices.filter(condition)
     return (
-        invoices.select_related("carrier", "imported_by")
+        restrict(CarrierInvoice.objects.filter(period=period), user)
+        .select_related("carrier", "imported_by")
         .annotate(
             difference_count=Count("differences"),
             unresolved_count=Count("differences", filter=Q(differences__state__in=UNRESOLVED)),
@@ -39,13 +27,7 @@ def invoice_list(*, user, period: BillingPeriod) -> QuerySet[CarrierInvoice]:
 def invoice_get_for_user(*, user, pk: int) -> CarrierInvoice:
     """The invoice, or 404 when it does not exist or the user may not see it."""
     invoices = CarrierInvoice.objects.select_related("period", "carrier", "imported_by")
-    condition = invoice_visibility_q(user)
-    if condition is not None:
-        invoices = invoices.filter(condition)
-    try:
-        return invoices.get(pk=pk)
-    except CarrierInvoice.DoesNotExist as exc:
-        raise Http404("Fatura não encontrada.") from exc
+    return get_for_user(invoices, user, "Fatura não encontrada.", pk=pk)
 
 
 def difference_list(*, invoice: CarrierInvoice) -> QuerySet[Difference]:
@@ -78,7 +60,7 @@ def differences_awaiting(*, user) -> list[Difference]:
     """The differences waiting for this user's move, oldest month first: a carrier's staff
     answer contested ones on its invoices; billing staff decide answered ones. Nobody else waits
     on any."""
-    if has_role(user, Role.BILLING, Role.ADMIN):
+    if holds(user, BILLING_STAFF):
         differences = Difference.objects.filter(state=DifferenceState.ANSWERED)
     elif has_role(user, Role.CARRIER) and user.carrier_id:
         differences = Difference.objects.filter(

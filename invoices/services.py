@@ -28,10 +28,10 @@ from invoices.models import (
 )
 from invoices.parsing import BilledLine, read_invoice
 from invoices.selectors import amounts_owed, unresolved_count
+from redegov.access import holds
 from redegov.csvimport import ErrorLog
 from redegov.exceptions import DomainError
 from redegov.instants import month_bounds
-from redegov.roles import has_role
 
 ZERO = Decimal("0.00")
 
@@ -223,7 +223,7 @@ def difference_transition(
     difference = (
         Difference.objects.select_for_update().select_related("invoice").get(pk=difference.pk)
     )
-    allowed = has_role(user, *ALLOWED_TRANSITIONS[difference.state].get(to, ()))
+    allowed = holds(user, ALLOWED_TRANSITIONS[difference.state].get(to, frozenset()))
     if to == DifferenceState.ANSWERED:  # only the carrier that sent the invoice answers
         allowed = allowed and user.carrier_id == difference.invoice.carrier_id
     if not allowed:

@@ -25,31 +25,35 @@ from invoices.services import (
     invoice_preview,
     invoice_reconcile,
 )
+from redegov.access import (
+    BILLING_STAFF,
+    CARRIER_ROLES,
+    INVOICE_READERS,
+    INVOICE_UPLOADERS,
+    get_for_user,
+    holds,
+    require,
+)
 from redegov.exceptions import DomainError
-from redegov.roles import NETWORK_WIDE_ROLES, Role, has_role
 
-READERS = (*NETWORK_WIDE_ROLES, Role.CARRIER)
-STAFF = (Role.BILLING, Role.ADMIN)
-UPLOADERS = (*STAFF, Role.CARRIER)
 PREVIEW_ROWS = 10
 PREVIEW_SECONDS = 3600
 
 
-def _require(user, roles: tuple[str, ...]) -> None:
-    if not has_role(user, *roles):
-        raise PermissionDenied("Seu perfil não tem acesso às faturas das operadoras.")
+def _require(user, roles: frozenset[str]) -> None:
+    require(user, roles, "Seu perfil não tem acesso às faturas das operadoras.")
 
 
 @require_GET
 def layout_list_view(request: HttpRequest) -> HttpResponse:
-    _require(request.user, STAFF)
+    _require(request.user, BILLING_STAFF)
     carriers = Carrier.objects.select_related("invoice_layout").order_by("name")
     return render(request, "invoices/layout_list.html", {"carriers": carriers})
 
 
 @require_http_methods(["GET", "POST"])
 def layout_edit_view(request: HttpRequest, carrier_pk: int) -> HttpResponse:
-    _require(request.user, STAFF)
+    _require(request.user, BILLING_STAFF)
     carrier = get_object_or_404(Carrier, pk=carrier_pk)
     layout = InvoiceLayout.objects.filter(carrier=carrier).first() or InvoiceLayout(carrier=carrier)
     form = InvoiceLayoutForm(request.POST or None, instance=layout)
@@ -63,7 +67,7 @@ def layout_edit_view(request: HttpRequest, carrier_pk: int) -> HttpResponse:
 def _upload_form(request: HttpRequest, data=None, files=None) -> InvoiceUploadForm:
     """A carrier's staff upload for their own carrier only."""
     form = InvoiceUploadForm(data, files)
-    if has_role(request.user, Role.CARRIER) and not has_role(request.user, *STAFF):
+    if holds(request.user, CARRIER_ROLES) and not holds(request.user, BILLING_STAFF):
         form.fields["carrier"].queryset = Carrier.objects.filter(pk=request.user.carrier_id)
     return form
 
@@ -71,13 +75,13 @@ def _upload_form(request: HttpRequest, data=None, files=None) -> InvoiceUploadFo
 @require_http_methods(["GET", "POST"])
 def invoice_list_view(request: HttpRequest, label: str) -> HttpResponse:
     """The month's invoices; POST previews an uploaded file (nothing is imported yet)."""
-    _require(request.user, READERS)
+    _require(request.user, INVOICE_READERS)
     period = period_get(label=label)
-    may_upload = has_role(request.user, *UPLOADERS)
+    may_upload = holds(request.user, INVOICE_UPLOADERS)
     form = _upload_form(request) if may_upload else None
     ctx = {"period": period, "invoices": invoice_list(user=request.user, period=period)}
     if request.method == "POST":
-        _require(request.user, UPLOADERS)
+        _require(request.user, INVOICE_UPLOADERS)
         form = _upload_form(request, request.POST, request.FILES)
         if form.is_valid():
             return _preview(request, period, form)
@@ -121,14 +125,14 @@ def _preview(request: HttpRequest, period, form: InvoiceUploadForm) -> HttpRespo
 @require_POST
 def invoice_import_view(request: HttpRequest, label: str) -> HttpResponse:
     """Import the file the user previewed (kept in the cache under its token for an hour)."""
-    _require(request.user, UPLOADERS)
+    _require(request.user, INVOICE_UPLOADERS)
     period = period_get(label=label)
     upload = cache.get(f"invoices:upload:{request.POST.get('token', '')}")
     if upload is None or upload["user"] != request.user.pk:
         messages.error(request, "A pré-visualização expirou; envie o arquivo de novo.")
         return redirect("invoices:invoice-list", label=label)
     carrier = get_object_or_404(Carrier, pk=upload["carrier"])
-    if not has_role(request.user, *STAFF) and request.user.carrier_id != carrier.pk:
+    if not holds(request.user, BILLING_STAFF) and request.user.carrier_id != carrier.pk:
         raise PermissionDenied
     try:
         invoice = invoice_import(
@@ -150,18 +154,18 @@ def invoice_import_view(request: HttpRequest, label: str) -> HttpResponse:
 
 # The moves offered on the page, by the state they leave from: (target, button, who).
 MOVES = {
-    DifferenceState.OPEN: [(DifferenceState.CONTESTED, "Contestar", STAFF)],
-    DifferenceState.CONTESTED: [(DifferenceState.ANSWERED, "Responder", (Role.CARRIER,))],
+    DifferenceState.OPEN: [(DifferenceState.CONTESTED, "Contestar", BILLING_STAFF)],
+    DifferenceState.CONTESTED: [(DifferenceState.ANSWERED, "Responder", CARRIER_ROLES)],
     DifferenceState.ANSWERED: [
-        (DifferenceState.ACCEPTED, "Aceitar resposta", STAFF),
-        (DifferenceState.KEPT, "Manter contestação", STAFF),
+        (DifferenceState.ACCEPTED, "Aceitar resposta", BILLING_STAFF),
+        (DifferenceState.KEPT, "Manter contestação", BILLING_STAFF),
     ],
 }
 
 
 @require_GET
 def invoice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request.user, READERS)
+    _require(request.user, INVOICE_READERS)
     invoice = invoice_get_for_user(user=request.user, pk=pk)
     differences = [
         (
@@ -169,7 +173,7 @@ def invoice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             [
                 (target, label)
                 for target, label, roles in MOVES.get(difference.state, [])
-                if has_role(request.user, *roles)
+                if holds(request.user, roles)
             ],
         )
         for difference in difference_list(invoice=invoice)
@@ -177,7 +181,7 @@ def invoice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "invoice": invoice,
         "differences": differences,
-        "is_staff": has_role(request.user, *STAFF),
+        "is_staff": holds(request.user, BILLING_STAFF),
         "text_form": DifferenceTextForm(),
     }
     return render(request, "invoices/invoice_detail.html", ctx)
@@ -185,7 +189,7 @@ def invoice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def invoice_reconcile_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request.user, STAFF)
+    _require(request.user, BILLING_STAFF)
     invoice = invoice_reconcile(
         invoice=invoice_get_for_user(user=request.user, pk=pk), now=timezone.now()
     )
@@ -195,9 +199,11 @@ def invoice_reconcile_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def difference_move_view(request: HttpRequest, pk: int, to: str) -> HttpResponse:
-    _require(request.user, READERS)
-    difference = get_object_or_404(Difference, pk=pk)
-    invoice = invoice_get_for_user(user=request.user, pk=difference.invoice_id)
+    _require(request.user, INVOICE_READERS)
+    difference = get_for_user(
+        Difference.objects.all(), request.user, "Divergência não encontrada", pk=pk
+    )
+    invoice = difference.invoice
     if to not in DifferenceState.values:
         raise PermissionDenied
     form = DifferenceTextForm(request.POST)

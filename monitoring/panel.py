@@ -3,7 +3,7 @@
 The panel lists what is wrong now and needs a person: open interruptions, lost redundancies and
 irregularities reported by agencies that the NOC has not answered. Items of one carrier that
 started at the same instant (the same poll cycle) form a group, as their tickets went out in one
-message. Every read goes through the visibility rule (`Link.objects.visible_to`), so an agency
+message. Every read goes through the access policy (`redegov.access.restrict`), so an agency
 manager sees the panel of the agency's links and a carrier that of its lots. The query count does
 not grow with the number of items: each kind is one query, then links, tickets and notes are one
 query each for all items."""
@@ -31,8 +31,8 @@ from monitoring.models import (
     RedundancyLoss,
     Ticket,
 )
-from monitoring.selectors import _visible
 from monitoring.services import cycle_instant
+from redegov.access import restrict
 
 # How far back the panel lists the periods the NOC could not measure.
 UNMEASURED_DAYS = 7
@@ -107,19 +107,19 @@ class Panel:
 
 
 def open_interruptions(*, user) -> QuerySet[Outage]:
-    return _visible(Outage.objects.filter(end=None, kind=OutageKind.INTERRUPTION), user)
+    return restrict(Outage.objects.filter(end=None, kind=OutageKind.INTERRUPTION), user)
 
 
 def open_redundancy_losses(*, user) -> QuerySet[RedundancyLoss]:
-    return _visible(RedundancyLoss.objects.filter(end=None), user)
+    return restrict(RedundancyLoss.objects.filter(end=None), user)
 
 
 def open_irregularities(*, user) -> QuerySet[IrregularityReport]:
-    return _visible(IrregularityReport.objects.filter(status=IrregularityStatus.OPEN), user)
+    return restrict(IrregularityReport.objects.filter(status=IrregularityStatus.OPEN), user)
 
 
 def irregularity_list(*, user) -> QuerySet[IrregularityReport]:
-    return _visible(IrregularityReport.objects.all(), user).select_related(
+    return restrict(IrregularityReport.objects.all(), user).select_related(
         "link__agency", "link__municipality", "reported_by", "answered_by"
     )
 
@@ -324,7 +324,7 @@ def map_states(*, user, now: datetime) -> list[MunicipalityState]:
     down = _count_by_municipality(open_interruptions(user=user))
     redundancy = _count_by_municipality(open_redundancy_losses(user=user))
     degraded = _count_by_municipality(
-        _visible(
+        restrict(
             Outage.objects.filter(kind=OutageKind.DEGRADATION, end__gt=now - RECENT_DEGRADATION),
             user,
         )

@@ -24,9 +24,9 @@ from monitoring.maps import state_map
 from monitoring.models import Outage, OutageSubscription
 from monitoring.panel import irregularity_get_for_user, map_states, panel_build
 from monitoring.services import noc
+from redegov.access import AGENCY_MANAGERS, NOC_STAFF, holds
 from redegov.context_processors import link_scope
 from redegov.exceptions import DomainError
-from redegov.roles import Role, has_role
 
 
 def _require_links(request: HttpRequest) -> None:
@@ -49,7 +49,7 @@ def _panel_context(request: HttpRequest, **extra) -> dict:
         "states": map_states(user=request.user, now=now),
         "viewbox": state_map().viewbox,
         "now": now,
-        "is_noc": has_role(request.user, Role.NOC, Role.ADMIN),
+        "is_noc": holds(request.user, NOC_STAFF),
         "query": request.GET,
         **extra,
     }
@@ -58,7 +58,7 @@ def _panel_context(request: HttpRequest, **extra) -> dict:
 @require_GET
 def panel_view(request: HttpRequest) -> HttpResponse:
     _require_links(request)
-    is_manager = has_role(request.user, Role.AGENCY_MANAGER) and request.user.agency_id
+    is_manager = holds(request.user, AGENCY_MANAGERS) and request.user.agency_id
     ctx = _panel_context(
         request,
         map=state_map(),
@@ -115,7 +115,7 @@ def subscription_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def irregularity_new_view(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Role.AGENCY_MANAGER):
+    if not holds(request.user, AGENCY_MANAGERS):
         raise Http404("Página não encontrada")
     form = IrregularityForm(
         request.POST or None, request.FILES or None, agency_id=request.user.agency_id
@@ -145,7 +145,7 @@ def irregularity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(report.attachments.all()),
         "notes": list(report.panel_notes.select_related("by")),
         "answer_form": IrregularityAnswerForm(),
-        "is_noc": has_role(request.user, Role.NOC, Role.ADMIN),
+        "is_noc": holds(request.user, NOC_STAFF),
     }
     return render(request, "monitoring/irregularity_detail.html", ctx)
 

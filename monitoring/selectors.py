@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from inventory.choices import AccessType, LinkStatus
 from inventory.models import Link
-from inventory.querysets import link_visibility_q
+from inventory.selectors import link_lots_at, lot_members
 from monitoring.choices import (
     COUNTED_RESPONSIBILITIES,
     TicketStatus,
@@ -32,8 +32,8 @@ from monitoring.models import (
     PollWindow,
     Ticket,
 )
+from redegov.access import restrict
 from redegov.instants import truncate_minute
-from redegov.roles import Role, has_role, sees_whole_network
 
 Window = tuple[int, datetime, datetime]
 MAX_PATHS = 2  # a redundant access has two
@@ -250,8 +250,9 @@ def maintenance_notice_hours(contract_ids: Iterable[int]) -> int:
 
 
 def _covers(window: MaintenanceWindow, link: Link) -> bool:
+    """Whether the window's scope names the link (its lot is checked at each occurrence)."""
     if window.scope == WindowScope.LOT:
-        return window.lot_id == link.lot_id
+        return True
     if window.scope == WindowScope.MUNICIPALITY:
         return window.municipality_id == link.municipality_id
     return link.pk in {covered.pk for covered in window.links.all()}
@@ -283,25 +284,39 @@ def maintenance_occurrences(
     *, links: Sequence[Link], since: datetime, until: datetime
 ) -> dict[int, list[Occurrence]]:
     """The occurrences of approved windows covering each link that overlap [since, until),
-    by link id, in order (one query for the windows, one for their links)."""
+    by link id, in order (one query for the windows, one for their links, three for the lots
+    in force and their members)."""
     if not links:
         return {}
     windows = (
         _approved_windows(since, until)
         .filter(
-            Q(lot_id__in={link.lot_id for link in links})
+            Q(scope=WindowScope.LOT)
             | Q(municipality_id__in={link.municipality_id for link in links})
             | Q(links__in=[link.pk for link in links])
         )
         .distinct()
         .prefetch_related(Prefetch("links", queryset=Link.objects.only("pk")))
     )
+    candidates = [
+        (link, occurrence, window)
+        for window in windows
+        for occurrence in window.occurrences(since, until)
+        for link in links
+        if _covers(window, link)
+    ]
+    # A carrier's window covers a link only while the lot in force has the carrier as a
+    # member, whatever its scope (a municipality holds other carriers' links too).
+    lots = link_lots_at((link.pk, start) for link, (start, _), _ in candidates)
+    members = lot_members(lots.values())
     found: dict[int, list[Occurrence]] = {}
-    for window in windows:
-        occurrences = [(start, end, window.pk) for start, end in window.occurrences(since, until)]
-        for link in links:
-            if occurrences and _covers(window, link):
-                found.setdefault(link.pk, []).extend(occurrences)
+    for link, (start, end), window in candidates:
+        lot_id = lots[link.pk, start]
+        if window.carrier_id not in members.get(lot_id, ()):
+            continue
+        if window.scope == WindowScope.LOT and window.lot_id != lot_id:
+            continue
+        found.setdefault(link.pk, []).append((start, end, window.pk))
     for occurrences in found.values():
         occurrences.sort()
     return found
@@ -321,16 +336,8 @@ def windows_covering(*, links: Sequence[Link], instants: Sequence[datetime]) -> 
     }
 
 
-def _visible(queryset: QuerySet, user) -> QuerySet:
-    """Rows (with a `link`) of the links a user may see (inventory.querysets.link_visibility_q)."""
-    condition = link_visibility_q(user)
-    if condition is None:
-        return queryset
-    return queryset.filter(link__in=Link.objects.filter(condition).values("pk"))
-
-
 def ticket_list(*, user) -> QuerySet[Ticket]:
-    return _visible(Ticket.objects.all(), user).select_related(
+    return restrict(Ticket.objects.all(), user).select_related(
         "link__municipality", "link__agency", "carrier", "message", "outage"
     )
 
@@ -344,7 +351,7 @@ def ticket_get_for_user(*, user, pk: int) -> Ticket:
 
 def outage_list(*, user) -> QuerySet[Outage]:
     return (
-        _visible(Outage.objects.all(), user)
+        restrict(Outage.objects.all(), user)
         .select_related("link__municipality", "link__agency", "link__lot")
         .order_by("-start", "pk")
     )
@@ -370,15 +377,11 @@ def outage_decision_list(outage: Outage) -> list[OutageDecision]:
 
 
 def maintenance_list(*, user) -> QuerySet[MaintenanceWindow]:
-    """Every window for the network-wide roles; a carrier's own windows for carrier staff."""
+    """The windows the user may see (`redegov.access.maintenance_rows`)."""
     windows = MaintenanceWindow.objects.select_related(
         "carrier", "lot", "municipality", "requested_by", "decided_by"
     ).prefetch_related("links")
-    if sees_whole_network(user):
-        return windows
-    if has_role(user, Role.CARRIER) and user.carrier_id:
-        return windows.filter(carrier_id=user.carrier_id)
-    return windows.none()
+    return restrict(windows, user)
 
 
 def maintenance_get_for_user(*, user, pk: int) -> MaintenanceWindow:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inventory.exports import export_response
@@ -40,8 +41,8 @@ from monitoring.services import maintenance as maintenance_services
 from monitoring.services import responsibility, tickets
 from outbox.choices import MessageKind
 from outbox.selectors import messages_by_ref, ref_of
+from redegov.access import CARRIER_ROLES, NOC_STAFF, holds
 from redegov.exceptions import DomainError
-from redegov.roles import Role, has_role
 from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50
@@ -61,10 +62,20 @@ def _act(request: HttpRequest, form: forms.Form, action: Callable[[dict], object
     messages.success(request, done)
 
 
+def _next_or(request: HttpRequest, default: str) -> str:
+    """The posted `next` address when it stays on this site, else `default`."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
 def _roles(request: HttpRequest) -> dict[str, bool]:
     return {
-        "is_noc": has_role(request.user, Role.NOC, Role.ADMIN),
-        "is_carrier": has_role(request.user, Role.CARRIER),
+        "is_noc": holds(request.user, NOC_STAFF),
+        "is_carrier": holds(request.user, CARRIER_ROLES),
     }
 
 
@@ -174,7 +185,7 @@ def outage_classify_bulk_view(request: HttpRequest) -> HttpResponse:
         ),
         "Indisponibilidades classificadas.",
     )
-    return redirect(request.POST.get("next") or "monitoring:outage-list")
+    return redirect(_next_or(request, "monitoring:outage-list"))
 
 
 @require_GET
@@ -253,11 +264,12 @@ def dispute_file_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dispute_decide_view(request: HttpRequest, pk: int, dispute_pk: int) -> HttpResponse:
     outage = outage_get_for_user(user=request.user, pk=pk)
+    dispute = get_object_or_404(outage.disputes, pk=dispute_pk)
     _act(
         request,
         DisputeDecisionForm(request.POST),
         lambda data: responsibility.dispute_decide(
-            dispute_id=outage.disputes.get(pk=dispute_pk).pk,
+            dispute_id=dispute.pk,
             accept=data["accept"],
             reason=data["reason"],
             by=request.user,
@@ -279,7 +291,7 @@ def maintenance_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def maintenance_request_view(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Role.CARRIER):
+    if not holds(request.user, CARRIER_ROLES):
         raise PermissionDenied("Só uma operadora pode solicitar janela de manutenção.")
     form = MaintenanceForm(request.POST or None, carrier_id=request.user.carrier_id)
     if request.method == "POST" and form.is_valid():

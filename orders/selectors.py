@@ -1,5 +1,5 @@
 """Reads of orders for pages, exports, the compliance report and tasks. Permissions are applied
-here (`Order.objects.visible_to`)."""
+here (`Order.objects.visible_to`, the access policy's `redegov.access.order_rows`)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,9 +24,10 @@ from orders.choices import (
 )
 from orders.clocks import DEFAULT_DEADLINES, ClockReading, PauseSpan, clock_read
 from orders.models import Order, OrderDeadline
+from redegov.access import NETWORK_WIDE
 from redegov.calendar import BusinessCalendar
 from redegov.models import User
-from redegov.roles import NETWORK_WIDE_ROLES, Role, user_roles
+from redegov.roles import Role, user_roles
 
 FINAL = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
 
@@ -116,7 +117,7 @@ def order_actor_role(user: User | None, order: Order, to: str) -> str | None:
     if user is None:
         return SYSTEM if SYSTEM in allowed else None
     for role in sorted(user_roles(user) & allowed):
-        if role in NETWORK_WIDE_ROLES:
+        if role in NETWORK_WIDE:
             return role
         if role == Role.AGENCY_MANAGER and order.agency_id == user.agency_id:
             return role

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_ipv46_address
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from inventory.choices import LinkStatus, Region
@@ -33,6 +35,7 @@ from orders.selectors import (
 from outbox.choices import MessageKind
 from outbox.selectors import ref_of
 from outbox.services import message_email
+from redegov.access import ORDER_FILERS, holds, sees
 from redegov.calendar import BusinessCalendar
 from redegov.instants import local_midnight, truncate_minute
 from redegov.models import User
@@ -106,11 +109,7 @@ def _link_for_change(user: User, link: Link | None) -> Link:
         raise ValidationError({"link": "Informe o acesso."})
     if link.status != LinkStatus.ACTIVE:
         raise ValidationError({"link": f"O acesso {link} não está ativo."})
-    if link.agency_id != user.agency_id or (
-        has_role(user, Role.AGENCY_UNIT)
-        and not has_role(user, Role.AGENCY_MANAGER)
-        and link.unit_id != user.unit_id
-    ):
+    if not sees(user, link):
         raise ValidationError({"link": f"O acesso {link} não é do seu órgão ou unidade."})
     busy = order_open_for_link(link)
     if busy is not None:
@@ -143,7 +142,7 @@ def order_create(
     again at dispatch (the price table may change in between).
     """
     at = at or timezone.now()
-    if not has_role(user, Role.AGENCY_MANAGER, Role.AGENCY_UNIT) or not user.agency_id:
+    if not holds(user, ORDER_FILERS) or not user.agency_id:
         raise ValidationError("Só o gestor do órgão e os servidores das unidades abrem OS.")
     if has_role(user, Role.AGENCY_UNIT) and not has_role(user, Role.AGENCY_MANAGER):
         unit = user.unit
@@ -270,6 +269,7 @@ def _complete(order: Order, at: datetime, completion: dict[str, str] | None) -> 
         raise ValidationError(
             {"circuit_id": f"Esta OS já instalou o acesso {order.link}; use a mesma designação."}
         )
+    _completion_check_free(order, circuit_id, completion)
     order.link = link_upsert(
         circuit_id=circuit_id,
         contract=order.contract,
@@ -284,6 +284,29 @@ def _complete(order: Order, at: datetime, completion: dict[str, str] | None) -> 
         mgmt_ip=completion["mgmt_ip"],
         mgmt_ip_secondary=completion.get("mgmt_ip_secondary") or None,
     )
+
+
+def _completion_check_free(order: Order, circuit_id: str, completion: dict[str, str]) -> None:
+    """A completion creates its own link, never takes over another: a circuit id already used
+    by any other link, or a management address used by another live link, is refused with the
+    field named (and without naming the other link, which may be another tenant's)."""
+    others = Link.objects.exclude(pk=order.link_id) if order.link_id else Link.objects.all()
+    if others.filter(circuit_id__iexact=circuit_id).exists():
+        raise ValidationError(
+            {"circuit_id": f"A designação {circuit_id} já pertence a outro acesso."}
+        )
+    live = others.exclude(status=LinkStatus.CANCELLED)
+    for field in ("mgmt_ip", "mgmt_ip_secondary"):
+        address = completion.get(field)
+        if address:
+            try:
+                validate_ipv46_address(address)
+            except ValidationError as exc:
+                raise ValidationError({field: f"{address} não é um endereço IP."}) from exc
+        if address and live.filter(Q(mgmt_ip=address) | Q(mgmt_ip_secondary=address)).exists():
+            raise ValidationError(
+                {field: f"O IP de gerência {address} já é usado por outro acesso ativo."}
+            )
 
 
 def _link_save(link: Link, **changes: Any) -> Link:

@@ -28,7 +28,14 @@ from orders.selectors import (
     orderable_links,
 )
 from orders.services import order_create, order_transition
-from redegov.roles import Role, has_role
+from redegov.access import (
+    CARRIER_ROLES,
+    NETWORK_WIDE,
+    ORDER_FILERS,
+    holds,
+    require,
+    sees_whole_network,
+)
 from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50
@@ -73,7 +80,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
         "rows": order_clocks(list(page.object_list)),
         "total": page.paginator.count,
         "late_total": f.qs.late(timezone.now()).count(),
-        "can_create": has_role(request.user, Role.AGENCY_MANAGER, Role.AGENCY_UNIT),
+        "can_create": holds(request.user, ORDER_FILERS),
         "type_slugs": list(TYPE_SLUGS.items()),
     }
     return render(request, "orders/order_list.html", ctx)
@@ -113,8 +120,9 @@ def order_create_view(request: HttpRequest, kind: str) -> HttpResponse:
     if order_type is None:
         raise Http404("Tipo de OS desconhecido")
     user = request.user
-    if not has_role(user, Role.AGENCY_MANAGER, Role.AGENCY_UNIT) or not user.agency_id:
-        raise PermissionDenied
+    require(user, ORDER_FILERS, "Só o gestor do órgão e os servidores das unidades abrem OS.")
+    if not user.agency_id:
+        raise PermissionDenied("Seu usuário não está vinculado a um órgão.")
     form = OrderDraftForm(
         request.POST or None,
         order_type=order_type,
@@ -165,10 +173,8 @@ def order_compliance_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year, month = today.year, today.month
     rows = compliance_rows(year=year, month=month)
-    if not has_role(request.user, Role.NOC, Role.BILLING, Role.COMMITTEE, Role.ADMIN):
-        carrier = request.user.carrier
-        if carrier is None:
-            raise PermissionDenied
-        rows = [row for row in rows if row.carrier == carrier.code]
+    require(request.user, NETWORK_WIDE | CARRIER_ROLES)
+    if not sees_whole_network(request.user):
+        rows = [row for row in rows if row.carrier == request.user.carrier.code]
     ctx = {"rows": rows, "period": f"{year:04d}-{month:02d}", "period_label": f"{month:02d}/{year}"}
     return render(request, "orders/order_compliance.html", ctx)

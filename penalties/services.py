@@ -54,6 +54,7 @@ from penalties.models import (
     ProceedingNumber,
 )
 from penalties.selectors import EvidenceItem, proceeding_actor_role
+from redegov.access import BILLING_STAFF, holds
 from redegov.calendar import BusinessCalendar
 from redegov.exceptions import DomainError
 from redegov.models import User
@@ -161,7 +162,7 @@ def _number(year: int) -> str:
 
 
 def _require_billing(user: User) -> None:
-    if not has_role(user, Role.BILLING):
+    if not holds(user, BILLING_STAFF):
         raise DomainError("Só a equipe de faturamento (UGS) abre processos de multa.")
 
 

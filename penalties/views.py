@@ -5,10 +5,10 @@ downloads (documents, notice PDFs) and the report of fines. Thin: rules live in 
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,11 +39,10 @@ from penalties.services import (
     proceeding_open_from_flag,
     proceeding_transition,
 )
+from redegov.access import BILLING_STAFF, PROCEEDING_READERS, holds, require
 from redegov.exceptions import DomainError
-from redegov.roles import Role, has_role
 from redegov.throttling import throttle_expensive
-from sla.models import BreachFlag
-from sla.selectors import proceeding_draft
+from sla.selectors import flag_get_for_user, proceeding_draft
 
 PAGE_SIZE = 50
 PROCEEDING_COLUMNS = [
@@ -68,8 +67,12 @@ REPORT_COLUMNS = [
     Column("A cobrar (R$)", lambda r: r.outstanding, 16),
 ]
 
+OPENERS_ONLY = "Só a equipe de faturamento (UGS) abre processos de multa."
+READERS_ONLY = "Seu perfil não tem acesso aos processos de multa."
+
 
 def _filtered(request: HttpRequest) -> ProceedingFilter:
+    require(request.user, PROCEEDING_READERS, READERS_ONLY)
     return ProceedingFilter(
         request.GET, queryset=proceeding_list(user=request.user), request=request
     )
@@ -93,7 +96,7 @@ def proceeding_list_view(request: HttpRequest) -> HttpResponse:
         "rows": list(page.object_list),
         "total": page.paginator.count,
         "waiting": proceedings_waiting(user=request.user, now=timezone.now()),
-        "can_open": has_role(request.user, Role.BILLING),
+        "can_open": holds(request.user, BILLING_STAFF),
     }
     return render(request, "penalties/proceeding_list.html", ctx)
 
@@ -134,8 +137,9 @@ def proceeding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def proceeding_open_view(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, Role.BILLING):
-        raise PermissionDenied
+    require(
+        request.user, BILLING_STAFF, "Só a equipe de faturamento (UGS) abre processos de multa."
+    )
     form = ProceedingOpenForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -161,9 +165,10 @@ def proceeding_open_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def proceeding_from_flag_view(request: HttpRequest, flag_pk: int) -> HttpResponse:
-    if not has_role(request.user, Role.BILLING):
-        raise PermissionDenied
-    draft = proceeding_draft(get_object_or_404(BreachFlag, pk=flag_pk))
+    require(
+        request.user, BILLING_STAFF, "Só a equipe de faturamento (UGS) abre processos de multa."
+    )
+    draft = proceeding_draft(flag_get_for_user(user=request.user, pk=flag_pk))
     form = FromFlagForm(request.POST or None, contract=draft.contract)
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,6 +245,7 @@ def notice_pdf_view(request: HttpRequest, pk: int, event_pk: int) -> HttpRespons
 
 @require_GET
 def fines_report_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, PROCEEDING_READERS, READERS_ONLY)
     rows = fines_report(user=request.user)
     ctx = {
         "rows": rows,
@@ -253,6 +259,7 @@ def fines_report_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @throttle_expensive
 def fines_report_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    require(request.user, PROCEEDING_READERS, READERS_ONLY)
     return export_response(
         REPORT_COLUMNS,
         fines_report(user=request.user),

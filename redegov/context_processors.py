@@ -3,7 +3,15 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
-from redegov.roles import Role, has_role, sees_whole_network, user_roles
+from redegov.access import (
+    BILL_READERS,
+    CARRIER_ROLES,
+    PROCEEDING_STAFF,
+    REPORT_READERS,
+    holds,
+    sees_whole_network,
+)
+from redegov.roles import Role, has_role, user_roles
 
 
 def link_scope(user) -> str:
@@ -21,19 +29,13 @@ def link_scope(user) -> str:
     return ""
 
 
-# Who finds billing in the menu (not the NOC: bills are not its work, though it may read them).
-BILLING_MENU_ROLES = (Role.BILLING, Role.COMMITTEE, Role.ADMIN, Role.AGENCY_MANAGER, Role.CARRIER)
-# Who finds the technical reports (carriers do not: the reports are the agencies').
-REPORTS_MENU_ROLES = (Role.BILLING, Role.COMMITTEE, Role.ADMIN, Role.AGENCY_MANAGER)
+# Who finds billing in the menu: the bills' readers but the NOC (bills are not its work,
+# though it may read them).
+BILLING_MENU = BILL_READERS - {Role.NOC}
+# Who finds the technical reports: their readers but the NOC.
+REPORTS_MENU = REPORT_READERS - {Role.NOC}
 # Who finds the fine proceedings (carrier staff see those against their lots).
-PENALTIES_MENU_ROLES = (
-    Role.BILLING,
-    Role.LEGAL,
-    Role.AUTHORITY,
-    Role.COMMITTEE,
-    Role.ADMIN,
-    Role.CARRIER,
-)
+PENALTIES_MENU = PROCEEDING_STAFF | CARRIER_ROLES
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         entries.append(("Ordens de serviço", "orders:order-list", "orders"))
     if link_scope(user) in ("network", "carrier"):
         entries.append(("Manutenções", "monitoring:maintenance-list", "monitoring:maintenance"))
-    if has_role(user, *BILLING_MENU_ROLES):
+    if holds(user, BILLING_MENU):
         entries.append(("Faturamento", "billing:period-list", "billing"))
         entries.append(("Indicadores (IMR)", "sla:result-list", "sla"))
-    if has_role(user, *PENALTIES_MENU_ROLES):
+    if holds(user, PENALTIES_MENU):
         entries.append(("Processos de multa", "penalties:proceeding-list", "penalties"))
-    if has_role(user, *REPORTS_MENU_ROLES):
+    if holds(user, REPORTS_MENU):
         entries.append(("Relatórios técnicos", "reports:index", "reports"))
     if user.is_staff:
         entries.append(("Administração", "admin:index", "admin"))

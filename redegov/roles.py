@@ -1,4 +1,5 @@
-"""The portal's roles (DOMAIN.md section 1). Each role is a Django group of the same code name."""
+"""The portal's roles (docs/security.md). Each role is a Django group of the same code name; the
+sets of roles that may do each thing are in `redegov.access`."""
 
 from django.db import models
 
@@ -13,13 +14,6 @@ class Role(models.TextChoices):
     LEGAL = "legal", "Assessoria jurídica"
     AUTHORITY = "authority", "Autoridade competente"
     ADMIN = "admin", "Administrador"
-
-
-# Roles that see the whole network's operational data.
-NETWORK_WIDE_ROLES = frozenset({Role.NOC, Role.BILLING, Role.COMMITTEE, Role.ADMIN})
-# Roles whose users must be tied to an agency, a unit or a carrier.
-AGENCY_ROLES = frozenset({Role.AGENCY_MANAGER, Role.AGENCY_UNIT})
-CARRIER_ROLES = frozenset({Role.CARRIER})
 
 
 def user_roles(user) -> frozenset[str]:
@@ -38,7 +32,3 @@ def user_roles(user) -> frozenset[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
-
-
-def sees_whole_network(user) -> bool:
-    return has_role(user, *NETWORK_WIDE_ROLES)

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from inventory.models import Agency, AgencyUnit, Carrier
+from redegov.access import AGENCY_ROLES, CARRIER_ROLES
 from redegov.models import User
-from redegov.roles import AGENCY_ROLES, CARRIER_ROLES, Role
+from redegov.roles import Role
 
 
 def user_ties_check(

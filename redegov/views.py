@@ -11,9 +11,9 @@ from invoices.selectors import differences_awaiting
 from monitoring.selectors import monitoring_home
 from orders.selectors import order_home_list
 from penalties.selectors import proceedings_waiting
+from redegov.access import BILLING_STAFF, holds
 from redegov.context_processors import link_scope
 from redegov.health import health_report
-from redegov.roles import Role, has_role
 from reports.selectors import report_pending_list
 from sla.selectors import imr_home
 
@@ -38,8 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit": request.user.unit if scope == "unit" else None,
         "orders": order_home_list(user=request.user) if scope else [],
         "monitoring": monitoring_home(user=request.user) if scope else None,
-        "billing": _billing_month() if has_role(request.user, Role.BILLING) else None,
-        "imr": imr_home() if has_role(request.user, Role.BILLING) else None,
+        "billing": _billing_month() if holds(request.user, BILLING_STAFF) else None,
+        "imr": imr_home() if holds(request.user, BILLING_STAFF) else None,
         "differences": differences_awaiting(user=request.user),
         "proceedings": proceedings_waiting(user=request.user, now=timezone.now())[:10],
         "attestations": report_pending_list(user=request.user) if scope == "agency" else None,

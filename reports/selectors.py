@@ -27,7 +27,7 @@ from billing.computation import month_minutes
 from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
 from billing.selectors import AMOUNTS, SUMS, member_sums, sums_by, totals
 from inventory.models import Agency, Carrier, Contract, Lot
-from redegov.roles import Role, has_role, sees_whole_network
+from redegov.access import AGENCY_MANAGERS, holds, report_agency_rows, sees_whole_network
 from reports.choices import AttestationStatus, Capacity
 from reports.models import Attestation
 
@@ -36,11 +36,7 @@ def report_agency_list(*, user) -> QuerySet[Agency]:
     """The agencies whose reports the user may open: all of them for the network-wide roles
     (billing staff, committee, NOC, admin), its own for an agency manager (titular or
     substitute), none for anyone else (carriers, unit staff)."""
-    if sees_whole_network(user):
-        return Agency.objects.all()
-    if has_role(user, Role.AGENCY_MANAGER) and user.agency_id:
-        return Agency.objects.filter(pk=user.agency_id)
-    return Agency.objects.none()
+    return Agency.objects.filter(report_agency_rows(user))
 
 
 def report_agency_get_for_user(*, user, code: str) -> Agency:
@@ -54,7 +50,7 @@ def attest_capacity(user, agency: Agency) -> Capacity | None:
     """In which capacity `user` may attest `agency`'s reports: as the manager or the substitute
     named in the agency's participation declaration (Agency.manager / substitute), holding the
     agency manager role; None for everyone else."""
-    if not has_role(user, Role.AGENCY_MANAGER):
+    if not holds(user, AGENCY_MANAGERS):
         return None
     if user.pk == agency.manager_id:
         return Capacity.TITULAR

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from billing.choices import JobKind
 from billing.selectors import period_get
 from billing.services import period_job_request
+from redegov.access import BILLING_STAFF, REPORT_READERS, SUMMARY_READERS, holds, require
 from redegov.exceptions import DomainError
-from redegov.roles import NETWORK_WIDE_ROLES, Role, has_role
 from redegov.throttling import throttle_expensive
 from reports import pdf
 from reports.forms import AttestForm, SummaryForm
@@ -29,18 +29,14 @@ from reports.selectors import (
 from reports.services import report_attest
 from reports.summaries import summary
 
-# Who lists reports (an agency manager sees its own agency's); the others get 403. An agency's
-# report itself answers 404 to whoever may not open it (reports.selectors.report_agency_list).
-READERS = (*NETWORK_WIDE_ROLES, Role.AGENCY_MANAGER)
-# Who generates a month's reports in the background (the billing jobs' people).
-STAFF = (Role.BILLING, Role.ADMIN)
-# Who reads the summaries.
-SUMMARY_READERS = (Role.BILLING, Role.COMMITTEE, Role.ADMIN)
+# Who lists reports: REPORT_READERS (an agency manager sees its own agency's); the others get
+# 403. An agency's report itself answers 404 to whoever may not open it
+# (redegov.access.report_agency_rows). BILLING_STAFF generate a month's reports in the
+# background; SUMMARY_READERS read the summaries.
 
 
-def _require(user, roles: tuple[str, ...]) -> None:
-    if not has_role(user, *roles):
-        raise PermissionDenied("Seu perfil não tem acesso a estes relatórios.")
+def _require(user, roles: frozenset[str]) -> None:
+    require(user, roles, "Seu perfil não tem acesso a estes relatórios.")
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -51,19 +47,19 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def report_index_view(request: HttpRequest) -> HttpResponse:
-    _require(request.user, READERS)
+    _require(request.user, REPORT_READERS)
     ctx = {
         "rows": report_period_rows(user=request.user),
-        "sees_summaries": has_role(request.user, *SUMMARY_READERS),
+        "sees_summaries": holds(request.user, SUMMARY_READERS),
     }
     return render(request, "reports/index.html", ctx)
 
 
 @require_GET
 def report_month_view(request: HttpRequest, label: str) -> HttpResponse:
-    _require(request.user, READERS)
+    _require(request.user, REPORT_READERS)
     period = period_get(label=label)
-    is_staff = has_role(request.user, *STAFF)
+    is_staff = holds(request.user, BILLING_STAFF)
     ctx = {
         "period": period,
         "rows": report_month_rows(user=request.user, period=period),
@@ -78,7 +74,7 @@ def report_month_view(request: HttpRequest, label: str) -> HttpResponse:
 def report_archive_view(request: HttpRequest, label: str) -> HttpResponse:
     """Queue the generation of every agency's report of the month as one ZIP (a billing job:
     its page shows the progress and offers the file)."""
-    _require(request.user, STAFF)
+    _require(request.user, BILLING_STAFF)
     period = period_get(label=label)
     try:
         job = period_job_request(
@@ -91,6 +87,7 @@ def report_archive_view(request: HttpRequest, label: str) -> HttpResponse:
 
 
 def _report(request: HttpRequest, label: str, code: str):
+    _require(request.user, REPORT_READERS)
     agency = report_agency_get_for_user(user=request.user, code=code)
     return agency_report(period=period_get(label=label), agency=agency, now=timezone.now())
 
@@ -116,6 +113,7 @@ def report_pdf_view(request: HttpRequest, label: str, code: str) -> HttpResponse
 
 @require_POST
 def report_attest_view(request: HttpRequest, label: str, code: str) -> HttpResponse:
+    _require(request.user, REPORT_READERS)
     agency = report_agency_get_for_user(user=request.user, code=code)
     period = period_get(label=label)
     if attest_capacity(request.user, agency) is None:

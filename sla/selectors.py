@@ -15,8 +15,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from inventory.models import Contract, Lot, LotMember
-from redegov.roles import Role, has_role, sees_whole_network
+from inventory.models import Contract, Lot
+from redegov.access import (
+    AGENCY_MANAGERS,
+    IMR_READERS,
+    SUMMARY_READERS,
+    get_for_user,
+    holds,
+    imr_lot_rows,
+    sees_whole_network,
+)
 from sla.choices import FlagStatus, Scope
 from sla.definitions import definitions_with_bands, rules_in_force
 from sla.measurement import LotSummary, MonthResults, Result, month_results
@@ -72,14 +80,14 @@ class Visibility:
 
 def visibility_for(user) -> Visibility:
     """The user's view of the IMR; Http404 for users who have none (outsiders learn nothing)."""
+    if not holds(user, IMR_READERS):
+        raise Http404("Indicadores não encontrados")
     if sees_whole_network(user):
         return Visibility(everything=True)
-    if has_role(user, Role.CARRIER) and user.carrier_id:
-        lots = LotMember.objects.filter(carrier_id=user.carrier_id).values_list("lot_id", flat=True)
-        return Visibility(lot_ids=frozenset(lots))
-    if has_role(user, Role.AGENCY_MANAGER) and user.agency_id:
+    if holds(user, AGENCY_MANAGERS):
         return Visibility(agency_id=user.agency_id)
-    raise Http404("Indicadores não encontrados")
+    lots = Lot.objects.filter(imr_lot_rows(user)).values_list("pk", flat=True)
+    return Visibility(lot_ids=frozenset(lots))
 
 
 @dataclass
@@ -126,7 +134,7 @@ def month_view(
         if visibility.sees_lot(s.lot.lot_id) and (lot is None or s.lot.lot_id == lot.pk)
     ]
     flags = []
-    if results.final and has_role(user, Role.BILLING, Role.ADMIN, Role.COMMITTEE):
+    if results.final and holds(user, SUMMARY_READERS):
         flags = list(flag_list().filter(last_month__year=year, last_month__month=month))
     return MonthView(
         results=results,
@@ -353,10 +361,7 @@ def flag_list() -> QuerySet[BreachFlag]:
 
 def flag_get_for_user(*, user, pk: int) -> BreachFlag:
     """Flags are billing's business (and the committee's, read-only); 404 for the others."""
-    flag = flag_list().filter(pk=pk).first()
-    if flag is None or not has_role(user, Role.BILLING, Role.ADMIN, Role.COMMITTEE):
-        raise Http404("Reincidência não encontrada")
-    return flag
+    return get_for_user(flag_list(), user, "Reincidência não encontrada", pk=pk)
 
 
 @dataclass(frozen=True)

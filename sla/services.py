@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from inventory.models import Contract
+from redegov.access import BILLING_STAFF, require
 from redegov.bulk import copy_insert
 from redegov.exceptions import DomainError
-from redegov.roles import Role, has_role
 from sla.adjustments import adjustments_for
 from sla.choices import (
     ALLOWED_FLAG_TRANSITIONS,
@@ -39,13 +39,11 @@ from sla.models import (
 )
 from sla.rules import LineBase, Rule, breaches, decimal_text, month_label, pct_text, percent
 
-# Who changes definitions and decides on flags.
-STAFF = (Role.BILLING, Role.ADMIN)
-
 
 def _require_staff(user) -> None:
-    if user is not None and not has_role(user, *STAFF):
-        raise PermissionDenied("Só o faturamento altera indicadores e decide reincidências.")
+    """BILLING_STAFF change definitions and decide on flags (None: the portal itself)."""
+    if user is not None:
+        require(user, BILLING_STAFF, "Só o faturamento altera indicadores e decide reincidências.")
 
 
 def _store_version(

@@ -10,7 +10,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from inventory.exports import export_response
 from inventory.models import Contract
-from redegov.roles import Role, has_role, sees_whole_network
+from redegov.access import (
+    BILLING_STAFF,
+    NETWORK_WIDE,
+    SUMMARY_READERS,
+    holds,
+    require_or_404,
+    sees_whole_network,
+)
 from redegov.throttling import throttle_expensive
 from sla import charts, pdf
 from sla.choices import FlagStatus
@@ -49,10 +56,9 @@ from sla.selectors import (
     rule_in_force,
     visibility_for,
 )
-from sla.services import STAFF, breach_flag_transition, definition_change
+from sla.services import breach_flag_transition, definition_change
 
 PAGE_SIZE = 50
-FLAG_READERS = (Role.BILLING, Role.ADMIN, Role.COMMITTEE)
 
 
 def _tabs(request: HttpRequest, active: str) -> list[tuple[str, str, bool]]:
@@ -65,7 +71,7 @@ def _tabs(request: HttpRequest, active: str) -> list[tuple[str, str, bool]]:
     ]
     if sees_whole_network(user):
         tabs.append(("committee", "Visão do comitê", "sla:committee"))
-    if has_role(user, *FLAG_READERS):
+    if holds(user, SUMMARY_READERS):
         tabs.append(("flags", "Reincidências", "sla:flag-list"))
     return [(label, reverse(name), key == active) for key, label, name in tabs]
 
@@ -134,7 +140,7 @@ def definition_list_view(request: HttpRequest) -> HttpResponse:
         "contracts": contracts,
         "contract": contract,
         "rows": definition_rows(contract=contract, today=today) if contract else [],
-        "is_staff": has_role(request.user, *STAFF),
+        "is_staff": holds(request.user, BILLING_STAFF),
         "today": today,
         "tabs": _tabs(request, "definitions"),
     }
@@ -143,8 +149,7 @@ def definition_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def definition_change_view(request: HttpRequest, contract_id: int, code: str) -> HttpResponse:
-    if not has_role(request.user, *STAFF):
-        raise Http404("Página não encontrada")
+    require_or_404(request.user, BILLING_STAFF)
     contract = get_object_or_404(Contract, pk=contract_id)
     year, month = last_month()
     current = rule_in_force(contract=contract, code=code, day=date(year, month, 1))
@@ -217,8 +222,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def committee_view(request: HttpRequest) -> HttpResponse:
-    if not sees_whole_network(request.user):
-        raise Http404("Página não encontrada")
+    require_or_404(request.user, NETWORK_WIDE)
     money = money_series(None)
     every_lot = set(lot_choices(request.user).values_list("pk", flat=True))
     ctx = {
@@ -240,8 +244,7 @@ def committee_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def flag_list_view(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, *FLAG_READERS):
-        raise Http404("Página não encontrada")
+    require_or_404(request.user, SUMMARY_READERS)
     page = Paginator(flag_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {"page": page, "flags": list(page.object_list), "tabs": _tabs(request, "flags")}
     return render(request, "sla/flag_list.html", ctx)
@@ -252,8 +255,7 @@ def flag_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     flag = flag_get_for_user(user=request.user, pk=pk)
     form = FlagDecisionForm(request.POST or None)
     if request.method == "POST":
-        if not has_role(request.user, *STAFF):
-            raise Http404("Página não encontrada")
+        require_or_404(request.user, BILLING_STAFF)
         if form.is_valid():
             try:
                 breach_flag_transition(
@@ -272,7 +274,7 @@ def flag_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "draft": proceeding_draft(flag),
         "form": form,
-        "can_decide": has_role(request.user, *STAFF) and flag.status == FlagStatus.OFFERED,
+        "can_decide": holds(request.user, BILLING_STAFF) and flag.status == FlagStatus.OFFERED,
         "tabs": _tabs(request, "flags"),
     }
     return render(request, "sla/flag_detail.html", ctx)

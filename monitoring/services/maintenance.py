@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.lookups import In
 
 from inventory.models import Link, Lot, Municipality
 from monitoring.choices import (
@@ -23,9 +24,9 @@ from monitoring.models import MaintenanceWindow, Outage
 from monitoring.selectors import maintenance_notice_hours, maintenance_occurrences
 from monitoring.services.responsibility import outage_cut, outage_transition, require_noc
 from monitoring.services.tickets import tickets_open
+from redegov.access import CARRIER_ROLES, carrier_acts_on_link, holds, lot_in_force
 from redegov.exceptions import DomainError
 from redegov.instants import truncate_minute
-from redegov.roles import Role, has_role
 
 # An occurrence must end before the next one starts.
 MAX_LENGTH = {Recurrence.WEEKLY: timedelta(days=7), Recurrence.MONTHLY: timedelta(days=28)}
@@ -48,12 +49,13 @@ def maintenance_request(
 ) -> MaintenanceWindow:
     """A carrier asks for a window over links, a lot or a municipality of its own lots, at least
     the contract's notice (72 h by default) before it starts."""
-    if not (has_role(by, Role.CARRIER) and by.carrier_id):
+    if not (holds(by, CARRIER_ROLES) and by.carrier_id):
         raise PermissionDenied("Só uma operadora pode solicitar janela de manutenção.")
     start, end = truncate_minute(start), truncate_minute(end)
-    covered = Link.objects.live().filter(lot__members__carrier_id=by.carrier_id)
+    # The links on which the carrier acts now: the lot in force has it as a member.
+    covered = Link.objects.live().filter(carrier_acts_on_link(by))
     if scope == WindowScope.LOT:
-        covered = covered.filter(lot=lot)
+        covered = covered.filter(In(lot_in_force("", now), [lot.pk])) if lot else covered.none()
     elif scope == WindowScope.MUNICIPALITY:
         covered = covered.filter(municipality=municipality)
     else:

@@ -23,8 +23,8 @@ from monitoring.services.responsibility import require_noc
 from outbox.choices import MessageKind
 from outbox.selectors import ref_of
 from outbox.services import message_email
+from redegov.access import AGENCY_MANAGERS, holds
 from redegov.exceptions import DomainError
-from redegov.roles import Role, has_role
 
 # What an irregularity report may carry: photos of the site, documents, logs.
 ATTACHMENT_TYPES = {
@@ -71,7 +71,7 @@ def incident_note_add(
 
 
 def _require_agency_manager(user) -> int:
-    if not (has_role(user, Role.AGENCY_MANAGER) and user.agency_id):
+    if not (holds(user, AGENCY_MANAGERS) and user.agency_id):
         raise PermissionDenied("Só o gestor do órgão pode fazer isto.")
     return user.agency_id
 

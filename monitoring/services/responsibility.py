@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from inventory.models import LotMember
 from monitoring.choices import (
     ALLOWED_DISPUTE_TRANSITIONS,
     ALLOWED_RESPONSIBILITY_MOVES,
@@ -18,17 +17,16 @@ from monitoring.choices import (
     Responsibility,
 )
 from monitoring.models import Dispute, DisputeAttachment, Outage, OutageDecision
+from redegov.access import CARRIER_ROLES, NOC_STAFF, holds, require, sees
 from redegov.exceptions import DomainError
 from redegov.instants import truncate_minute
-from redegov.roles import Role, has_role
 
 # Responsibilities a carrier may ask for in a dispute.
 DISPUTABLE = (Responsibility.AGENCY, Responsibility.MAINTENANCE, Responsibility.FORCE_MAJEURE)
 
 
 def require_noc(user) -> None:
-    if not has_role(user, Role.NOC, Role.ADMIN):
-        raise PermissionDenied("Só o Centro de Operações (NOC) pode fazer isto.")
+    require(user, NOC_STAFF, "Só o Centro de Operações (NOC) pode fazer isto.")
 
 
 def _require_reason(reason: str) -> str:
@@ -154,12 +152,10 @@ def dispute_file(
     by,
     now: datetime,
 ) -> Dispute:
-    """A carrier of the outage's lot asks for another responsibility, with text and files."""
+    """A carrier of the lot in force at the outage's start (a member of its contractor) asks
+    for another responsibility, with text and files."""
     outage = Outage.objects.select_for_update().select_related("link").get(pk=outage_id)
-    if not (
-        has_role(by, Role.CARRIER)
-        and LotMember.objects.filter(lot_id=outage.link.lot_id, carrier_id=by.carrier_id).exists()
-    ):
+    if not (holds(by, CARRIER_ROLES) and sees(by, outage)):
         raise PermissionDenied("Só uma operadora do lote pode contestar.")
     if requested not in DISPUTABLE:
         raise DomainError("Escolha a responsabilidade pedida.")

@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 
 from inventory.choices import LinkStatus
-from inventory.models import Carrier, Link, LotMember
+from inventory.models import Carrier, Link
+from inventory.selectors import link_lots_at, lot_members
 from monitoring.choices import (
     ALLOWED_TICKET_TRANSITIONS,
     OutageKind,
@@ -84,21 +85,20 @@ def tickets_open(
     ]
     if not planned:
         return []
-    leaders = dict(
-        LotMember.objects.filter(
-            lot_id__in={links[link_id].lot_id for _, link_id, _, _, _ in planned}, position=0
-        ).values_list("lot_id", "carrier_id")
-    )
+    # A ticket goes to the leader of the lot in force at the outage's start.
+    lots = link_lots_at((link_id, start) for _, link_id, start, _, _ in planned)
+    members = lot_members(lots.values())
     deadlines = repair_deadlines({links[link_id].contract_id for _, link_id, _, _, _ in planned})
     by_carrier: dict[int, list[Ticket]] = {}
     for kind, link_id, start, end, subject in planned:
         link = links[link_id]
         minutes = deadlines[link.contract_id][0 if link.municipality.rmbh else 1]
-        by_carrier.setdefault(leaders[link.lot_id], []).append(
+        leader = members[lots[link_id, start]][0]
+        by_carrier.setdefault(leader, []).append(
             Ticket(
                 kind=kind,
                 link_id=link_id,
-                carrier_id=leaders[link.lot_id],
+                carrier_id=leader,
                 opened_at=now,
                 start=start,
                 deadline_minutes=minutes,
