@@ -26,9 +26,11 @@ $(VENV)/.installed: pyproject.toml
 services:
 	scripts/ensure-services.sh
 
+# The demo's mail goes to its local mail sink (Procfile: mail), which writes it to var/mail/.
 demo: setup
 	$(PY) manage.py seed_demo
-	$(VENV)/bin/honcho -f Procfile start
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+	  DJANGO_EMAIL_HOST=127.0.0.1 DJANGO_EMAIL_PORT=1025 $(VENV)/bin/honcho -f Procfile start
 
 test: setup lint check-deploy compose-config
 	DJANGO_SETTINGS_MODULE=redegov.test_settings $(VENV)/bin/pytest

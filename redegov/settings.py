@@ -217,6 +217,8 @@ OUTBOX_BACKOFF_SECONDS = envint("OUTBOX_BACKOFF_SECONDS", "60")
 OUTBOX_BACKOFF_MAX_SECONDS = envint("OUTBOX_BACKOFF_MAX_SECONDS", "3600")
 OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", "60")
 OUTBOX_WEBHOOK_TIMEOUT_SECONDS = envint("OUTBOX_WEBHOOK_TIMEOUT_SECONDS", "10")
+# Where the demo's mail sink (`manage.py mailsink`, Procfile) writes the messages it receives.
+MAIL_SINK_DIR = os.environ.get("MAIL_SINK_DIR", str(BASE_DIR / "var" / "mail"))
 # The portal's address as carriers reach it: links in ticket e-mails and webhooks.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
