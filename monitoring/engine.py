@@ -1,4 +1,4 @@
-"""The outage state machine (DOMAIN.md section 4), as a pure computation over poll results.
+"""The outage state machine (docs/monitoring.md), as a pure computation over poll results.
 
 `advance(state, cycle)` takes the network's state and the results of one poll cycle and returns
 the events that cycle causes (an interruption starts or ends, redundancy is lost or restored, a
@@ -11,7 +11,10 @@ Rules, in the order they apply to a cycle:
    task never counts twice); a cycle that never ran is simply absent, so it neither breaks nor
    extends a streak.
 2. The NOC is blind in a cycle when all its canaries fail, or when more than `blind_pct` of the
-   polled links of every carrier fail at once. Blind time is cut out of every outage: open
+   polled links of every carrier fail at once, over the whole network's cycle: when the network
+   is polled in shards, `monitoring.services.cycles` judges the carriers over every shard's
+   tally of the cycle and passes the verdict in (`Cycle.blind`); otherwise the cycle's own links
+   are the network (`cycle_is_blind`). Blind time is cut out of every outage: open
    interruptions and lost redundancies end at the blind period's start, every streak is
    forgotten (a link needs fresh failed cycles to be down again), and the blind cycles' echoes
    count for no window. The blind period ends at the first cycle that is not blind.
@@ -38,7 +41,7 @@ from datetime import UTC, datetime, timedelta
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The per-contract monitoring settings, with DOMAIN.md's defaults."""
+    """The per-contract monitoring settings, with the defaults of docs/monitoring.md."""
 
     echoes: int = 5
     fail_cycles: int = 3
@@ -197,20 +200,36 @@ def window_start_of(instant: datetime, minutes: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
 
 
-def cycle_is_blind(cycle: Cycle) -> bool:
-    if cycle.blind is not None:
-        return cycle.blind
-    if cycle.canaries and all(canary.failed for canary in cycle.canaries):
-        return True
-    per_carrier: dict[int, list[int]] = {}
-    for poll in cycle.links:
-        counts = per_carrier.setdefault(poll.carrier_id, [0, 0])
+def canaries_blind(canaries: Sequence[PathPoll]) -> bool:
+    """The NOC's own edge cannot see out: it has canaries and every one failed."""
+    return bool(canaries) and all(canary.failed for canary in canaries)
+
+
+def carrier_tally(links: Sequence[LinkPoll]) -> dict[int, tuple[int, int]]:
+    """{carrier id: (links polled, links failed)} of a cycle's links."""
+    tally: dict[int, list[int]] = {}
+    for poll in links:
+        counts = tally.setdefault(poll.carrier_id, [0, 0])
         counts[0] += 1
         counts[1] += poll.failed
-    if not per_carrier:
+    return {carrier: (total, failed) for carrier, (total, failed) in tally.items()}
+
+
+def carriers_blind(tally: dict[int, tuple[int, int]], blind_pct: int) -> bool:
+    """More than `blind_pct` of the links of every carrier failed (exact integers); never with
+    no links at all."""
+    return bool(tally) and all(failed * 100 > blind_pct * total for total, failed in tally.values())
+
+
+def cycle_is_blind(cycle: Cycle) -> bool:
+    """Rule 2 over the cycle's own links, unless the verdict came with the cycle."""
+    if cycle.blind is not None:
+        return cycle.blind
+    if canaries_blind(cycle.canaries):
+        return True
+    if not cycle.links:
         return False
-    pct = cycle.links[0].thresholds.blind_pct
-    return all(failed * 100 > pct * total for total, failed in per_carrier.values())
+    return carriers_blind(carrier_tally(cycle.links), cycle.links[0].thresholds.blind_pct)
 
 
 def advance(state: NetworkState, cycle: Cycle) -> list[Event]:

@@ -283,6 +283,53 @@ class EngineCursor(models.Model):
         return f"{self.shard}: ciclo {self.last_cycle_id}"
 
 
+class CycleTally(models.Model):
+    """What one shard's poll of one cycle saw, posted (committed) before the shard applies the
+    cycle, so that the shards of one cycle judge blindness over the whole network: its active
+    links per carrier (polled, failed) and whether all of its own canaries failed. Kept an hour
+    (`monitoring.services.cycles`)."""
+
+    cycle_id = models.BigIntegerField("ciclo")
+    shard = models.ForeignKey(PollShard, on_delete=models.CASCADE, related_name="tallies")
+    canaries_failed = models.BooleanField("sentinelas da fatia falharam")
+    carriers = models.JSONField(
+        "por operadora", default=dict, help_text="{id da operadora: [acessos medidos, falhos]}"
+    )
+    blind_pct = models.PositiveSmallIntegerField("% de falha que cega o NOC", default=30)
+    posted_at = models.DateTimeField("publicado em")
+
+    class Meta:
+        verbose_name = "apuração de ciclo da fatia"
+        verbose_name_plural = "apurações de ciclo das fatias"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle_id", "shard"], name="%(app_label)s_%(class)s_one_per_shard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shard}: ciclo {self.cycle_id}"
+
+
+class CycleVerdict(models.Model):
+    """The network's judgement of one cycle's carriers, made once, by the first shard to apply
+    the cycle, from the tallies posted by then (every live shard's, unless one was too late),
+    and followed by every shard of that cycle: whether more than `blind_pct` of the links of
+    every carrier failed. Kept an hour."""
+
+    cycle_id = models.BigIntegerField("ciclo", primary_key=True)
+    carriers_blind = models.BooleanField("todas as operadoras acima do limite")
+    shards = models.JSONField("fatias apuradas", default=list, help_text="ids das fatias")
+    decided_at = models.DateTimeField("decidido em")
+
+    class Meta:
+        verbose_name = "veredito de ciclo"
+        verbose_name_plural = "vereditos de ciclo"
+
+    def __str__(self) -> str:
+        return f"ciclo {self.cycle_id}: {'cego' if self.carriers_blind else 'visível'}"
+
+
 class SnmpSample(models.Model):
     """The last SNMP reading of a link's CPE (per path): evidence beside ICMP, never a verdict.
     ifOperStatus down while ICMP answers is flagged for the NOC, not counted as an outage."""

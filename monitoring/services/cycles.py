@@ -4,13 +4,22 @@
 (monitoring.engine) inside one transaction that also saves the machine's state, applies the
 approved maintenance windows, writes the tickets' outbox and moves the cursor, so a cycle is
 applied once even when its task runs twice, and a worker killed mid-cycle leaves nothing
-half-written (and no ticket lost or doubled)."""
+half-written (and no ticket lost or doubled).
 
+Blindness by carriers ("more than 30% of the links of every carrier fail in the cycle") is a
+judgement over the whole network's cycle, whatever shards poll it: each shard posts its tally of
+the cycle (`cycle_tally_post`, committed at once), waits for the other live shards' tallies of
+the same cycle id (`cycle_tallies_wait`), and the first shard to apply the cycle decides the
+verdict from every tally posted (`cycle_verdict`), which every shard of that cycle then follows.
+A shard whose own canaries all fail is blind by itself, and its links' failures are left out of
+the network's tally (they say nothing about the carriers)."""
+
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -34,12 +43,17 @@ from monitoring.engine import (
     RedundancyLost,
     RedundancyRestored,
     advance,
+    canaries_blind,
+    carrier_tally,
+    carriers_blind,
     subtract_intervals,
 )
 from monitoring.icmp import EchoStats, ping_many
 from monitoring.models import (
     BlindPeriod,
     Canary,
+    CycleTally,
+    CycleVerdict,
     EngineCursor,
     Outage,
     PollShard,
@@ -75,6 +89,9 @@ from monitoring.snmp import SnmpDevice, snmp_read_many
 _memory: dict[int, NetworkState] = {}
 DEFAULT_ECHOES = DEFAULT_THRESHOLDS.echoes
 GAP_CYCLES = 2  # this many cycles or more not run in a row are recorded as a period unmeasured
+LIVE_CYCLES = 3  # a shard that recorded one of the last 3 cycles is live: its tally is awaited
+KEPT_CYCLES = 60  # tallies and verdicts are kept this many cycles
+WAIT_SHARE = 0.75  # a shard waits for the others' tallies until this share of the cycle passed
 
 
 def shard_default() -> PollShard:
@@ -147,22 +164,18 @@ def cycle_record(
     state = _load_state(cursor)
     if cursor.last_cycle_id is not None and state.blind_since is None:
         _gap_record(shard_id, cycle_instant(cursor.last_cycle_id + 1, length), instant, length)
-    polls = [
-        LinkPoll(
-            link_id=target.link_id,
-            carrier_id=target.carrier_id,
-            paths=tuple(_path_poll(results.get(address)) for address in target.addresses),
-            thresholds=target.thresholds,
-        )
-        for target in targets
-        if target.active
-    ]
+    polls = link_polls(targets, results)
+    canary_polls = [_path_poll(stats) for stats in canaries.values()]
+    blind = canaries_blind(canary_polls) or cycle_verdict(
+        shard_id=shard_id, cycle_id=cycle_id, polls=polls, canaries=canary_polls
+    )
     cycle = Cycle(
         cycle_id=cycle_id,
         instant=instant,
         links=polls,
-        canaries=[_path_poll(stats) for stats in canaries.values()],
+        canaries=canary_polls,
         length=length,
+        blind=blind,
     )
     events = advance(state, cycle)
     created = _apply_all(shard_id, events)
@@ -175,6 +188,95 @@ def cycle_record(
     cursor.save()
     transaction.on_commit(lambda: _memory.__setitem__(shard_id, state))
     return events
+
+
+def link_polls(targets: Sequence[PollTarget], results: dict[str, EchoStats]) -> list[LinkPoll]:
+    """The cycle's results of the shard's active links (ordered ones are polled, not judged)."""
+    return [
+        LinkPoll(
+            link_id=target.link_id,
+            carrier_id=target.carrier_id,
+            paths=tuple(_path_poll(results.get(address)) for address in target.addresses),
+            thresholds=target.thresholds,
+        )
+        for target in targets
+        if target.active
+    ]
+
+
+def cycle_tally_post(
+    *, shard_id: int, cycle_id: int, polls: Sequence[LinkPoll], canaries: Sequence
+) -> CycleTally:
+    """Post what this shard saw in the cycle, for the other shards to judge blindness with
+    (posting twice keeps the first tally). Commit it before waiting for the others."""
+    tally, _ = CycleTally.objects.get_or_create(
+        cycle_id=cycle_id,
+        shard_id=shard_id,
+        defaults={
+            "canaries_failed": canaries_blind(canaries),
+            "carriers": {
+                str(carrier): list(counts) for carrier, counts in carrier_tally(polls).items()
+            },
+            "blind_pct": polls[0].thresholds.blind_pct if polls else DEFAULT_THRESHOLDS.blind_pct,
+            "posted_at": timezone.now(),
+        },
+    )
+    return tally
+
+
+def cycle_tallies_wait(*, shard_id: int, cycle_id: int, until: datetime) -> set[int]:
+    """Wait (up to `until`) for the tallies of every other live shard (one that recorded one of
+    the last `LIVE_CYCLES` cycles) to be posted for `cycle_id`; returns the live shards still
+    missing then (a shard down or late is not waited for beyond that)."""
+    live = set(
+        EngineCursor.objects.filter(last_cycle_id__gte=cycle_id - LIVE_CYCLES)
+        .exclude(shard_id=shard_id)
+        .values_list("shard_id", flat=True)
+    )
+    while True:
+        posted = set(
+            CycleTally.objects.filter(cycle_id=cycle_id, shard_id__in=live).values_list(
+                "shard_id", flat=True
+            )
+        )
+        missing = live - posted
+        if not missing or timezone.now() >= until:
+            return missing
+        time.sleep(0.05)
+
+
+def cycle_verdict(
+    *, shard_id: int, cycle_id: int, polls: Sequence[LinkPoll], canaries: Sequence
+) -> bool:
+    """Whether more than `blind_pct` of the links of every carrier failed in the cycle, over
+    every shard's tally posted (shards blind by their own canaries left out). Decided once per
+    cycle id, by the first shard to ask; the others follow it."""
+    decided = CycleVerdict.objects.filter(cycle_id=cycle_id).first()
+    if decided is not None:
+        return decided.carriers_blind
+    cycle_tally_post(shard_id=shard_id, cycle_id=cycle_id, polls=polls, canaries=canaries)
+    tallies = list(CycleTally.objects.filter(cycle_id=cycle_id).order_by("shard_id"))
+    network: dict[int, tuple[int, int]] = {}
+    for tally in tallies:
+        if tally.canaries_failed:
+            continue
+        for carrier, (total, failed) in tally.carriers.items():
+            before = network.get(int(carrier), (0, 0))
+            network[int(carrier)] = (before[0] + total, before[1] + failed)
+    mine = next(t for t in tallies if t.shard_id == shard_id)
+    try:
+        with transaction.atomic():
+            decided = CycleVerdict.objects.create(
+                cycle_id=cycle_id,
+                carriers_blind=carriers_blind(network, mine.blind_pct),
+                shards=[t.shard_id for t in tallies if not t.canaries_failed],
+                decided_at=timezone.now(),
+            )
+    except IntegrityError:  # another shard decided meanwhile: follow it
+        decided = CycleVerdict.objects.get(cycle_id=cycle_id)
+    CycleTally.objects.filter(cycle_id__lt=cycle_id - KEPT_CYCLES).delete()
+    CycleVerdict.objects.filter(cycle_id__lt=cycle_id - KEPT_CYCLES).delete()
+    return decided.carriers_blind
 
 
 def _gap_record(shard_id: int, first_missing: datetime, instant: datetime, length: timedelta):
@@ -361,13 +463,21 @@ def cycle_poll(*, shard_id: int, cycle_id: int, length: timedelta, now: datetime
         # The echoes are spread over the first half of the cycle; late replies count as lost.
         interval = min(1.0, seconds / (2 * echoes))
         results.update(ping_many(addresses, count=echoes, interval=interval, timeout=interval))
+    canary_results = {address: results[address] for address in canaries}
+    # The other shards of this cycle judge blindness with this shard's tally, and it with theirs;
+    # the verdict is decided here, outside the cycle's transaction (which holds the cursor).
+    polls = link_polls(targets, results)
+    canary_polls = [_path_poll(stats) for stats in canary_results.values()]
+    cycle_tally_post(shard_id=shard_id, cycle_id=cycle_id, polls=polls, canaries=canary_polls)
+    cycle_tallies_wait(shard_id=shard_id, cycle_id=cycle_id, until=instant + length * WAIT_SHARE)
+    cycle_verdict(shard_id=shard_id, cycle_id=cycle_id, polls=polls, canaries=canary_polls)
     return cycle_record(
         shard_id=shard_id,
         cycle_id=cycle_id,
         length=length,
         targets=targets,
         results=results,
-        canaries={address: results[address] for address in canaries},
+        canaries=canary_results,
     )
 
 

@@ -68,7 +68,8 @@ def test_shards_keep_their_own_cursor_state_and_blind_periods(network, north):
     assert (outage.link, outage.start) == (network.link_x_metro, at(1))
     cursors = dict(EngineCursor.objects.values_list("shard__name", "last_cycle_id"))
     assert cursors == {"norte": BASE_CYCLE + 3, "principal": BASE_CYCLE}
-    # Every link of the shard failing is the shard's blindness, not the other's.
+    # Every link of the shard failing, and no other shard polled cycle 4 (the network seen in
+    # it is this shard's): all of Alfa's links fail, blind; the period is the shard's own.
     record(4, {link.mgmt_ip: 0 for link in network.lot_metro.links.all()}, shard=north)
     assert list(BlindPeriod.objects.values_list("shard__name", "start", "end")) == [
         ("norte", at(4), None)
