@@ -35,7 +35,12 @@ def test_the_schema_describes_the_api_and_the_ticket_webhook(client, personas):
         "carrier",
         "tickets",
     }
-    for header in ("X-RedeGov-Delivery", "X-RedeGov-Timestamp", "X-RedeGov-Signature"):
+    for header in (
+        "Idempotency-Key",
+        "X-RedeGov-Delivery",
+        "X-RedeGov-Timestamp",
+        "X-RedeGov-Signature",
+    ):
         assert header in webhook["description"]
 
 
