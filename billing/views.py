@@ -44,6 +44,7 @@ from redegov.access import BILL_READERS, BILLING_STAFF, get_for_user, holds, req
 from redegov.exceptions import DomainError
 from redegov.money import round_brl
 from redegov.throttling import throttle_expensive
+from redegov.uploads import file_download
 
 PAGE_SIZE = 50
 REFUSED = "Seu perfil não tem acesso ao faturamento."
@@ -143,13 +144,14 @@ def job_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @throttle_expensive
 def job_file_view(request: HttpRequest, pk: int) -> FileResponse:
-    """What a job made (the month's technical reports in a ZIP), served from MEDIA_ROOT to
-    those who may see the job, never from a public URL."""
+    """What a job made (the month's technical reports in a ZIP), from the private storage to
+    those who may see the job, never from a public URL (docs/security.md, "Downloads")."""
     _require(request.user, BILLING_STAFF)
     job = get_for_user(PeriodJob.objects.all(), request.user, "Tarefa não encontrada", pk=pk)
     if not job.file:
         raise Http404("Esta tarefa não gerou arquivo.")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=Path(job.file.name).name)
+    name = Path(job.file.name).name
+    return file_download(job.file, filename=name, content_type="application/zip")
 
 
 @require_GET

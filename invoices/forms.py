@@ -5,8 +5,7 @@ from django import forms
 
 from inventory.models import Carrier
 from invoices.models import InvoiceLayout
-
-MAX_INVOICE_BYTES = 10 * 1024 * 1024
+from redegov.uploads import CARRIER_INVOICE, UploadField
 
 
 class InvoiceLayoutForm(forms.ModelForm):
@@ -29,15 +28,9 @@ class InvoiceUploadForm(forms.Form):
 
     carrier = forms.ModelChoiceField(Carrier.objects.order_by("name"), label="Operadora")
     number = forms.CharField(label="Número da fatura", max_length=60)
-    file = forms.FileField(label="Arquivo da fatura (CSV ou TXT)")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_INVOICE_BYTES:
-            raise forms.ValidationError("O arquivo passa de 10 MB.")
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("Envie um arquivo .csv ou .txt.")
-        return upload
+    file = UploadField(
+        rule=CARRIER_INVOICE, multiple=False, label="Arquivo da fatura (CSV ou TXT, até 10 MB)"
+    )
 
 
 class DifferenceTextForm(forms.Form):

@@ -89,7 +89,7 @@ def invoice_list_view(request: HttpRequest, label: str) -> HttpResponse:
 
 
 def _preview(request: HttpRequest, period, form: InvoiceUploadForm) -> HttpResponse:
-    upload = form.cleaned_data["file"]
+    upload = form.cleaned_data["file"].upload  # a CheckedUpload (redegov.uploads)
     data = upload.read()
     carrier = form.cleaned_data["carrier"]
     try:

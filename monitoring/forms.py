@@ -5,6 +5,7 @@ from django import forms
 from inventory.models import Link, Lot, Municipality
 from monitoring.choices import Recurrence, Responsibility, WindowScope
 from monitoring.services.responsibility import DISPUTABLE
+from redegov.uploads import DISPUTE_EVIDENCE, IRREGULARITY_ATTACHMENT, UploadField
 
 DECIDED = [(value, label) for value, label in Responsibility.choices if value != "pending"]
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
@@ -44,23 +45,16 @@ class SplitForm(forms.Form):
     reason = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def clean(self, data, initial=None):
-        return [super(MultipleFileField, self).clean(item, initial) for item in data or []]
-
-
 class DisputeForm(forms.Form):
     requested = forms.ChoiceField(
         label="Responsabilidade pedida",
         choices=[(value, Responsibility(value).label) for value in DISPUTABLE],
     )
     text = forms.CharField(label="Justificativa", widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(
-        label="Evidências (arquivos)", required=False, widget=MultipleFileInput()
+    files = UploadField(
+        rule=DISPUTE_EVIDENCE,
+        label="Evidências (PDF, PNG, JPEG, texto ou CSV; até 5 arquivos de 10 MB)",
+        required=False,
     )
 
 
@@ -126,10 +120,10 @@ class IrregularityForm(forms.Form):
     description = forms.CharField(
         label="O que aconteceu", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
-    files = MultipleFileField(
-        label="Anexos (PDF, PNG, JPEG ou texto; até 5 arquivos de 5 MB)",
+    files = UploadField(
+        rule=IRREGULARITY_ATTACHMENT,
+        label="Anexos (PDF, PNG, JPEG ou texto; até 5 arquivos de 10 MB)",
         required=False,
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.txt"}),
     )
 
     def __init__(self, *args, agency_id: int | None, **kwargs) -> None:

@@ -4,7 +4,7 @@ and `monitoring.history` read, `monitoring.services.noc` writes."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from monitoring.services import noc
 from redegov.access import AGENCY_MANAGERS, NOC_STAFF, holds
 from redegov.context_processors import link_scope
 from redegov.exceptions import DomainError
+from redegov.uploads import file_download
 
 
 def _require_links(request: HttpRequest) -> None:
@@ -174,11 +175,8 @@ def irregularity_attachment_view(request: HttpRequest, pk: int, attachment_pk: i
     attachment = report.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("Anexo não encontrado")
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not attachment.content_type.startswith("image/"),
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return file_download(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type
     )
 
 

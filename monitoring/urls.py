@@ -24,6 +24,11 @@ urlpatterns = [
     path("indisponibilidades/<int:pk>/dividir", views.outage_split_view, name="outage-split"),
     path("indisponibilidades/<int:pk>/contestar", views.dispute_file_view, name="dispute-file"),
     path(
+        "indisponibilidades/<int:pk>/contestacoes/anexos/<int:attachment_pk>",
+        views.dispute_attachment_view,
+        name="dispute-attachment",
+    ),
+    path(
         "indisponibilidades/<int:pk>/contestacoes/<int:dispute_pk>/decidir",
         views.dispute_decide_view,
         name="dispute-decide",

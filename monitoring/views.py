@@ -28,6 +28,7 @@ from monitoring.forms import (
     WindowDecisionForm,
 )
 from monitoring.history import outage_minute_totals, outages_with_length
+from monitoring.models import DisputeAttachment
 from monitoring.selectors import (
     maintenance_list,
     outage_chain,
@@ -44,6 +45,7 @@ from outbox.selectors import messages_by_ref, ref_of
 from redegov.access import CARRIER_ROLES, NOC_STAFF, holds
 from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
+from redegov.uploads import content_type_for, file_download
 
 PAGE_SIZE = 50
 
@@ -259,6 +261,16 @@ def dispute_file_view(request: HttpRequest, pk: int) -> HttpResponse:
         "Contestação apresentada.",
     )
     return redirect("monitoring:outage-detail", pk=outage.pk)
+
+
+@require_GET
+def dispute_attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """A dispute's evidence, to those who see the outage (the same rows as its page)."""
+    outage = outage_get_for_user(user=request.user, pk=pk)
+    attachment = get_object_or_404(DisputeAttachment, pk=attachment_pk, dispute__outage=outage)
+    return file_download(
+        attachment.file, filename=attachment.name, content_type=content_type_for(attachment.name)
+    )
 
 
 @require_POST

@@ -5,6 +5,7 @@ from django import forms
 from inventory.choices import AccessType
 from inventory.models import AgencyUnit, Link, Municipality
 from orders.choices import OrderType
+from redegov.uploads import ORDER_ATTACHMENT, UploadField
 
 
 class DateInput(forms.DateInput):
@@ -79,7 +80,12 @@ class OrderTransitionForm(forms.Form):
     reason = forms.CharField(
         label="Motivo", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    attachment = forms.FileField(label="Anexo", required=False)
+    attachment = UploadField(
+        rule=ORDER_ATTACHMENT,
+        multiple=False,
+        label="Anexo (PDF, imagem, texto, CSV, planilha ou documento; até 10 MB)",
+        required=False,
+    )
     circuit_id = forms.CharField(label="Designação", max_length=40, required=False)
     mgmt_ip = forms.GenericIPAddressField(label="IP de gerência", required=False)
     mgmt_ip_secondary = forms.GenericIPAddressField(

@@ -41,6 +41,7 @@ from redegov.instants import local_midnight, truncate_minute
 from redegov.models import User
 from redegov.roles import Role, has_role
 from redegov.templatetags.formatting import local_dt
+from redegov.uploads import ORDER_ATTACHMENT, CheckedUpload, raw_uploads, uploads_check
 
 S = OrderStatus
 
@@ -370,7 +371,7 @@ def order_transition(
     to: str,
     user: User | None,
     reason: str = "",
-    attachment: UploadedFile | None = None,
+    attachment: UploadedFile | CheckedUpload | None = None,
     completion: dict[str, str] | None = None,
     at: datetime | None = None,
 ) -> Order:
@@ -392,6 +393,8 @@ def order_transition(
             f"A OS {order} está {order.get_status_display().lower()}: não pode passar a "
             f"“{OrderStatus(to).label}” por este usuário (próximas situações: {allowed})."
         )
+    if attachment is not None:  # checked before anything is written
+        attachment = uploads_check(raw_uploads([attachment]), ORDER_ATTACHMENT)[0].upload
     reason = reason.strip()
     if ((source, to) in REASON_REQUIRED or (to == S.VERIFIED and user is not None)) and not reason:
         raise ValidationError({"reason": "Informe o motivo."})

@@ -10,4 +10,9 @@ urlpatterns = [
     path("nova/<slug:kind>/", views.order_create_view, name="order-create"),
     path("<int:pk>/", views.order_detail_view, name="order-detail"),
     path("<int:pk>/acao/", views.order_transition_view, name="order-transition"),
+    path(
+        "<int:pk>/eventos/<int:event_pk>/anexo",
+        views.order_attachment_view,
+        name="order-attachment",
+    ),
 ]

@@ -2,12 +2,13 @@
 the transition form and the compliance page. Thin: rules live in services and selectors."""
 
 from datetime import date
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from orders.choices import OrderType
 from orders.compliance import compliance_rows
 from orders.filters import OrderFilter
 from orders.forms import OrderDraftForm, OrderTransitionForm
+from orders.models import OrderEvent
 from orders.selectors import (
     order_actions,
     order_clock,
@@ -37,6 +39,7 @@ from redegov.access import (
     sees_whole_network,
 )
 from redegov.throttling import throttle_expensive
+from redegov.uploads import content_type_for, file_download
 
 PAGE_SIZE = 50
 TYPE_SLUGS = {
@@ -146,7 +149,8 @@ def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = order_get_for_user(user=request.user, pk=pk)
     form = OrderTransitionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Dados inválidos: " + "; ".join(form.errors.get("__all__", [])))
+        errors = "; ".join(str(e) for field in form.errors.values() for e in field)
+        messages.error(request, f"Dados inválidos: {errors}")
         return redirect("orders:order-detail", pk=order.pk)
     try:
         order = order_transition(
@@ -162,6 +166,15 @@ def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{order.number}: {order.get_status_display()}.")
     return redirect("orders:order-detail", pk=order.pk)
+
+
+@require_GET
+def order_attachment_view(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    """An event's attachment, to those who see the order (the same rows as its page)."""
+    order = order_get_for_user(user=request.user, pk=pk)
+    event = get_object_or_404(OrderEvent.objects.exclude(attachment=""), pk=event_pk, order=order)
+    name = PurePath(event.attachment.name).name
+    return file_download(event.attachment, filename=name, content_type=content_type_for(name))
 
 
 @require_GET

@@ -4,14 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from inventory.models import Lot
-from monitoring.forms import MultipleFileField, MultipleFileInput
 from penalties.choices import OpinionKind, Outcome, Sanction
 from penalties.models import FineType
+from redegov.uploads import PROCEEDING_DOCUMENT, UploadField
 
 
-def _documents() -> MultipleFileField:
-    return MultipleFileField(
-        label="Documentos (PDF, até 10 MB cada)", required=False, widget=MultipleFileInput()
+def _documents() -> UploadField:
+    return UploadField(
+        rule=PROCEEDING_DOCUMENT, label="Documentos (PDF, até 5 de 10 MB cada)", required=False
     )
 
 

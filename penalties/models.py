@@ -243,7 +243,7 @@ def _document_path(document: "Document", filename: str) -> str:
 
 class Document(models.Model):
     """A PDF kept by a step (defense, opinion, decision, appeal, ...), with its author and
-    instant. Checked for type and size by `penalties.services.document_check`."""
+    instant. Checked for type and size by `redegov.uploads` (PROCEEDING_DOCUMENT)."""
 
     proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="documents")
     event = models.ForeignKey(

@@ -8,7 +8,6 @@ collected of each fine (final) and ends the fines paid or left over at the contr
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,13 +59,12 @@ from redegov.exceptions import DomainError
 from redegov.models import User
 from redegov.money import round_brl
 from redegov.roles import Role, has_role
+from redegov.uploads import PROCEEDING_DOCUMENT, raw_uploads, uploads_check
 from sla.choices import FlagStatus
 from sla.models import BreachFlag
 from sla.selectors import proceeding_draft
 from sla.services import breach_flag_transition
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 # Lei 14.133/21, art. 156 § 3: a fine is between 0,5% and 30% of the contract's value.
 LEI_14133_RANGE = (Decimal("0.5"), Decimal("30"))
 # Which document step each move's uploads belong to.
@@ -82,22 +80,6 @@ DOCUMENT_STEPS = {
 }
 
 
-def document_check(upload: UploadedFile) -> str:
-    """The safe name of an acceptable document (a PDF of at most 10 MB); ValidationError
-    naming the file and the reason otherwise. The first bytes must be a PDF's."""
-    name = PurePath(upload.name or "documento.pdf").name[:200]
-    if PurePath(name).suffix.lower() != ".pdf":
-        raise ValidationError(f"{name}: envie o documento em PDF.")
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(f"{name}: o limite é de 10 MB por arquivo.")
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        raise ValidationError(f"{name}: o conteúdo não é de um arquivo PDF.")
-    return name
-
-
 def _documents_save(
     proceeding: Proceeding,
     uploads: Sequence[UploadedFile],
@@ -107,8 +89,8 @@ def _documents_save(
     at: datetime,
     event: ProceedingEvent | None = None,
 ) -> None:
-    names = [document_check(upload) for upload in uploads]
-    for upload, name in zip(uploads, names, strict=True):
+    for checked in uploads_check(raw_uploads(uploads), PROCEEDING_DOCUMENT):
+        upload, name = checked.upload, checked.name
         document = Document(
             proceeding=proceeding,
             event=event,

@@ -42,6 +42,7 @@ from penalties.services import (
 from redegov.access import BILLING_STAFF, PROCEEDING_READERS, holds, require
 from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
+from redegov.uploads import file_download
 from sla.selectors import flag_get_for_user, proceeding_draft
 
 PAGE_SIZE = 50
@@ -228,9 +229,8 @@ def opinion_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_download_view(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     document = document_get_for_user(user=request.user, proceeding_pk=pk, pk=document_pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return file_download(
+        document.file,
         filename=document.name or Path(document.file.name).name,
         content_type="application/pdf",
     )

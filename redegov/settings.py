@@ -184,15 +184,28 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files people send and files the portal makes (the monthly ZIP) are private: no URL, never
+    # under a served path; they leave only through download views (docs/security.md).
+    "default": {"BACKEND": "redegov.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "media/"
+PRIVATE_STORAGE_ROOT = Path(
+    os.environ.get("DJANGO_PRIVATE_ROOT", os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "private"))
+)
+# Django's name for the default storage's folder; there is no MEDIA_URL: nothing is served.
+MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Uploads (redegov/uploads.py): per file, per request (all files of one form), files per field.
+UPLOAD_MAX_FILE_BYTES = envint("UPLOAD_MAX_FILE_BYTES", str(10 * 1024 * 1024))
+UPLOAD_MAX_REQUEST_BYTES = envint("UPLOAD_MAX_REQUEST_BYTES", str(25 * 1024 * 1024))
+UPLOAD_MAX_FILES = envint("UPLOAD_MAX_FILES", "5")
+# Django's own backstop before any form runs: a request with more files is refused with 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 4 * UPLOAD_MAX_FILES
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

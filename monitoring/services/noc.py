@@ -3,10 +3,9 @@ managers' e-mail subscriptions and their irregularity reports, and the NOC's ans
 
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -25,17 +24,8 @@ from outbox.selectors import ref_of
 from outbox.services import message_email
 from redegov.access import AGENCY_MANAGERS, holds
 from redegov.exceptions import DomainError
+from redegov.uploads import IRREGULARITY_ATTACHMENT, raw_uploads, uploads_check
 
-# What an irregularity report may carry: photos of the site, documents, logs.
-ATTACHMENT_TYPES = {
-    ".pdf": ("application/pdf", b"%PDF-"),
-    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".txt": ("text/plain", b""),
-}
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
-MAX_ATTACHMENTS = 5
 NOTE_SUBJECTS = ("outage", "redundancy_loss", "irregularity")
 
 
@@ -92,24 +82,6 @@ def outage_subscription_set(*, user, subscribed: bool, now: datetime) -> bool:
     return True
 
 
-def attachment_check(upload: UploadedFile) -> tuple[str, str]:
-    """(safe name, content type) of an acceptable attachment; ValidationError otherwise. The
-    extension decides the type, and the first bytes must agree with it."""
-    name = PurePath(upload.name or "").name[:200]
-    kind = ATTACHMENT_TYPES.get(PurePath(name).suffix.lower())
-    if kind is None:
-        raise ValidationError(f"{name}: envie PDF, PNG, JPEG ou texto (.txt).")
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(f"{name}: o limite é de 5 MB por arquivo.")
-    content_type, magic = kind
-    upload.seek(0)
-    head = upload.read(len(magic))
-    upload.seek(0)
-    if head != magic:
-        raise ValidationError(f"{name}: o conteúdo não é de um arquivo {content_type}.")
-    return name, content_type
-
-
 @transaction.atomic
 def irregularity_report(
     *, link_id: int, description: str, files: Sequence[UploadedFile], by, now: datetime
@@ -122,17 +94,19 @@ def irregularity_report(
         raise DomainError("Escolha um acesso do seu órgão.")
     if not description.strip():
         raise DomainError("Descreva o que aconteceu.")
-    if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError(f"Envie no máximo {MAX_ATTACHMENTS} arquivos.")
-    checked = [(upload, *attachment_check(upload)) for upload in files]
+    checked = uploads_check(raw_uploads(files), IRREGULARITY_ATTACHMENT)
     report = IrregularityReport(
         link=link, description=description.strip(), reported_by=by, reported_at=now
     )
     report.full_clean()
     report.save()
-    for upload, name, content_type in checked:
+    for item in checked:
         IrregularityAttachment.objects.create(
-            report=report, file=upload, name=name, content_type=content_type, size=upload.size
+            report=report,
+            file=item.upload,
+            name=item.name,
+            content_type=item.content_type,
+            size=item.size,
         )
     return report
 

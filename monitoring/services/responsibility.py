@@ -20,6 +20,7 @@ from monitoring.models import Dispute, DisputeAttachment, Outage, OutageDecision
 from redegov.access import CARRIER_ROLES, NOC_STAFF, holds, require, sees
 from redegov.exceptions import DomainError
 from redegov.instants import truncate_minute
+from redegov.uploads import DISPUTE_EVIDENCE, raw_uploads, uploads_check
 
 # Responsibilities a carrier may ask for in a dispute.
 DISPUTABLE = (Responsibility.AGENCY, Responsibility.MAINTENANCE, Responsibility.FORCE_MAJEURE)
@@ -165,6 +166,7 @@ def dispute_file(
         )
     if outage.disputes.filter(status=DisputeStatus.OPEN).exists():
         raise DomainError("Já há uma contestação em análise.")
+    checked = uploads_check(raw_uploads(files), DISPUTE_EVIDENCE)
     dispute = Dispute(
         outage=outage,
         carrier_id=by.carrier_id,
@@ -175,8 +177,8 @@ def dispute_file(
     )
     dispute.full_clean()
     dispute.save()
-    for upload in files:
-        DisputeAttachment.objects.create(dispute=dispute, file=upload, name=upload.name[:200])
+    for item in checked:
+        DisputeAttachment.objects.create(dispute=dispute, file=item.upload, name=item.name)
     _step_record(
         outage, action=DecisionAction.DISPUTED, reason=dispute.text, by=by, at=now, dispute=dispute
     )

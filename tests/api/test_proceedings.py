@@ -80,7 +80,10 @@ def test_a_defense_needs_reasons_or_a_pdf(api, notified):
             format="multipart",
         )
     assert empty.json()["campos"] == {"reason": ["Escreva as razões ou anexe o documento em PDF."]}
-    assert not_pdf.json()["erro"] == "defesa.txt: envie o documento em PDF."
+    # The API's uploads pass the same check as the pages' (redegov.uploads).
+    assert not_pdf.json()["erro"] == (
+        "defesa.txt: o conteúdo não é de um arquivo aceito como documento do processo (envie PDF)."
+    )
 
 
 @pytest.mark.parametrize("persona", ["billing", "legal", "manager_x"])

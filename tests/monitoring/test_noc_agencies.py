@@ -136,13 +136,19 @@ def test_a_manager_reports_an_irregularity_that_lands_on_the_noc_panel(client, p
 @pytest.mark.parametrize(
     ("upload", "error"),
     [
-        (SimpleUploadedFile("virus.exe", b"MZ....", "application/octet-stream"), "envie PDF, PNG"),
-        (SimpleUploadedFile("falso.pdf", b"MZ not a pdf", "application/pdf"), "o conteúdo não é"),
+        (
+            SimpleUploadedFile("virus.exe", b"MZ\x90\x00\x03", "application/octet-stream"),
+            "virus.exe: o conteúdo não é de um arquivo aceito",
+        ),
+        (
+            SimpleUploadedFile("falso.pdf", b"MZ not a pdf", "application/pdf"),
+            "falso.pdf: o conteúdo é texto (.txt), mas o nome termina em “.pdf”",
+        ),
         (
             SimpleUploadedFile(
-                "foto.png", b"\x89PNG\r\n\x1a\n" + b"0" * (5 * 1024 * 1024), "image/png"
+                "foto.png", b"\x89PNG\r\n\x1a\n" + b"0" * (10 * 1024 * 1024), "image/png"
             ),
-            "5 MB",
+            "o limite é de 10,0 MB por arquivo",
         ),
     ],
 )

@@ -13,13 +13,13 @@ from penalties.choices import ALLOWED_TRANSITIONS, OpinionKind, Outcome, Sanctio
 from penalties.choices import ProceedingStatus as S
 from penalties.models import Document, Proceeding
 from penalties.services import (
-    document_check,
     opinion_add,
     proceeding_open,
     proceeding_open_from_flag,
     proceedings_expire,
 )
 from redegov.exceptions import DomainError
+from redegov.uploads import PROCEEDING_DOCUMENT, upload_check
 from sla.choices import FlagStatus
 from sla.models import BreachFlag, ImrMonth
 from tests.billing.conftest import local
@@ -270,14 +270,15 @@ def test_a_warning_ends_at_registration(network, personas, authority, lei_8666):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("defesa.docx", b"%PDF-1.4", "em PDF"),
-        ("defesa.pdf", b"PK\x03\x04 not a pdf", "não é de um arquivo PDF"),
-        ("defesa.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "10 MB"),
+        ("defesa.docx", b"%PDF-1.4", "o nome termina em “.docx”"),
+        ("defesa.pdf", b"PK\x03\x04 not a pdf", r"não é de um arquivo aceito .*\(envie PDF\)"),
+        ("defesa.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "o limite é de 10,0 MB"),
     ],
 )
 def test_upload_validation(name, content, message):
+    """Proceeding documents are PDFs (redegov.uploads; every kind of file: tests/security)."""
     with pytest.raises(ValidationError, match=message):
-        document_check(pdf(name, content))
+        upload_check(pdf(name, content), PROCEEDING_DOCUMENT)
 
 
 def test_a_bad_upload_refuses_the_whole_filing(open_proceeding, personas):

@@ -121,6 +121,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "monitoring:outage-split": row(LINK_READERS, pk="outage"),
     "monitoring:dispute-file": row(LINK_READERS, pk="outage"),
     "monitoring:dispute-decide": row(LINK_READERS, pk="outage", dispute_pk="dispute"),
+    "monitoring:dispute-attachment": row(
+        LINK_READERS, pk="outage", attachment_pk="dispute_attachment"
+    ),
     "monitoring:maintenance-list": page(),
     "monitoring:maintenance-request": page(CARRIER),
     "monitoring:maintenance-decide": row(access.NETWORK_WIDE | CARRIER, pk="window"),
@@ -142,6 +145,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "orders:order-create": page(access.ORDER_FILERS, kind="ativacao"),
     "orders:order-detail": row(LINK_READERS, pk="order"),
     "orders:order-transition": row(LINK_READERS, pk="order"),
+    "orders:order-attachment": row(LINK_READERS, pk="order", event_pk="order_event"),
     # Billing.
     "billing:period-list": page(access.BILL_READERS),
     "billing:period-compute": page(BILLING),
@@ -311,7 +315,7 @@ def world(municipalities, settings, tmp_path) -> dict[str, object]:
         outage_id=outage.pk,
         requested="agency",
         text="Sem energia",
-        files=[],
+        files=[SimpleUploadedFile("laudo.pdf", PDF, content_type="application/pdf")],
         by=carrier_staff,
         now=now,
     )
@@ -354,7 +358,12 @@ def world(municipalities, settings, tmp_path) -> dict[str, object]:
         link=link,
         requested_date=timezone.localdate() + timedelta(days=20),
     )
-    order_transition(order=order, to=OrderStatus.SUBMITTED, user=agency_staff)
+    order_transition(
+        order=order,
+        to=OrderStatus.SUBMITTED,
+        user=agency_staff,
+        attachment=SimpleUploadedFile("planta.pdf", PDF, content_type="application/pdf"),
+    )
     order_transition(order=order, to=OrderStatus.DISPATCHED, user=User.objects.get(username="noc"))
     staff = User.objects.get(username="ugs")
     proceeding = proceeding_open(
@@ -373,10 +382,12 @@ def world(municipalities, settings, tmp_path) -> dict[str, object]:
         "outage": outage.pk,
         "ticket": Ticket.objects.get(outage=outage).pk,
         "dispute": dispute.pk,
+        "dispute_attachment": dispute.attachments.get().pk,
         "window": window.pk,
         "irregularity": report.pk,
         "irregularity_attachment": report.attachments.get().pk,
         "order": order.pk,
+        "order_event": order.events.exclude(attachment="").get().pk,
         "line": StatementLine.objects.filter(link=link, period=open_month).get().pk,
         "job": period_job_request(
             period=closed_month,
