@@ -32,7 +32,7 @@ from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
-from redegov.roles import Role, has_role
+from redegov.roles import Role, has_role, user_roles
 
 # -- Role sets, each defined once ---------------------------------------------------------------
 
@@ -60,6 +60,10 @@ PROCEEDING_READERS = PROCEEDING_STAFF | {Role.CARRIER}
 ORDER_FILERS = frozenset({Role.AGENCY_MANAGER, Role.AGENCY_UNIT})
 # Attest an agency's technical report (as its manager or substitute), report irregularities.
 AGENCY_MANAGERS = frozenset({Role.AGENCY_MANAGER})
+# Read everything and write nothing: the steering committee.
+READ_ONLY = frozenset({Role.COMMITTEE})
+# What a read-only person may still post (URL names): signing in and out, its own API tokens.
+READ_ONLY_MAY_POST = frozenset({"login", "logout", "api:token-list", "api:token-revoke"})
 # Agency-side roles and carrier-side roles (users of these must be tied to an agency/carrier).
 AGENCY_ROLES = frozenset({Role.AGENCY_MANAGER, Role.AGENCY_UNIT})
 CARRIER_ROLES = frozenset({Role.CARRIER})
@@ -72,6 +76,18 @@ def holds(user, roles: frozenset[str]) -> bool:
 
 def sees_whole_network(user) -> bool:
     return holds(user, NETWORK_WIDE)
+
+
+def writes_refused(user, method: str, url_name: str | None) -> bool:
+    """Whether this request is a write by a person whose roles are all read-only (the
+    committee): refused everywhere, pages and API alike, whatever each view would say."""
+    roles = user_roles(user)
+    return (
+        method not in ("GET", "HEAD", "OPTIONS")
+        and bool(roles)
+        and roles <= READ_ONLY
+        and url_name not in READ_ONLY_MAY_POST
+    )
 
 
 def require(

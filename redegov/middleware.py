@@ -2,8 +2,11 @@
 
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+from redegov.access import writes_refused
 
 
 def no_store_when_logged_in(
@@ -22,3 +25,20 @@ def no_store_when_logged_in(
         return response
 
     return middleware
+
+
+class ReadOnlyRoles:
+    """Refuse (403) every write of a person whose roles are all read-only (the committee),
+    on every page (`redegov.access.writes_refused`); the API applies the same rule through
+    `api.permissions.ReadOnlyRoles`, since it knows its user only inside the view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
+        match = request.resolver_match
+        if writes_refused(request.user, request.method, match.view_name if match else None):
+            raise PermissionDenied("Seu perfil só consulta: não altera dados.")

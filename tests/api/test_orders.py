@@ -3,6 +3,7 @@ pauses, resumes and completes; every other role or carrier is refused."""
 
 import pytest
 
+from inventory.models import Link, LinkRevision
 from orders.choices import OrderStatus
 from orders.models import Order
 from orders.services import order_transition
@@ -136,3 +137,45 @@ def test_each_role_lists_the_orders_it_sees(api, dispatched, priced):  # noqa: F
     assert ids(api("outsider").get(URL)) == []
     assert ids(api("noc").get(URL, {"status": "draft"})) == [draft]
     assert api("carrier_b").get(f"{URL}{dispatched}/").status_code == 404
+
+
+def _row_counts() -> tuple:
+    return (
+        Link.objects.count(),
+        LinkRevision.objects.count(),
+        Link.pgh_event_model.objects.count(),
+        Order.objects.filter(status=OrderStatus.COMPLETED).count(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "completion"),
+    [
+        # agency Y's link, in the same lot: its circuit id, with any letter case
+        ("circuit_id", {"circuit_id": "ctg-0001", "mgmt_ip": "127.20.0.9"}),
+        # agency X's interior link, in another lot (a consortium led by carrier B)
+        ("circuit_id", {"circuit_id": "UDI-0001", "mgmt_ip": "127.20.0.9"}),
+        ("mgmt_ip", "taken"),
+    ],
+)
+def test_a_completion_never_takes_over_another_link(api, dispatched, priced, field, completion):  # noqa: F811
+    """The takeover of issue 18: completing its own activation with the circuit id (or the
+    management address) of another tenant's link is refused with the field named, and nothing
+    is written: the other link keeps its agency, lot, status and address."""
+    victim = priced.link_y_metro if completion != "taken" else priced.link_x_interior
+    if completion == "taken":
+        completion = {"circuit_id": "BHZ-0900", "mgmt_ip": victim.mgmt_ip}
+    before = (victim.agency_id, victim.lot_id, victim.status, victim.mgmt_ip, victim.activated_at)
+    carrier = api("carrier_a")
+    carrier.post(f"{URL}{dispatched}/accept/")
+    carrier.post(f"{URL}{dispatched}/start/")
+    counts = _row_counts()
+    response = carrier.post(f"{URL}{dispatched}/complete/", completion)
+    assert response.status_code == 400
+    assert list(response.json()["campos"]) == [field]
+    assert "outro acesso" in response.json()["campos"][field][0]
+    victim.refresh_from_db()
+    after = (victim.agency_id, victim.lot_id, victim.status, victim.mgmt_ip, victim.activated_at)
+    assert after == before
+    assert _row_counts() == counts
+    assert Order.objects.get(pk=dispatched).status == OrderStatus.IN_EXECUTION

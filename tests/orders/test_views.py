@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from orders.choices import OrderStatus
 from orders.models import Order
-from tests.orders.conftest import T0, activation, dispatched
+from tests.orders.conftest import T0, activation, dispatched, in_execution
 
 pytestmark = pytest.mark.django_db
 LIST_URL = reverse("orders:order-list")
@@ -66,3 +66,23 @@ def test_list_filters_late_and_exports(client, priced, personas):
     xlsx = client.get(reverse("orders:order-export", args=["xlsx"]))
     assert xlsx.status_code == 200
     assert client.get(reverse("orders:order-compliance"), {"mes": "2026-04"}).status_code == 200
+
+
+def test_completing_on_the_page_with_another_links_circuit_id_is_refused(client, priced, personas):
+    """The form names the field and nothing is written: agency Y's link stays as it was."""
+    order = in_execution(activation(personas, T0), personas, T0)
+    victim = priced.link_y_metro
+    before = (victim.agency_id, victim.status, victim.mgmt_ip, victim.address)
+    client.force_login(personas.carrier_a)
+    response = client.post(
+        reverse("orders:order-transition", args=[order.pk]),
+        {"to": "completed", "circuit_id": victim.circuit_id, "mgmt_ip": "127.20.0.9"},
+        follow=True,
+    )
+    assert f"A designação {victim.circuit_id} já pertence a outro acesso." in (
+        response.content.decode()
+    )
+    victim.refresh_from_db()
+    assert (victim.agency_id, victim.status, victim.mgmt_ip, victim.address) == before
+    order.refresh_from_db()
+    assert (order.status, order.link_id) == (OrderStatus.IN_EXECUTION, None)
