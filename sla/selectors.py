@@ -46,6 +46,8 @@ def imr_document(*, year: int, month: int, now: datetime, user=None) -> dict:
                 "scope": r.scope,
                 "circuit_id": r.circuit_id or None,
                 "carrier": r.lot.carrier_code,
+                "contract": r.lot.contract_number,
+                "lot_id": r.lot.lot_id,
                 "lot": r.lot.number,
                 "value": pct_text(r.outcome.value),
                 "target": decimal_text(r.outcome.target),

@@ -55,6 +55,8 @@ def test_availability_of_an_access_in_the_json(network, after_november, counted,
         "scope": "access",
         "circuit_id": "BHZ-0001",
         "carrier": "alfa",
+        "contract": network.contract.number,
+        "lot_id": network.lot_metro.pk,
         "lot": 1,
         "value": value,
         "target": "99.5000",
@@ -120,13 +122,15 @@ def test_a_redundant_access_is_judged_against_its_own_target(network, after_nove
 def test_lot_indicators_with_nothing_counted_are_not_applicable(network, after_november):
     document = imr_json("2026-11")
     for code in ("I2", "I3", "I4"):
-        for lot, carrier in ((1, "alfa"), (2, "beta")):
-            assert result_of(document, code, lot=lot) == {
+        for lot, carrier in ((network.lot_metro, "alfa"), (network.lot_interior, "beta")):
+            assert result_of(document, code, lot=lot.number) == {
                 "indicator": code,
                 "scope": "lot",
                 "circuit_id": None,
                 "carrier": carrier,  # the leader stands for the consortium
-                "lot": lot,
+                "contract": network.contract.number,
+                "lot_id": lot.pk,
+                "lot": lot.number,
                 "value": None,
                 "target": "90.0000",
                 "met": None,
