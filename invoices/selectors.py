@@ -8,8 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from billing.models import BillingPeriod, LineShare, StatementLine
 from invoices.choices import UNRESOLVED, DifferenceState
 from invoices.models import CarrierInvoice, Difference
-from redegov.access import BILLING_STAFF, get_for_user, holds, restrict
-from redegov.roles import Role, has_role
+from redegov.access import BILLING_STAFF, CARRIER_ROLES, get_for_user, holds, restrict
 
 
 def invoice_list(*, user, period: BillingPeriod) -> QuerySet[CarrierInvoice]:
@@ -62,7 +61,7 @@ def differences_awaiting(*, user) -> list[Difference]:
     on any."""
     if holds(user, BILLING_STAFF):
         differences = Difference.objects.filter(state=DifferenceState.ANSWERED)
-    elif has_role(user, Role.CARRIER) and user.carrier_id:
+    elif holds(user, CARRIER_ROLES) and user.carrier_id:
         differences = Difference.objects.filter(
             state=DifferenceState.CONTESTED, invoice__carrier_id=user.carrier_id
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inventory.exports import Column, export_response
-from inventory.models import AgencyUnit
+from inventory.models import AgencyUnit, Lot
 from orders.choices import OrderType
 from orders.compliance import compliance_rows
 from orders.filters import OrderFilter
@@ -35,6 +35,7 @@ from redegov.access import (
     NETWORK_WIDE,
     ORDER_FILERS,
     holds,
+    lot_rows,
     require,
     sees_whole_network,
 )
@@ -188,6 +189,7 @@ def order_compliance_view(request: HttpRequest) -> HttpResponse:
     rows = compliance_rows(year=year, month=month)
     require(request.user, NETWORK_WIDE | CARRIER_ROLES)
     if not sees_whole_network(request.user):
-        rows = [row for row in rows if row.carrier == request.user.carrier.code]
+        lots = set(Lot.objects.filter(lot_rows(request.user)).values_list("pk", flat=True))
+        rows = [row for row in rows if row.lot_id in lots]
     ctx = {"rows": rows, "period": f"{year:04d}-{month:02d}", "period_label": f"{month:02d}/{year}"}
     return render(request, "orders/order_compliance.html", ctx)

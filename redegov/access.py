@@ -258,8 +258,9 @@ def report_agency_rows(user) -> Q:
     return NOTHING
 
 
-def imr_lot_rows(user) -> Q:
-    """Lots whose IMR results the user may read: all for NETWORK_WIDE, a carrier's own lots."""
+def lot_rows(user) -> Q:
+    """Lots whose results (IMR, order compliance) the user may read: all for NETWORK_WIDE, the
+    lots a carrier is a member of."""
     if sees_whole_network(user):
         return EVERYTHING
     if _is_carrier(user):

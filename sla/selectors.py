@@ -22,7 +22,7 @@ from redegov.access import (
     SUMMARY_READERS,
     get_for_user,
     holds,
-    imr_lot_rows,
+    lot_rows,
     sees_whole_network,
 )
 from sla.choices import FlagStatus, Scope
@@ -88,7 +88,7 @@ def visibility_for(user) -> Visibility:
         return Visibility(everything=True)
     if holds(user, AGENCY_MANAGERS):
         return Visibility(agency_id=user.agency_id)
-    lots = Lot.objects.filter(imr_lot_rows(user)).values_list("pk", flat=True)
+    lots = Lot.objects.filter(lot_rows(user)).values_list("pk", flat=True)
     return Visibility(lot_ids=frozenset(lots))
 
 
