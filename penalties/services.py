@@ -5,6 +5,7 @@ that moves one, applying the move's rules (who, the deadlines, the decision) und
 deadlines that expired; `fines_month_close` records, at a month's closing, what its statements
 collected of each fine (final) and ends the fines paid or left over at the contract's end."""
 
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ from django.utils import timezone
 from inventory.choices import Regime
 from inventory.models import Lot
 from outbox.choices import MessageKind
+from outbox.models import Message
 from outbox.selectors import ref_of
 from outbox.services import message_email
 from penalties.choices import (
@@ -39,7 +41,12 @@ from penalties.choices import (
 )
 from penalties.choices import ProceedingStatus as S
 from penalties.collection import ZERO, MonthFines, fines_due, month_index
-from penalties.deadlines import deadline_days_for, deadline_from, filing_closes_at
+from penalties.deadlines import (
+    business_days_left,
+    deadline_days_for,
+    deadline_from,
+    filing_closes_at,
+)
 from penalties.models import (
     Collection,
     CollectionMonth,
@@ -552,17 +559,21 @@ def _leftover_mark(proceeding: Proceeding, left: Decimal, now: datetime) -> None
     proceeding_transition(proceeding=proceeding, to=to, user=None, at=now)
 
 
-def _notice_mail(event: ProceedingEvent) -> None:
-    """The e-mailed copies of a posted notice, one outbox message to each of the contractor's
-    staff (every member of a consortium), so the proceeding page shows each one's delivery.
-    The notice itself counts from its posting (`event.at`); the caller holds the transaction."""
-    proceeding = event.proceeding
-    recipients = (
+def _contractor_emails(proceeding: Proceeding) -> list[str]:
+    """The e-mail addresses of the contractor's staff: every member of a consortium."""
+    return sorted(
         User.objects.filter(carrier__lot_memberships__lot=proceeding.lot_id, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
         .distinct()
     )
+
+
+def _notice_mail(event: ProceedingEvent) -> None:
+    """The e-mailed copies of a posted notice, one outbox message to each of the contractor's
+    staff (every member of a consortium), so the proceeding page shows each one's delivery.
+    The notice itself counts from its posting (`event.at`); the caller holds the transaction."""
+    proceeding = event.proceeding
     body = (
         f"O processo administrativo de multa {proceeding} tem uma notificação publicada no "
         f"portal em {timezone.localtime(event.at):%d/%m/%Y %H:%M}. Prazo: "
@@ -570,7 +581,7 @@ def _notice_mail(event: ProceedingEvent) -> None:
         f"{event.deadline_date:%d/%m/%Y} às 23:59:59.\n\n"
         f"{settings.PORTAL_URL}{reverse('penalties:proceeding-detail', args=[proceeding.pk])}"
     )
-    for address in sorted(recipients):
+    for address in _contractor_emails(proceeding):
         message_email(
             kind=MessageKind.PROCEEDING_NOTICE,
             ref=ref_of(event),
@@ -578,3 +589,56 @@ def _notice_mail(event: ProceedingEvent) -> None:
             subject=f"[Rede Governo] {proceeding}: {event.label}",
             body=body,
         )
+
+
+# A carrier is reminded of its open deadline (defense, appeal) from this many business days
+# before the last day.
+REMINDER_BUSINESS_DAYS = 2
+REMINDER_KEYS = uuid.UUID("6b1f2a0e-5d7c-4e0b-9a53-2f4c8d1e7a90")  # uuid5 namespace
+
+
+def proceeding_deadline_reminders(*, now: datetime | None = None) -> int:
+    """E-mail the contractor's staff a reminder of each carrier deadline still open whose last
+    day is at most REMINDER_BUSINESS_DAYS business days away. One outbox message per person
+    and deadline, its key derived from both (uuid5), so that running this daily, or twice,
+    writes each reminder once. Returns how many reminders it wrote now. A reminder moves no
+    deadline: the notice counted from its posting."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    calendar = BusinessCalendar()
+    written = 0
+    for source, _ in FILINGS:
+        for proceeding in Proceeding.objects.filter(status=source, due_date__gte=today):
+            days_left = business_days_left(today, proceeding.due_date, calendar)
+            if days_left > REMINDER_BUSINESS_DAYS or now >= filing_closes_at(proceeding.due_date):
+                continue
+            event = proceeding.events.filter(notice=True, to_status=source).order_by("-at").first()
+            if event is None:
+                continue
+            written += _reminder_mail(proceeding, event, days_left)
+    return written
+
+
+def _reminder_mail(proceeding: Proceeding, event: ProceedingEvent, days_left: int) -> int:
+    when = "hoje" if days_left == 0 else f"em {days_left} dia(s) útil(eis)"
+    body = (
+        f"Lembrete: o prazo de {event.get_deadline_kind_display().lower()} do processo "
+        f"administrativo de multa {proceeding} termina {when}, em "
+        f"{proceeding.due_date:%d/%m/%Y} às 23:59:59. A notificação foi publicada no portal em "
+        f"{timezone.localtime(event.at):%d/%m/%Y %H:%M}, e o prazo conta dela.\n\n"
+        f"{settings.PORTAL_URL}{reverse('penalties:proceeding-detail', args=[proceeding.pk])}"
+    )
+    written = 0
+    for address in _contractor_emails(proceeding):
+        key = uuid.uuid5(REMINDER_KEYS, f"{event.pk}:{address}")
+        existed = Message.objects.filter(key=key).exists()
+        message_email(
+            kind=MessageKind.DEADLINE_REMINDER,
+            ref=ref_of(event),
+            to=[address],
+            subject=f"[Rede Governo] {proceeding}: prazo termina em {proceeding.due_date:%d/%m/%Y}",
+            body=body,
+            key=key,
+        )
+        written += not existed
+    return written

@@ -59,6 +59,12 @@ app.conf.beat_schedule = {
         "task": "penalties.tasks.proceedings_expire_task",
         "schedule": crontab(minute=5, hour=0),
     },
+    # Daily at 08:00 local: carriers reminded of their defense or appeal deadlines ending within
+    # two business days (an outbox e-mail per person and deadline, written once).
+    "penalties-reminders": {
+        "task": "penalties.tasks.proceeding_reminders_task",
+        "schedule": crontab(minute=0, hour=8),
+    },
 }
 
 
