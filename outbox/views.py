@@ -2,7 +2,6 @@
 outbox gave up on, and retry or cancel each one with a reason (docs/operations.md)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,15 +11,16 @@ from django.views.decorators.http import require_GET, require_POST
 from outbox.forms import CancelForm, RetryForm
 from outbox.selectors import message_counts, message_dead_list
 from outbox.services import message_cancel, message_retry
+from redegov.access import NOC_STAFF, require
 from redegov.exceptions import DomainError
-from redegov.roles import Role, has_role
 
 PAGE_SIZE = 50
 
 
 def _require_noc(request: HttpRequest) -> None:
-    if not has_role(request.user, Role.NOC, Role.ADMIN):
-        raise PermissionDenied("Só o NOC e os administradores veem as mensagens não entregues.")
+    require(
+        request.user, NOC_STAFF, "Só o NOC e os administradores veem as mensagens não entregues."
+    )
 
 
 @require_GET

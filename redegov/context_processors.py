@@ -6,6 +6,7 @@ from django.urls import reverse
 from redegov.access import (
     BILL_READERS,
     CARRIER_ROLES,
+    NOC_STAFF,
     PROCEEDING_STAFF,
     REPORT_READERS,
     holds,
@@ -70,6 +71,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         entries.append(("Processos de multa", "penalties:proceeding-list", "penalties"))
     if holds(user, REPORTS_MENU):
         entries.append(("Relatórios técnicos", "reports:index", "reports"))
+    if holds(user, NOC_STAFF):  # the outbox's dead letters (docs/operations.md, "Outbox")
+        entries.append(("Mensagens não entregues", "outbox:dead-list", "outbox"))
     if user.is_staff:
         entries.append(("Administração", "admin:index", "admin"))
     return {

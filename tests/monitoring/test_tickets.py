@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from inventory.choices import LinkStatus
 from inventory.models import Municipality
@@ -180,6 +181,23 @@ def test_a_webhook_answering_500_is_retried_and_the_mail_not_resent(network, rec
     assert len(receiver.requests) == 3
     assert {headers["Idempotency-Key"] for headers, _ in receiver.requests} == {str(webhook.key)}
     assert len(mail.outbox) == 1  # the e-mail went out on the first attempt only
+
+
+def test_the_noc_sees_each_channels_delivery_on_the_ticket_page(
+    client, network, receiver, personas
+):
+    receiver.statuses.extend([500])
+    open_outage(network, network.link_x_metro)
+    deliver_pending(now=at(3))  # the e-mail goes out, the webhook gets a 500
+    ticket = Ticket.objects.get()
+    url = reverse("monitoring:ticket-detail", args=[ticket.pk])
+    client.force_login(personas.noc)
+    html = client.get(url).content.decode()
+    section = html[html.index("Envio à operadora") :]
+    assert f"E-mail para {network.carrier_a.ticket_email}:\n    entregue em" in section
+    assert f"Webhook para {receiver.url}:" in section and "HTTP Error 500" in section
+    client.force_login(personas.carrier_a)
+    assert "Envio à operadora" not in client.get(url).content.decode()
 
 
 def test_repair_clock_exactly_240_minutes_is_on_time(network):

@@ -71,6 +71,7 @@ def test_navigation_follows_the_role_and_marks_the_current_page(client, personas
         "Chamados": False,
         "Ordens de serviço": False,
         "Manutenções": False,
+        "Mensagens não entregues": False,
         "Administração": False,
     }
     assert "Centro de Operações (NOC)" in response.content.decode()
