@@ -130,7 +130,8 @@ def test_billing_staff_and_the_committee_read_the_summaries(
     html = client.get(SUMMARY, {"competencia": "2026-10"}).content.decode()
     assert "Resumos do faturamento · Competência 10/2026" in html
     assert "R$ 3.045,61" in html and "0,10%" in html
-    assert html.count("<svg") == 3
+    # Three charts (their legends' colour swatches are small SVGs too: no inline style, CSP).
+    assert html.count("<svg") - html.count('<svg class="legend-swatch') == 3
     pdf = client.get(reverse("reports:summary-pdf"), {"competencia": "2026-10"})
     assert pdf["Content-Type"] == "application/pdf"
     assert "R$ 3.045,61" in "\n".join(pdf_pages(pdf.content))
