@@ -62,7 +62,8 @@ ORDER_COLUMNS = [
     Column("Designação", lambda o: o.link.circuit_id if o.link else "", 16),
     Column("Aberta em", lambda o: o.created_at, 17),
     Column("Encaminhada em", lambda o: o.dispatched_at, 17),
-    Column("Prazo", lambda o: o.due_at, 17),
+    # The due instant as moved so far, an open pause included (as on the page).
+    Column("Prazo", lambda o: order_clock(o).due_at, 17),
     Column("Concluída em", lambda o: o.completed_at, 17),
     Column("Verificada em", lambda o: o.verified_at, 17),
 ]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from orders.choices import ClockState, OrderStatus
 from orders.clocks import PauseSpan, counting_due
@@ -114,3 +115,17 @@ def test_counting_due_moves_with_open_pauses_and_skips_pauses_begun_late():
         )
         == DUE
     )
+
+
+def test_the_order_export_gives_the_due_instant_as_moved_by_the_open_pause(
+    client, priced, personas
+):
+    """The same activation (due 30/03 23:59:59, paused since 20/03 09:00) exported at 01/04
+    00:05: its "Prazo" is 13/04/2026 23:59, as on its page, not the 30/03 stored before the
+    pause."""
+    paused_activation(personas, at(2026, 3, 20, 9))
+    client.force_login(personas.noc)
+    with time_machine.travel(MARCH_CLOSING, tick=False):
+        csv = client.get(reverse("orders:order-export", args=["csv"])).content.decode("utf-8-sig")
+    row = csv.splitlines()[1]
+    assert "13/04/2026 23:59" in row and "30/03/2026 23:59" not in row
