@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: times the whole request for /metrics and logs it (redegov.metrics).
+    "redegov.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -300,6 +302,12 @@ MONITORING_SNMP_SECONDS = envint("MONITORING_SNMP_SECONDS", "300")
 # Months of 5-minute evidence kept (PollWindow partitions) besides the current one.
 MONITORING_EVIDENCE_MONTHS = envint("MONITORING_EVIDENCE_MONTHS", "13")
 
+# /metrics (docs/operations.md, "Metrics"): a scraper sends `Authorization: Bearer
+# METRICS_TOKEN` or comes from an address (or network) of METRICS_ALLOWED_IPS; anyone else
+# gets 404. Neither set: nobody scrapes.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = envlist("METRICS_ALLOWED_IPS", "")
+
 # The REST API (docs/api.md): tokens or the portal's session, per-token rate limits counted in
 # the Redis cache, one error body (api.exceptions), pages of 50 rows.
 REST_FRAMEWORK = {
@@ -343,14 +351,27 @@ SPECTACULAR_SETTINGS = {
     "WEBHOOKS": ["api.schema.TICKETS_OPENED"],
 }
 
+# DJANGO_LOG_FORMAT=json: one JSON object per line (redegov.logs), and a line per request
+# (logger redegov.requests, off in plain text: the web server logs requests) besides the one
+# per poll cycle (redegov.cycles). docs/operations.md, "Logs".
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "redegov.logs.JsonLines"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every step of every PDF at INFO.
     "loggers": {
-        name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools")
+        # WeasyPrint and fontTools narrate every step of every PDF at INFO.
+        **{
+            name: {"level": "WARNING"}
+            for name in ("weasyprint", "weasyprint.progress", "fontTools")
+        },
+        "redegov.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }

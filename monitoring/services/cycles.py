@@ -83,6 +83,7 @@ from monitoring.snapshots import (
     network_to_json,
 )
 from monitoring.snmp import SnmpDevice, snmp_read_many
+from redegov.telemetry import cycle_observe
 
 # The state of each shard's last committed cycle, kept in this process so that a cycle need not
 # read its links' states back. It is trusted only when its cycle id matches the shard's cursor.
@@ -447,7 +448,9 @@ def cycle_poll(*, shard_id: int, cycle_id: int, length: timedelta, now: datetime
     recorded = EngineCursor.objects.filter(shard_id=shard_id, last_cycle_id__gte=cycle_id)
     if now >= instant + length or recorded.exists():
         return None
-    targets = poll_targets(shard=PollShard.objects.get(pk=shard_id))
+    started = time.monotonic()
+    shard = PollShard.objects.get(pk=shard_id)
+    targets = poll_targets(shard=shard)
     by_echoes: dict[int, list[str]] = {}
     for target in targets:
         by_echoes.setdefault(target.thresholds.echoes, []).extend(target.addresses)
@@ -471,7 +474,7 @@ def cycle_poll(*, shard_id: int, cycle_id: int, length: timedelta, now: datetime
     cycle_tally_post(shard_id=shard_id, cycle_id=cycle_id, polls=polls, canaries=canary_polls)
     cycle_tallies_wait(shard_id=shard_id, cycle_id=cycle_id, until=instant + length * WAIT_SHARE)
     cycle_verdict(shard_id=shard_id, cycle_id=cycle_id, polls=polls, canaries=canary_polls)
-    return cycle_record(
+    events = cycle_record(
         shard_id=shard_id,
         cycle_id=cycle_id,
         length=length,
@@ -479,6 +482,20 @@ def cycle_poll(*, shard_id: int, cycle_id: int, length: timedelta, now: datetime
         results=results,
         canaries=canary_results,
     )
+    # For /metrics and the logs (docs/operations.md, "Metrics"); the canaries are not targets.
+    polled = [stats for address, stats in results.items() if address not in canary_results]
+    sent = sum(stats.sent for stats in polled)
+    cycle_observe(
+        shard_id=shard_id,
+        shard=shard.name,
+        cycle_id=cycle_id,
+        duration_seconds=time.monotonic() - started,
+        targets=len(targets),
+        echoes_sent=sent,
+        echoes_lost=sent - sum(stats.received for stats in polled),
+        events=len(events),
+    )
+    return events
 
 
 def snmp_poll(*, shard_id: int, now: datetime) -> int:
