@@ -6,10 +6,13 @@ every message has reached its receiver, and every redelivery carried the same id
 Idempotency-Key), so a receiver that counts ids counts each message once."""
 
 import asyncio
+import contextlib
 import email
+import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -23,7 +26,7 @@ from outbox.choices import MessageStatus
 from outbox.models import Message
 from outbox.services import message_email, message_webhook
 from redegov.celery import app
-from tests.celery_process import celery_env, celery_start, celery_stop
+from tests.celery_process import celery_env
 from tests.monitoring.conftest import WORKER_NUMBER
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +43,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(condition, timeout: float = 60.0, what: str = ""):
+def wait_for(condition, timeout: float = 120.0, what: str = ""):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -147,27 +150,50 @@ class Delivery:
         self.worker: subprocess.Popen | None = None
 
     def start_worker(self) -> None:
-        self.worker = celery_start(
-            self.env,
-            self.tmp_path / "celery.log",
-            "worker",
-            "--beat",
-            "--schedule",
-            str(self.tmp_path / "beat-schedule"),
-            "--pool",
-            "solo",
-            "-Q",
-            f"celery,{self.queue}",
-            "--without-mingle",
-            "--without-gossip",
+        # A session of its own: the embedded beat is a child process, and the kill below must
+        # take it too, as a machine crash would (an orphaned beat would go on sweeping).
+        self.worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "redegov",
+                "worker",
+                "--beat",
+                "--schedule",
+                str(self.tmp_path / "beat-schedule"),
+                "--pool",
+                "solo",
+                "-Q",
+                f"celery,{self.queue}",
+                "--without-mingle",
+                "--without-gossip",
+                "-l",
+                "warning",
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=(self.tmp_path / "celery.log").open("ab"),
+            start_new_session=True,
         )
 
+    def _signal(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.worker.pid, sig)
+
     def kill_worker(self) -> None:
-        self.worker.send_signal(signal.SIGKILL)
+        self._signal(signal.SIGKILL)
         self.worker.wait()
 
     def stop(self) -> None:
-        celery_stop(self.worker)
+        if self.worker is None:
+            return
+        self._signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.worker.wait(timeout=20)
+        self._signal(signal.SIGKILL)  # whatever of the group is left (the beat)
+        self.worker.wait()
 
 
 @pytest.fixture
