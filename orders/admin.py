@@ -25,6 +25,14 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
+    # Stored files have no URL (redegov.uploads.PrivateStorage): the name only; the file is
+    # downloaded from the order's page.
+    exclude = ["attachment"]
+    readonly_fields = ["attachment_name"]
+
+    @admin.display(description="anexo")
+    def attachment_name(self, event: OrderEvent) -> str:
+        return event.attachment.name or "—"
 
 
 class OrderPauseInline(ReadOnlyInline):

@@ -369,3 +369,19 @@ def test_a_proceeding_document_downloads_as_an_attachment(client, personas, defe
         url = reverse("penalties:document-download", args=[defense.pk, document.pk])
         response = client.get(url)
     assert_private_download(response, content_type="application/pdf", filename="defesa")
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_an_order_attachment_by_name_only(client, personas, order, stored_in):
+    from redegov.models import User
+
+    client.force_login(personas.manager_x)
+    client.post(
+        reverse("orders:order-transition", args=[order.pk]),
+        {"to": "submitted", "attachment": file("planta.pdf", PDF)},
+    )
+    admin = User.objects.create_superuser("raiz", password="senha-de-teste-123")
+    client.force_login(admin)
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert page.status_code == 200
+    assert "planta" in page.content.decode()
