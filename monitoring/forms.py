@@ -5,6 +5,7 @@ from django import forms
 from inventory.models import Link, Lot, Municipality
 from monitoring.choices import Recurrence, Responsibility, WindowScope
 from monitoring.services.responsibility import DISPUTABLE
+from redegov.access import carrier_acts_on_link, lot_rows
 from redegov.uploads import DISPUTE_EVIDENCE, IRREGULARITY_ATTACHMENT, UploadField
 
 DECIDED = [(value, label) for value, label in Responsibility.choices if value != "pending"]
@@ -86,11 +87,12 @@ class MaintenanceForm(forms.Form):
         label="Descrição do serviço", widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, carrier_id: int, **kwargs) -> None:
+    def __init__(self, *args, user, **kwargs) -> None:
+        """Offers the links, lots and municipalities the user's carrier acts on now."""
         super().__init__(*args, **kwargs)
-        links = Link.objects.live().filter(lot__members__carrier_id=carrier_id)
+        links = Link.objects.live().filter(carrier_acts_on_link(user))
         self.fields["links"].queryset = links.order_by("circuit_id")
-        self.fields["lot"].queryset = Lot.objects.filter(members__carrier_id=carrier_id)
+        self.fields["lot"].queryset = Lot.objects.filter(lot_rows(user))
         self.fields["municipality"].queryset = Municipality.objects.filter(
             pk__in=links.values("municipality_id")
         )

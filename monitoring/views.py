@@ -305,7 +305,7 @@ def maintenance_list_view(request: HttpRequest) -> HttpResponse:
 def maintenance_request_view(request: HttpRequest) -> HttpResponse:
     if not holds(request.user, CARRIER_ROLES):
         raise PermissionDenied("Só uma operadora pode solicitar janela de manutenção.")
-    form = MaintenanceForm(request.POST or None, carrier_id=request.user.carrier_id)
+    form = MaintenanceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             maintenance_services.maintenance_request(

@@ -35,6 +35,12 @@ def outage_at(link, start: datetime) -> Outage:
     )
 
 
+def dispute(outage: Outage, by) -> Dispute:
+    return responsibility.dispute_file(
+        outage_id=outage.pk, requested="agency", text="Sem energia", files=[], by=by, now=NOW
+    )
+
+
 @pytest.fixture
 def moved(network):
     """Agency X's metro link moves at MOVED_AT to a new contract whose Belo Horizonte lot is
@@ -97,22 +103,8 @@ def test_a_ticket_goes_to_the_leader_of_the_lot_in_force_at_the_outages_start(
 def test_the_old_carrier_cannot_dispute_the_new_carriers_outage(network, personas, moved):
     after = outage_at(network.link_x_metro, MOVED_AT + timedelta(days=1))
     with pytest.raises(PermissionDenied):
-        responsibility.dispute_file(
-            outage_id=after.pk,
-            requested="agency",
-            text="Sem energia",
-            files=[],
-            by=personas.carrier_a,
-            now=NOW,
-        )
-    responsibility.dispute_file(
-        outage_id=after.pk,
-        requested="agency",
-        text="Sem energia",
-        files=[],
-        by=personas.carrier_b,
-        now=NOW,
-    )
+        dispute(after, personas.carrier_a)
+    dispute(after, personas.carrier_b)
     assert Dispute.objects.get().carrier == network.carrier_b
 
 
@@ -187,22 +179,15 @@ def test_next_only_redirects_within_the_site(client, network, personas):
 def test_a_dispute_of_another_outage_answers_404(client, network, personas):
     mine = outage_at(network.link_x_metro, NOW - timedelta(hours=5))
     other = outage_at(network.link_y_metro, NOW - timedelta(hours=5))
-    dispute = responsibility.dispute_file(
-        outage_id=other.pk,
-        requested="agency",
-        text="Sem energia",
-        files=[],
-        by=personas.carrier_a,
-        now=NOW,
-    )
+    dispute_made = dispute(other, personas.carrier_a)
     client.force_login(personas.noc)
     response = client.post(
-        reverse("monitoring:dispute-decide", args=[mine.pk, dispute.pk]),
+        reverse("monitoring:dispute-decide", args=[mine.pk, dispute_made.pk]),
         {"accept": "true", "reason": "Comprovado"},
     )
     assert response.status_code == 404
-    dispute.refresh_from_db()
-    assert dispute.status == "open"
+    dispute_made.refresh_from_db()
+    assert dispute_made.status == "open"
 
 
 @pytest.mark.parametrize("label", sorted(access.RULES))
