@@ -6,6 +6,8 @@ writes it. Inputs only convert types: the rules are the services'."""
 from datetime import date, datetime
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inventory.choices import AccessType
@@ -14,6 +16,7 @@ from monitoring.choices import Recurrence, Responsibility, WindowScope
 from monitoring.models import MaintenanceWindow, Outage, Ticket
 from orders.choices import OrderType
 from orders.models import Order
+from orders.selectors import order_clock
 from penalties.models import Proceeding
 
 # Instants and dates accepted as input: the contract's world, not the calendar's edges.
@@ -86,6 +89,9 @@ class OrderSerializer(serializers.ModelSerializer):
     lot = serializers.IntegerField(source="lot.number")
     carrier = serializers.CharField(source="carrier.code", allow_null=True, default=None)
     circuit_id = serializers.CharField(source="link.circuit_id", allow_null=True, default=None)
+    due_at = serializers.SerializerMethodField(
+        help_text="prazo (instante), movido pelas pausas; uma pausa em curso o move enquanto dura"
+    )
 
     class Meta:
         model = Order
@@ -112,6 +118,12 @@ class OrderSerializer(serializers.ModelSerializer):
             "completed_at",
             "verified_at",
         ]
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_due_at(self, order: Order) -> str | None:
+        """The due instant as moved so far, an open pause included (as on the order's page)."""
+        due = order_clock(order).due_at
+        return None if due is None else serializers.DateTimeField().to_representation(due)
 
 
 class TicketSerializer(serializers.ModelSerializer):

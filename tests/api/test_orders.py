@@ -2,13 +2,20 @@
 pauses, resumes and completes; every other role or carrier is refused."""
 
 import pytest
+import time_machine
 
 from inventory.models import Link, LinkRevision
 from orders.choices import OrderStatus
 from orders.models import Order
 from orders.services import order_transition
 from tests.api.conftest import ids
-from tests.orders.conftest import priced  # noqa: F401  (fixture)
+from tests.orders.conftest import (  # noqa: F401  (priced: a fixture)
+    activation,
+    at,
+    in_execution,
+    move,
+    priced,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +186,16 @@ def test_a_completion_never_takes_over_another_link(api, dispatched, priced, fie
     assert after == before
     assert _row_counts() == counts
     assert Order.objects.get(pk=dispatched).status == OrderStatus.IN_EXECUTION
+
+
+def test_an_orders_due_instant_moves_with_its_open_pause(api, priced, personas):  # noqa: F811
+    """An activation dispatched on Friday 27/02/2026 10:00 is due 30/03 23:59:59; paused since
+    20/03 09:00, at 01/04 00:05 its due instant as moved so far is 13/04 23:59:59 (11 d 15 h
+    05 min later, a Saturday, rolled to Monday): the API gives that, as the order's page does,
+    not the instant stored before the pause."""
+    dispatch = at(2026, 2, 27, 10)
+    order = in_execution(activation(personas, dispatch), personas, dispatch)
+    move(order, OrderStatus.PENDING_AGENCY, personas.carrier_a, at(2026, 3, 20, 9), reason="Obra")
+    with time_machine.travel(at(2026, 4, 1, 0, 5), tick=False):
+        body = api("noc").get(f"{URL}{order.pk}/").json()
+    assert body["due_at"] == "2026-04-13T23:59:59-03:00"
