@@ -136,3 +136,12 @@ def test_the_delivery_is_enqueued_after_the_commit_only(django_capture_on_commit
     with django_capture_on_commit_callbacks() as callbacks:
         an_email(key=Message.objects.get().key)  # the same message again: nothing more
     assert callbacks == []
+
+
+def test_a_lease_shorter_than_the_send_timeouts_is_refused_at_startup(settings):
+    from outbox.checks import outbox_settings_check
+
+    assert outbox_settings_check() == []
+    settings.OUTBOX_LEASE_SECONDS = settings.EMAIL_TIMEOUT + 1
+    [error] = outbox_settings_check()
+    assert error.id == "outbox.E001"
