@@ -40,12 +40,25 @@ def test_staff_network_roles_and_the_agencys_own_managers_open_the_report_and_it
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["manager_y", "carrier_a", "carrier_b", "unit_x", "outsider"])
-def test_carriers_other_agencies_and_the_rest_get_404(client, october, personas, persona):
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("manager_y", 404),
+        ("carrier_a", 403),
+        ("carrier_b", 403),
+        ("unit_x", 403),
+        ("outsider", 403),
+    ],
+)
+def test_other_agencies_get_404_and_roles_without_reports_403(
+    client, october, personas, persona, status
+):
+    """Another agency's manager may read reports, but not this one (404); carriers, unit staff
+    and people with no role read no report at all (403)."""
     user = getattr(personas, persona)
-    assert get_as(client, user, REPORT).status_code == 404
-    assert client.get(PDF).status_code == 404
-    assert client.post(ATTEST, {"digest": "0" * 64}).status_code == 404
+    assert get_as(client, user, REPORT).status_code == status
+    assert client.get(PDF).status_code == status
+    assert client.post(ATTEST, {"digest": "0" * 64}).status_code == status
     assert not Attestation.objects.exists()
 
 
