@@ -228,6 +228,21 @@ def test_three_months_in_a_row_below_target_flag_the_carrier(priced, personas):
     assert BreachFlag.objects.count() == 1  # October starts a new run
 
 
+def test_a_run_completed_by_a_month_closed_last_is_flagged_once(priced, personas):
+    """The metro lot misses I1 in July, August and September (500 counted minutes on each of
+    its 2 accesses). Closed July, September, then August: after September the run is broken
+    by August (not closed yet), no flag; closing August completes July-September: one flag,
+    with the three months in calendar order."""
+    for month in (7, 8, 9):
+        lot_down(priced, 2026, month)
+    for month in (7, 9):
+        close(2026, month, personas.billing)
+    assert not BreachFlag.objects.exists()
+    close(2026, 8, personas.billing)
+    flag = BreachFlag.objects.get()
+    assert (flag.rule, flag.months) == (BreachRule.RUN, ["2026-07", "2026-08", "2026-09"])
+
+
 def test_a_met_month_between_misses_raises_no_flag(priced, personas):
     for month, down in ((7, True), (8, True), (9, False), (10, True)):
         if down:
