@@ -215,20 +215,28 @@ def test_a_good_file_beside_a_bad_one_stores_nothing(client, personas, upload_to
     assert files_on_disk(stored_in) == []
 
 
-def xlsx() -> bytes:
+def archive(*entries: tuple[str, str]) -> bytes:
+    """A ZIP with fixed timestamps: the same bytes on every run (and every xdist worker)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        for name, text in entries:
+            zipped.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
+
+
+def xlsx() -> bytes:
+    return archive(("[Content_Types].xml", "<Types/>"), ("xl/workbook.xml", "<workbook/>"))
 
 
 def opendocument(mimetype: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mimetype", mimetype)
-        archive.writestr("content.xml", "<office:document-content/>")
-    return buffer.getvalue()
+    return archive(("mimetype", mimetype), ("content.xml", "<office:document-content/>"))
+
+
+def by_name(value) -> str:
+    """Test ids from the names, never from the bytes (ids must be the same in every worker)."""
+    if isinstance(value, uploads.FileKind):
+        return value.code
+    return value if isinstance(value, str) else "content"
 
 
 @pytest.mark.parametrize(
@@ -243,6 +251,7 @@ def opendocument(mimetype: str) -> bytes:
         ("planilha.ods", opendocument(uploads.ODS.content_type), uploads.ODS),
         ("texto.odt", opendocument(uploads.ODT.content_type), uploads.ODT),
     ],
+    ids=by_name,
 )
 def test_each_accepted_type_is_known_by_its_content(name, content, kind, settings):
     checked = uploads.upload_check(file(name, content), uploads.ORDER_ATTACHMENT)
@@ -260,6 +269,7 @@ def test_each_accepted_type_is_known_by_its_content(name, content, kind, setting
         ("pagina.txt", b"\xef\xbb\xbf  <html>", "não é de um arquivo aceito"),
         ("../../etc/passwd.pdf", b"<x>", "passwd.pdf: "),
     ],
+    ids=by_name,
 )
 def test_a_name_that_lies_about_the_content_is_refused(name, content, message):
     with pytest.raises(uploads.ValidationError, match=message):
