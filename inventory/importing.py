@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from inventory.choices import AccessType, Participation, Regime, Region
 from inventory.models import (
@@ -41,9 +43,11 @@ from inventory.services import (
     lot_upsert,
     price_item_upsert,
 )
+from people.services import person_invite
 from redegov.csvimport import WHOLE_ROW, ErrorLog, Row, RowError, parse_number, read_rows
 from redegov.instants import truncate_minute
 from redegov.models import User
+from redegov.roles import Role
 from redegov.validators import normalize_cnpj
 
 
@@ -150,15 +154,24 @@ class _References:
         return self.get(row, "lot", missing, Lot, contract=contract, number=number)
 
     def user(self, row: Row, column: str) -> Any:
-        email = row.text(column, required=False)
+        """The user of the column's e-mail, or the e-mail itself when nobody has it yet (the
+        row then invites that person, docs/users.md)."""
+        email = row.parse(column, _email, required=False)
         if not email:
             return None
         users = list(User.objects.filter(email__iexact=email)[:2])
-        if len(users) != 1:
-            problem = "nenhum usuário" if not users else "mais de um usuário"
-            row.error(column, f"{problem} com o e-mail '{email}'")
+        if len(users) > 1:
+            row.error(column, f"mais de um usuário com o e-mail '{email}'")
             return None
-        return users[0]
+        return users[0] if users else email
+
+
+def _email(text: str) -> str:
+    try:
+        validate_email(text)
+    except ValidationError as exc:
+        raise ValueError(f"'{text}' não é um e-mail válido") from exc
+    return text
 
 
 def _ip_address(text: str) -> str:
@@ -188,17 +201,59 @@ def _agency(row: Row, refs: _References) -> _Plan | None:
     substitute = refs.user(row, "substitute_email")
     if not row.ok:
         return None
+    invited = [email for email in (manager, substitute) if isinstance(email, str)]
+    values = {"code": code, "name": name, "cnpj": cnpj, "participation": participation}
     return _Plan(
         key=(code,),
-        touches=(Agency.objects.filter(code=code),),
+        touches=(
+            Agency.objects.filter(code=code),
+            *(User.objects.filter(email__iexact=email) for email in invited),
+        ),
+        write=partial(_agency_write, values, manager, substitute),
+    )
+
+
+def _agency_write(values: dict[str, Any], manager: Any, substitute: Any) -> Agency:
+    """The agency, then its managers: an e-mail nobody has yet becomes an invited agency
+    manager of this agency (people.services.person_invite)."""
+    if not isinstance(manager, str) and not isinstance(substitute, str):
+        return agency_upsert(**values, manager=manager, substitute=substitute)
+    agency = agency_upsert(**values)
+    now = timezone.now()
+    managers = [
+        person_invite(email=person, role=Role.AGENCY_MANAGER, agency=agency, now=now)
+        if isinstance(person, str)
+        else person
+        for person in (manager, substitute)
+    ]
+    return agency_upsert(**values, manager=managers[0], substitute=managers[1])
+
+
+def _user(row: Row, refs: _References) -> _Plan | None:
+    email = row.parse("email", _email)
+    role = row.choice("role", Role.values)
+    agency = refs.named(row, "agency", Agency, "órgão '{}' não cadastrado", required=False)
+    carrier = refs.named(row, "carrier", Carrier, "operadora '{}' não cadastrada", required=False)
+    values = {
+        "name": row.text("name", required=False, max_length=300),
+        "unit_name": row.text("unit", required=False, max_length=200),
+    }
+    if not row.ok:
+        return None
+    return _Plan(
+        key=(email.lower(),),
+        touches=(
+            User.objects.filter(email__iexact=email),
+            User.groups.through.objects.filter(user__email__iexact=email),
+        ),
         write=partial(
-            agency_upsert,
-            code=code,
-            name=name,
-            cnpj=cnpj,
-            participation=participation,
-            manager=manager,
-            substitute=substitute,
+            person_invite,
+            email=email,
+            role=role,
+            agency=agency,
+            carrier=carrier,
+            now=timezone.now(),
+            **values,
         ),
     )
 
@@ -362,6 +417,13 @@ FILES = (
         ("code",),
         _agency,
         {"manager": "manager_email", "substitute": "substitute_email"},
+    ),
+    _FileSpec(
+        "users.csv",
+        ("email", "name", "role", "agency", "unit", "carrier"),
+        ("email",),
+        _user,
+        {"groups": "role", "unit": "unit", "username": "email", "first_name": "name"},
     ),
     _FileSpec(
         "contracts.csv",

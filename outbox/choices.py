@@ -13,6 +13,8 @@ class MessageKind(models.TextChoices):
     PROCEEDING_NOTICE = "proceeding_notice", "Notificação de processo de multa"
     DEADLINE_REMINDER = "deadline_reminder", "Lembrete de prazo"
     BILLING_JOB = "billing_job", "Tarefa do faturamento"
+    INVITATION = "invitation", "Convite de acesso"
+    PASSWORD_RESET = "password_reset", "Redefinição de senha"
 
 
 class Channel(models.TextChoices):

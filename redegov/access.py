@@ -63,10 +63,20 @@ AGENCY_MANAGERS = frozenset({Role.AGENCY_MANAGER})
 # Read everything and write nothing: the steering committee.
 READ_ONLY = frozenset({Role.COMMITTEE})
 # What a read-only person may still post (URL names): signing in and out, its own API tokens.
-READ_ONLY_MAY_POST = frozenset({"login", "logout", "api:token-list", "api:token-revoke"})
+READ_ONLY_MAY_POST = frozenset(
+    {"login", "logout", "api:token-list", "api:token-revoke"}
+    # Their own second factor (enrolling, typing the code, new recovery codes) and leaving
+    # every session (docs/users.md).
+    | {"people:otp-setup", "people:otp-verify", "people:otp-recovery", "people:sessions-end"}
+)
 # Agency-side roles and carrier-side roles (users of these must be tied to an agency/carrier).
 AGENCY_ROLES = frozenset({Role.AGENCY_MANAGER, Role.AGENCY_UNIT})
 CARRIER_ROLES = frozenset({Role.CARRIER})
+# Look after people: the pending invitations, resending and revoking them (docs/users.md).
+PEOPLE_ADMINS = frozenset({Role.ADMIN})
+# Must sign in with a second factor (TOTP) when SECOND_FACTOR_REQUIRED is on: those who close
+# months, operate the network, decide proceedings or administer the portal (docs/users.md).
+SECOND_FACTOR_ROLES = frozenset({Role.BILLING, Role.NOC, Role.AUTHORITY, Role.ADMIN})
 
 
 def holds(user, roles: frozenset[str]) -> bool:

@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "billing",
     "invoices",
     "reports",
+    "people",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -107,11 +111,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The second factor (people.otp): who owes it sees only enrolment and verification.
+    "django_otp.middleware.OTPMiddleware",
+    "people.otp.SecondFactorMiddleware",
     # Nothing a logged-in person sees is kept by a browser or proxy cache.
     "redegov.middleware.no_store_when_logged_in",
     # The committee reads and never writes (redegov.access.READ_ONLY).
     "redegov.middleware.ReadOnlyRoles",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session idle for SESSION_IDLE_MINUTES ends (people.sessions).
+    "people.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
@@ -161,10 +170,27 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", "12")},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# People (docs/users.md): an invitation's link is valid for this many hours.
+INVITATION_VALID_HOURS = envint("INVITATION_VALID_HOURS", "72")
+# A password-reset link is valid for PASSWORD_RESET_HOURS; at most PASSWORD_RESET_PER_HOUR
+# requests an hour for one e-mail and for one client address (people.limits).
+PASSWORD_RESET_TIMEOUT = 3600 * envint("PASSWORD_RESET_HOURS", "2")
+PASSWORD_RESET_PER_HOUR = envint("PASSWORD_RESET_PER_HOUR", "5")
+# The second factor (people.otp): on in production, off on a developer machine (the demo and
+# the tests; the second factor's own tests turn it on). The issuer names the portal in the app.
+SECOND_FACTOR_REQUIRED = envbool("SECOND_FACTOR_REQUIRED", str(not DEVELOPMENT))
+OTP_TOTP_ISSUER = "Rede Governo"
+# A session unused for this many minutes ends (0: never); on a developer machine it is off, as
+# the tests travel in time with people logged in. Every session still ends after
+# SESSION_COOKIE_AGE.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "0" if DEVELOPMENT else "30")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -175,6 +201,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Every failed attempt is kept (the last 100 per username), for the person's own page
+# (people.account); successful logins are kept in axes' access log.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 100
 # Behind the proxy every request comes from its address: read the client's from the header the
 # proxy sets (and only then).
 AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None

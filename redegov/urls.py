@@ -19,6 +19,7 @@ urlpatterns = [
     path("multas/", include("penalties.urls")),
     path("relatorios/", include("reports.urls")),
     path("mensagens/", include("outbox.urls")),  # nao-entregues/: the outbox's dead letters
+    path("", include("people.urls")),  # convite/<token>/, pessoas/...
     path("", include("api.urls")),  # api/v1/, api/schema/, api/docs/, tokens-de-api/
     path("admin/", admin.site.urls),
 ]

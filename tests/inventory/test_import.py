@@ -410,7 +410,7 @@ def test_every_bad_row_and_column_is_reported(comma_dir):
         "carriers.csv:4: name: campo obrigatório vazio",
         "carriers.csv:4: cnpj: CNPJ '11111111111111' inválido",
         "agencies.csv:4: participation: 'sometimes' não é válido; use compulsory ou optional",
-        "agencies.csv:4: manager_email: nenhum usuário com o e-mail 'x@y.z'",
+        "agencies.csv:4: manager_email: 'x@y.z' não é um e-mail válido",
         "link_revisions.csv:5: effective_at: 'amanhã' não é uma data/hora ISO 8601",
         "link_revisions.csv:5: speed_mbps: deve ser ao menos 1",
     ]

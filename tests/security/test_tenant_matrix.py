@@ -37,6 +37,7 @@ from orders.services import order_create, order_transition
 from outbox.services import message_email
 from penalties.choices import ProceedingStatus, Sanction
 from penalties.services import proceeding_open, proceeding_transition
+from people.services import person_invite
 from redegov import access
 from redegov.models import User
 from redegov.roles import Role
@@ -244,6 +245,24 @@ EXPECTATIONS: dict[str, Expect] = {
     "outbox:dead-list": page(NOC),
     "outbox:message-retry": page(NOC, pk="message"),
     "outbox:message-cancel": page(NOC, pk="message"),
+    # People: the invitation link is for anyone holding it (an unknown token is 404); the
+    # pending invitations are the admins'.
+    "people:invitation-accept": page(also=(404,), token="nada"),
+    "people:invitation-list": page(access.PEOPLE_ADMINS),
+    "people:invitation-resend": page(access.PEOPLE_ADMINS, pk="invitation"),
+    "people:invitation-revoke": page(access.PEOPLE_ADMINS, pk="invitation"),
+    # One's own second factor (the tests leave SECOND_FACTOR_REQUIRED off).
+    "people:otp-setup": page(),
+    "people:otp-verify": page(),
+    "people:otp-recovery": page(),
+    # One's own page and leaving every session (which ends the matrix's sessions too).
+    "people:account": page(),
+    "people:sessions-end": page(),
+    # Password reset: for anyone (a link that is not valid says so with 200).
+    "people:password-reset": page(),
+    "people:password-reset-done": page(),
+    "people:password-reset-confirm": page(uidb64="MQ", token="nada"),
+    "people:password-reset-complete": page(),
 }
 
 
@@ -414,7 +433,14 @@ def world(municipalities, settings, tmp_path) -> dict[str, object]:
         "message": message_email(
             kind="ticket", ref="x:1", to=["noc@example.com"], subject="s", body="b"
         ).pk,
+        "invitation": person_invite(email="convidado@example.com", role=Role.NOC, now=now)
+        .invitations.get()
+        .pk,
     }
+
+
+# Patterns that end sessions: "people:sessions-end" ends every session of the person.
+ENDS_SESSIONS = frozenset({"logout", "people:sessions-end"})
 
 
 def expected(name: str, expect: Expect, role: str, method: str) -> int | None:
@@ -455,7 +481,7 @@ def test_hostile_tenant_matrix(world, capsys):
         for method in ("get", "post"):
             for role, logged_in in clients.items():
                 # Logging out ends the session: that pattern gets a session of its own.
-                client = clients_for(PERSONAS)[role] if name == "logout" else logged_in
+                client = clients_for(PERSONAS)[role] if name in ENDS_SESSIONS else logged_in
                 before = row_counts() if method == "post" else None
                 response = getattr(client, method)(url)
                 requests += 1
@@ -480,6 +506,8 @@ def test_hostile_tenant_matrix(world, capsys):
                     and world["circuit_id"] in response.content.decode(errors="replace")
                 ):
                     failures.append(f"GET {name} as {role}: shows {world['circuit_id']}")
+        if name in ENDS_SESSIONS:  # every session of each persona ended: sign in again
+            clients = clients_for(PERSONAS)
     with capsys.disabled():
         print(
             f"\ntenant matrix: {len(EXPECTATIONS)} patterns x {len(PERSONAS)} roles x 2 methods"
