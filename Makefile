@@ -7,7 +7,7 @@ export DJANGO_SETTINGS_MODULE ?= redegov.settings
 # everything these targets run is a developer machine, except check-deploy below.
 export DJANGO_ENV ?= development
 
-.PHONY: setup system venv services demo test lint check-deploy compose-config
+.PHONY: setup system venv services demo test smoke lint check-deploy compose-config
 
 setup: system venv services
 	$(PY) manage.py migrate --noinput
@@ -34,6 +34,12 @@ demo: setup
 
 test: setup lint check-deploy compose-config
 	DJANGO_SETTINGS_MODULE=redegov.test_settings $(VENV)/bin/pytest
+
+# The portal as in production (gunicorn, worker, beat, DEBUG off, collected static files) on a
+# database of its own, checked over HTTP, then stopped (scripts/smoke.sh, docs/operations.md).
+# Its own settings: DJANGO_ENV is unset there, whatever this Makefile exports.
+smoke: setup
+	VENV=$(VENV) scripts/smoke.sh
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -274,12 +274,22 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Production hardening (docs/security.md, "Secure defaults"); each one can be relaxed by the
 # environment for a plain-HTTP lab.
-SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", str(not DEVELOPMENT))
+# DJANGO_INSECURE_LOOPBACK=true: production settings over plain HTTP on this machine only (make
+# smoke, docs/operations.md): no HTTPS redirect, no HSTS, cookies without Secure. Refused unless
+# every allowed host is a loopback name, so it cannot serve a real host name.
+INSECURE_LOOPBACK = envbool("DJANGO_INSECURE_LOOPBACK", "false")
+if INSECURE_LOOPBACK and not set(ALLOWED_HOSTS) <= {"localhost", "127.0.0.1", "[::1]"}:
+    raise ImproperlyConfigured(
+        "DJANGO_INSECURE_LOOPBACK needs DJANGO_ALLOWED_HOSTS of loopback names only "
+        f"(localhost, 127.0.0.1, [::1]), not {ALLOWED_HOSTS}"
+    )
+HARDENED = not DEVELOPMENT and not INSECURE_LOOPBACK
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", str(HARDENED))
 # A load balancer's probe speaks plain HTTP to the web server itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", str(not DEVELOPMENT))
+SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", str(HARDENED))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", "0" if DEVELOPMENT else "31536000")
+SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", "31536000" if HARDENED else "0")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEVELOPMENT
 SECURE_HSTS_PRELOAD = not DEVELOPMENT
 # X-Forwarded-Proto is believed only behind our proxy (BEHIND_PROXY, above).
@@ -405,3 +415,5 @@ LOGGING = {
         "redegov.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }
+# JSON logs: the Celery worker's and beat's lines go through LOGGING too, not Celery's format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
