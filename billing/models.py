@@ -47,6 +47,13 @@ class BillingPeriod(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    lines_digest = models.CharField(
+        "resumo das linhas (SHA-256)",
+        max_length=64,
+        blank=True,
+        help_text="billing.digest.lines_digest das linhas ao fechar; um backup restaurado o "
+        "recalcula (manage.py verify_backup)",
+    )
 
     class Meta:
         ordering = ["-year", "-month"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, JobKind, JobState, PeriodStatus
 from billing.computation import LineResult, LineStream, compute_lines
+from billing.digest import lines_digest
 from billing.models import BillingPeriod, Correction, PeriodJob
 from billing.selectors import job_progress_key
 from invoices.services import closing_check
@@ -135,7 +136,9 @@ def period_close(
     period.status = PeriodStatus.CLOSED
     period.closed_at = now
     period.closed_by = user
-    period.save(update_fields=["status", "closed_at", "closed_by"])
+    # The frozen lines' fingerprint, recomputed from a restored backup (docs/operations.md).
+    period.lines_digest = lines_digest(period_id=period.pk)
+    period.save(update_fields=["status", "closed_at", "closed_by", "lines_digest"])
     return period
 
 
