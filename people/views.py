@@ -207,6 +207,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
         **account_overview(request.user),
         "second_factor_required": otp.second_factor_required(request.user),
         "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "people_admin": access.holds(request.user, access.PEOPLE_ADMINS),
     }
     return render(request, "people/account.html", ctx)
 

@@ -174,6 +174,7 @@ def test_admins_see_resend_and_revoke_pending_invitations(tmp_path: Path, person
     client = Client()
     client.force_login(admin)
 
+    assert "Convites pendentes" in client.get(reverse("people:account")).content.decode()
     page = client.get(reverse("people:invitation-list")).content.decode()
     assert "suporte@alfa.com.br" in page and "noc@prodemge.gov.br" not in page
 
@@ -196,3 +197,4 @@ def test_only_admins_open_the_invitations_page(personas, persona):
     client = Client()
     client.force_login(getattr(personas, persona))
     assert client.get(reverse("people:invitation-list")).status_code == 403
+    assert "Convites pendentes" not in client.get(reverse("people:account")).content.decode()
