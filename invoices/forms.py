@@ -29,7 +29,10 @@ class InvoiceUploadForm(forms.Form):
     carrier = forms.ModelChoiceField(Carrier.objects.order_by("name"), label="Operadora")
     number = forms.CharField(label="Número da fatura", max_length=60)
     file = UploadField(
-        rule=CARRIER_INVOICE, multiple=False, label="Arquivo da fatura (CSV ou TXT, até 10 MB)"
+        rule=CARRIER_INVOICE,
+        multiple=False,
+        label="Arquivo da fatura (CSV ou TXT)",
+        help_text="até 10 MB",
     )
 
 
