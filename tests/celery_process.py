@@ -4,6 +4,7 @@ database, with a broker of the test's choosing."""
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from django.db import connection
@@ -38,3 +39,15 @@ def celery_stop(process: subprocess.Popen | None) -> None:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def wait_for(condition, timeout: float = 40.0, what: str = ""):
+    """Poll `condition` every 0.2 s until it gives something true (returned) or `timeout`
+    seconds pass (AssertionError naming `what`): workers run in processes of their own."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -12,21 +12,11 @@ import redis
 
 from monitoring.choices import OutageKind
 from monitoring.models import EngineCursor, Outage
-from tests.celery_process import celery_env, celery_start, celery_stop
+from tests.celery_process import celery_env, celery_start, celery_stop, wait_for
 from tests.monitoring.conftest import WORKER_NUMBER
 
 CYCLE_SECONDS = 2
 BROKER = f"redis://127.0.0.1:6379/{13 - WORKER_NUMBER % 4}"
-
-
-def wait_for(condition, timeout: float = 40.0, what: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Monitoring:

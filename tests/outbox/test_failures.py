@@ -8,13 +8,13 @@ Idempotency-Key), so a receiver that counts ids counts each message once."""
 import asyncio
 import contextlib
 import email
+import functools
 import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -27,6 +27,7 @@ from outbox.models import Message
 from outbox.services import message_email, message_webhook
 from redegov.celery import app
 from tests.celery_process import celery_env
+from tests.celery_process import wait_for as wait_for_condition
 from tests.monitoring.conftest import WORKER_NUMBER
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,14 +44,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(condition, timeout: float = 120.0, what: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+wait_for = functools.partial(wait_for_condition, timeout=120.0)  # a loaded machine
 
 
 class SmtpReceiver:
