@@ -16,7 +16,7 @@ from monitoring.choices import Recurrence, Responsibility, WindowScope
 from monitoring.models import MaintenanceWindow, Outage, Ticket
 from orders.choices import OrderType
 from orders.models import Order
-from orders.selectors import order_clock
+from orders.selectors import order_clock, orderable_units
 from penalties.models import Proceeding
 
 # Instants and dates accepted as input: the contract's world, not the calendar's edges.
@@ -338,7 +338,7 @@ class OrderCreateSerializer(serializers.Serializer):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:  # None: the schema generator describes the fields
-            self.fields["unit"].queryset = AgencyUnit.objects.filter(agency=user.agency_id)
+            self.fields["unit"].queryset = orderable_units(user=user)
             self.fields["circuit_id"].queryset = Link.objects.visible_to(user)
 
 

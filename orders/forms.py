@@ -63,6 +63,8 @@ class OrderDraftForm(forms.Form):
                 del self.fields[name]
         if "unit" in self.fields:
             self.fields["unit"].queryset = units
+            if len(units) == 1:  # unit staff: their own unit, the only choice
+                self.fields["unit"].empty_label = None
         if "link" in self.fields:
             self.fields["link"].queryset = links
         if order_type == OrderType.ADDRESS_CHANGE:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from inventory.choices import LinkStatus
-from inventory.models import Contract, Link, Lot, Municipality, PriceItem
+from inventory.models import AgencyUnit, Contract, Link, Lot, Municipality, PriceItem
 from inventory.selectors import link_list
 from monitoring.models import EVIDENCE_WINDOW_MINUTES, PollWindow, SnmpSample
 from monitoring.selectors import latest_windows
@@ -27,7 +27,7 @@ from orders.models import Order, OrderDeadline
 from redegov.access import NETWORK_WIDE
 from redegov.calendar import BusinessCalendar
 from redegov.models import User
-from redegov.roles import Role, user_roles
+from redegov.roles import Role, has_role, user_roles
 
 FINAL = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
 
@@ -109,6 +109,17 @@ def order_open_for_link(link: Link) -> Order | None:
 def orderable_links(*, user) -> QuerySet[Link]:
     """Active links the user may file changes for (own agency, or own unit for unit staff)."""
     return link_list(user=user).filter(status=LinkStatus.ACTIVE)
+
+
+def orderable_units(*, user) -> QuerySet[AgencyUnit]:
+    """The units a user may file orders for: the agency's for its manager, the own unit only
+    for unit staff (docs/orders.md, "Types")."""
+    units = AgencyUnit.objects.filter(agency_id=user.agency_id).order_by("name")
+    if has_role(user, Role.AGENCY_MANAGER):
+        return units
+    if has_role(user, Role.AGENCY_UNIT):
+        return units.filter(pk=user.unit_id)
+    return units.none()
 
 
 def order_actor_role(user: User | None, order: Order, to: str) -> str | None:

@@ -29,6 +29,7 @@ from orders.selectors import (
     order_deadline_for,
     order_open_for_link,
     order_recipients,
+    orderable_units,
     price_sold,
     sold_speeds,
 )
@@ -105,6 +106,10 @@ def _record(
     return event
 
 
+def _files_for_own_unit_only(user: User) -> bool:
+    return has_role(user, Role.AGENCY_UNIT) and not has_role(user, Role.AGENCY_MANAGER)
+
+
 def _link_for_change(user: User, link: Link | None) -> Link:
     if link is None:
         raise ValidationError({"link": "Informe o acesso."})
@@ -145,10 +150,11 @@ def order_create(
     at = at or timezone.now()
     if not holds(user, ORDER_FILERS) or not user.agency_id:
         raise ValidationError("Só o gestor do órgão e os servidores das unidades abrem OS.")
-    if has_role(user, Role.AGENCY_UNIT) and not has_role(user, Role.AGENCY_MANAGER):
+    if unit is not None and not orderable_units(user=user).filter(pk=unit.pk).exists():
+        # Refused, never replaced: the unit chosen is the unit saved (issue 23).
+        raise ValidationError({"unit": "Você não pode abrir OS para esta unidade."})
+    if unit is None and _files_for_own_unit_only(user):
         unit = user.unit
-    if unit is not None and unit.agency_id != user.agency_id:
-        raise ValidationError({"unit": "A unidade não é do seu órgão."})
     values: dict[str, Any] = {"site_contact": site_contact, "notes": notes}
     if order_type in (OrderType.SPEED_CHANGE, OrderType.CANCELLATION, OrderType.ADDRESS_CHANGE):
         link = _link_for_change(user, link)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inventory.exports import Column, export_response
-from inventory.models import AgencyUnit, Lot
+from inventory.models import Lot
 from orders.choices import OrderType
 from orders.compliance import compliance_rows
 from orders.filters import OrderFilter
@@ -28,6 +28,7 @@ from orders.selectors import (
     order_link_evidence,
     order_list,
     orderable_links,
+    orderable_units,
 )
 from orders.services import order_create, order_transition
 from redegov.access import (
@@ -131,7 +132,7 @@ def order_create_view(request: HttpRequest, kind: str) -> HttpResponse:
     form = OrderDraftForm(
         request.POST or None,
         order_type=order_type,
-        units=AgencyUnit.objects.filter(agency=user.agency_id),
+        units=orderable_units(user=user),
         links=orderable_links(user=user),
     )
     if request.method == "POST" and form.is_valid():
