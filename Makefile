@@ -7,9 +7,9 @@ export DJANGO_SETTINGS_MODULE ?= redegov.settings
 # everything these targets run is a developer machine, except check-deploy below.
 export DJANGO_ENV ?= development
 
-.PHONY: setup system venv services demo test smoke lint check-deploy compose-config
+.PHONY: setup system venv node services demo test smoke lint check-deploy compose-config
 
-setup: system venv services
+setup: system venv node services
 	$(PY) manage.py migrate --noinput
 
 system:
@@ -21,6 +21,12 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+# axe-core for the accessibility tests (package.json); reinstalled only when the lock changes.
+node: node_modules/.installed
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 services:

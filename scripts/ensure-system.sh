@@ -5,6 +5,7 @@ PACKAGES=(
   postgresql redis-server           # the database and the broker (already up on this machine)
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core  # weasyprint
   chromium                          # browser tests (Playwright drives Debian's chromium)
+  nodejs                            # npm, for axe-core in the accessibility tests (package.json)
   nftables                          # fault injection in the simulated network
   fping                             # benchmark baseline
   docker-compose                    # validates docker-compose.yml (no engine needed)

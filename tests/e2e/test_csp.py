@@ -2,14 +2,9 @@
 with no violation (no inline script or style, no eval, nothing from another origin), as
 chromium itself reports them: `securitypolicyviolation` events and console messages."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
-from redegov.roles import Role
-from tests.inventory.factories import user_with_role
-from tests.sla.conftest import open_outage_with_ticket
+from tests.e2e.main_pages import MAIN_PAGES
 
 pytestmark = pytest.mark.e2e
 
@@ -20,36 +15,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
                     (e.sourceFile || location.pathname) + ":" + e.lineNumber);
 });
 """
-
-# The main pages of each role (persona usernames of tests/conftest.py).
-PAGES = {
-    "gestor.sef": [
-        "/",
-        "/acessos/",
-        "/ordens/",
-        "/indisponibilidades/",
-        "/chamados/",
-        "/relatorios/",
-        "/irregularidades/nova",
-    ],
-    "servidor.sef": ["/", "/acessos/", "/ordens/"],
-    "alfa": ["/", "/chamados/", "/ordens/", "/manutencoes/", "/multas/"],
-    "noc": [
-        "/",
-        "/painel/",
-        "/indisponibilidades/",
-        "/chamados/",
-        "/acessos/",
-        "/ordens/",
-        "/manutencoes/",
-        "/api/docs/",
-    ],
-    "ugs": ["/", "/faturamento/", "/imr/", "/imr/definicoes/", "/multas/", "/relatorios/resumo/"],
-    "comite": ["/", "/imr/comite/", "/relatorios/resumo/"],
-    "juridico": ["/", "/multas/"],
-    "administrador": ["/", "/admin/"],
-}
-
 
 @pytest.fixture
 def watched(page):
@@ -70,21 +35,13 @@ def violations(page) -> list[str]:
     return [*page.evaluate("window.__csp || []"), *page.console_csp]
 
 
-@pytest.fixture
-def world(network, personas):
-    open_outage_with_ticket(network.link_x_interior, timezone.now() - timedelta(hours=1))
-    admin = user_with_role("administrador", Role.ADMIN)
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-
-
-@pytest.mark.parametrize("username", list(PAGES))
+@pytest.mark.parametrize("username", list(MAIN_PAGES))
 def test_the_main_pages_of_each_role_break_no_policy_rule(
-    watched, login, live_server, world, username
+    watched, login, live_server, role_pages_world, username
 ):
     login(username)
     found = {}
-    for path in PAGES[username]:
+    for path in MAIN_PAGES[username]:
         response = watched.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]
@@ -95,7 +52,7 @@ def test_the_main_pages_of_each_role_break_no_policy_rule(
     assert found == {}
 
 
-def test_the_watch_sees_a_violation(watched, login, live_server, world):
+def test_the_watch_sees_a_violation(watched, login, live_server, role_pages_world):
     """The listener works: an inline script added to the page is refused and reported."""
     login("noc")
     watched.evaluate(
