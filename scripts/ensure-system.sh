@@ -5,7 +5,7 @@ PACKAGES=(
   postgresql redis-server           # the database and the broker (already up on this machine)
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core  # weasyprint
   chromium                          # browser tests (Playwright drives Debian's chromium)
-  nodejs                            # npm, for axe-core in the accessibility tests (package.json)
+  nodejs                            # node, for axe-core in the accessibility tests (package.json)
   nftables                          # fault injection in the simulated network
   fping                             # benchmark baseline
   docker-compose                    # validates docker-compose.yml (no engine needed)
@@ -16,6 +16,8 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Debian packages npm apart from nodejs; NodeSource's nodejs carries it.
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "Missing Debian packages: ${missing[*]}; run as root or install them." >&2
