@@ -75,7 +75,8 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     S.VERIFIED: {S.CLOSED: NOC | frozenset({MANAGER})},
 }
 
-# Moves that need a written reason (returned, rejected, paused, verified by hand, failed).
+# Moves that need a written reason (returned, rejected, cancelled, paused, verified by hand,
+# failed).
 REASON_REQUIRED = {
     (S.SUBMITTED, S.RETURNED),
     (S.SUBMITTED, S.REJECTED),
@@ -83,6 +84,13 @@ REASON_REQUIRED = {
     (S.ACCEPTED, S.PENDING_AGENCY),
     (S.IN_EXECUTION, S.PENDING_AGENCY),
     (S.COMPLETED, S.IN_EXECUTION),
+    *((source, S.CANCELLED) for source, to in ALLOWED_TRANSITIONS.items() if S.CANCELLED in to),
+}
+# Final negative moves, confirmed before they are made (docs/ui.md, "Confirmações"): the
+# question the confirmation asks.
+CONFIRM_QUESTIONS = {
+    S.CANCELLED: "A OS será cancelada: ela não volta a andar e quem a acompanha é avisado.",
+    S.REJECTED: "A OS será rejeitada: ela não volta a andar e o órgão é avisado.",
 }
 
 # The screen's name of each move (button and timeline), by target and, where it differs, source.

@@ -58,6 +58,7 @@ REASONS = {
     S.REJECTED: "Endereço fora da área do lote.",
     S.PENDING_AGENCY: "Sala técnica sem energia; aguardando o órgão.",
     S.VERIFIED: "Responde ao ICMP; velocidade conferida.",
+    S.CANCELLED: "O órgão desistiu da mudança: a unidade fica no endereço atual.",
 }
 
 

@@ -15,6 +15,7 @@ from monitoring.models import EVIDENCE_WINDOW_MINUTES, PollWindow, SnmpSample
 from monitoring.selectors import latest_windows
 from orders.choices import (
     ALLOWED_TRANSITIONS,
+    CONFIRM_QUESTIONS,
     NOT_COUNTED,
     REASON_REQUIRED,
     SYSTEM,
@@ -145,6 +146,7 @@ class OrderAction:
     label: str
     needs_reason: bool
     needs_completion: bool  # the carrier gives the circuit id and management address
+    question: str = ""  # a final negative move: confirmed, with this question (docs/ui.md)
 
 
 def order_actions(*, user, order: Order) -> list[OrderAction]:
@@ -160,6 +162,7 @@ def order_actions(*, user, order: Order) -> list[OrderAction]:
                 needs_reason=(order.status, to) in REASON_REQUIRED or (to == OrderStatus.VERIFIED),
                 needs_completion=to == OrderStatus.COMPLETED
                 and order.order_type in (OrderType.ACTIVATION, OrderType.ADDRESS_CHANGE),
+                question=CONFIRM_QUESTIONS.get(to, ""),
             )
         )
     return actions

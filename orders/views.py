@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inventory.exports import Column, export_response
 from inventory.models import Lot
-from orders.choices import OrderType
+from orders.choices import CONFIRM_QUESTIONS, OrderType
 from orders.compliance import compliance_rows
 from orders.filters import OrderFilter
 from orders.forms import OrderDraftForm, OrderTransitionForm
@@ -31,6 +31,8 @@ from orders.selectors import (
     orderable_units,
 )
 from orders.services import order_create, order_transition
+from outbox.selectors import messages_notice
+from outbox.services import messages_recorded
 from redegov.access import (
     CARRIER_ROLES,
     NETWORK_WIDE,
@@ -40,6 +42,7 @@ from redegov.access import (
     require,
     sees_whole_network,
 )
+from redegov.confirm import ConfirmForm
 from redegov.throttling import throttle_expensive
 from redegov.uploads import content_type_for, file_download
 
@@ -108,12 +111,14 @@ def order_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def order_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = order_get_for_user(user=request.user, pk=pk)
+    actions = order_actions(user=request.user, order=order)
     ctx = {
         "order": order,
         "clock": order_clock(order),
         "pauses": list(order.pauses.all()),
         "events": order_events(order),
-        "actions": order_actions(user=request.user, order=order),
+        "actions": [a for a in actions if not a.question],
+        "danger_actions": [a for a in actions if a.question],
         "evidence": order_link_evidence(order),
         "linked": getattr(order, "linked_cancellation", None) or order.linked_to,
     }
@@ -155,19 +160,25 @@ def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         errors = "; ".join(str(e) for field in form.errors.values() for e in field)
         messages.error(request, f"Dados inválidos: {errors}")
         return redirect("orders:order-detail", pk=order.pk)
+    confirm = ConfirmForm(request.POST, reason_required=False)
+    if form.cleaned_data["to"] in CONFIRM_QUESTIONS and not confirm.is_valid():
+        messages.error(request, confirm.error_text())
+        return redirect("orders:order-detail", pk=order.pk)
     try:
-        order = order_transition(
-            order=order,
-            to=form.cleaned_data["to"],
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            attachment=form.cleaned_data["attachment"],
-            completion=form.completion(),
-        )
+        with messages_recorded() as sent:
+            order = order_transition(
+                order=order,
+                to=form.cleaned_data["to"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                attachment=form.cleaned_data["attachment"],
+                completion=form.completion(),
+            )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        messages.success(request, f"{order.number}: {order.get_status_display()}.")
+        done = f"{order.number}: {order.get_status_display()}."
+        messages.success(request, messages_notice(done, sent))
     return redirect("orders:order-detail", pk=order.pk)
 
 

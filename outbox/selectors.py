@@ -3,9 +3,10 @@
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from outbox.choices import MessageStatus
+from outbox.choices import Channel, MessageStatus
 from outbox.models import Message
 
 SWEEP_BATCH = 1000
@@ -50,3 +51,23 @@ def messages_by_ref(refs: Iterable[str]) -> dict[str, list[Message]]:
 def ref_of(obj) -> str:
     """The `ref` of a model instance: "<app_label>.<model_name>:<pk>"."""
     return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def messages_notice(done: str, sent: list[Message]) -> str:
+    """The success message of an action: what was done and who the outbox will tell, e.g.
+    "OS cancelada. Aviso enviado a: Fulano (e-mail a fulano@x.gov.br); Operadora X (webhook
+    https://...)." `sent` are the rows the action wrote (`outbox.services.messages_recorded`)."""
+    if not sent:
+        return f"{done} Nenhum aviso por mensagem."
+    addresses = {a for m in sent if m.channel == Channel.EMAIL for a in m.to}
+    names = {
+        u.email: u.get_full_name() or u.username
+        for u in get_user_model().objects.filter(email__in=addresses)
+    }
+    parts = []
+    for m in sent:
+        if m.channel == Channel.WEBHOOK:
+            parts.append(f"webhook {m.url}")
+            continue
+        parts += [f"{names[a]} (e-mail a {a})" if a in names else f"e-mail a {a}" for a in m.to]
+    return f"{done} Aviso enviado a: {'; '.join(dict.fromkeys(parts))}."

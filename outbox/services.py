@@ -7,6 +7,9 @@ and records the result; the beat's sweeper hands it every message that is due ag
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -42,6 +45,22 @@ def _enqueue(message_id: int) -> None:
     deliver_message.delay(message_id)
 
 
+# The messages written inside `messages_recorded()`, if a caller is collecting them.
+_recorded: ContextVar[list[Message] | None] = ContextVar("outbox_recorded", default=None)
+
+
+@contextmanager
+def messages_recorded() -> Iterator[list[Message]]:
+    """Collect the messages written while the block runs: a view wraps one action in it, then
+    tells the person who was told (`outbox.selectors.messages_notice`)."""
+    found: list[Message] = []
+    token = _recorded.set(found)
+    try:
+        yield found
+    finally:
+        _recorded.reset(token)
+
+
 def _write(*, key: uuid.UUID | None, **fields) -> Message:
     """The row, once per key: a second write with the same key (a task run twice) is the first.
     Its delivery is enqueued after the commit; if the broker is down then, the sweeper sends it
@@ -55,6 +74,8 @@ def _write(*, key: uuid.UUID | None, **fields) -> Message:
             message, created = Message.objects.get_or_create(key=key, defaults=defaults)
     if created:
         transaction.on_commit(partial(_enqueue, message.pk), robust=True)
+        if (recorded := _recorded.get()) is not None:
+            recorded.append(message)
     return message
 
 

@@ -296,7 +296,7 @@ def test_compliance_json_counts_each_order_once_in_its_month(priced, personas):
     move(on_time, S.VERIFIED, personas.noc, T0 + timedelta(days=4), reason="ok")
     late = in_execution(activation(personas, T0), personas, T0)  # due 01/04, still open
     cancelled = activation(personas, T0)
-    move(cancelled, S.CANCELLED, personas.manager_x, T0)
+    move(cancelled, S.CANCELLED, personas.manager_x, T0, reason="Unidade desativada.")
     out = StringIO()
     with time_machine.travel(at(2026, 4, 10), tick=False):
         call_command("orders_compliance", "2026-03", "--format", "json", stdout=out)
