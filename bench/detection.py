@@ -7,7 +7,7 @@ degraded windows (both must be 0), and the delay between a restore and the outag
 
 A degraded window is false when its link had no fault in it: the random loss alone made it.
 A window that holds a fault may rightly be degraded (its failed cycles' echoes are lost echoes,
-DOMAIN.md section 4), clipped against the interruption; those are counted apart.
+docs/domain.md section 4), clipped against the interruption; those are counted apart.
 
     sudo .venv/bin/python bench/detection.py [--links 300] [--faults 100] [--cycle 5] [--seed 1]
 

@@ -1,4 +1,4 @@
-"""The arithmetic of a statement line (DOMAIN.md section 5), as pure functions.
+"""The arithmetic of a statement line (docs/domain.md section 5), as pure functions.
 
 Everything here is exact: prices are Decimals, minutes are integers, proportions are integer
 ratios, and each amount is rounded once, half-up, by `redegov.money.round_cents` (the integer
@@ -199,7 +199,7 @@ def deduct(
     fines: Decimal = ZERO,
     corrections: Sequence[Decimal] = (),
 ) -> LineAmounts:
-    """The order of deductions, each capped by what is left (DOMAIN.md section 5)."""
+    """The order of deductions, each capped by what is left (docs/domain.md section 5)."""
     left = amount_due - discount
     imr = min(imr_adjustment, left)
     left -= imr

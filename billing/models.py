@@ -1,4 +1,4 @@
-"""The monthly bill (DOMAIN.md section 5): one billing period per calendar month, one statement
+"""The monthly bill (docs/domain.md section 5): one billing period per calendar month, one statement
 line per link and month (split among a consortium's members), and corrections posted in open
 months for changes that touch closed ones. A closed month never changes: its lines are frozen,
 and the database refuses to alter them."""

@@ -4,7 +4,7 @@ A month is computed as often as billing staff like while it is open (its lines a
 closing computes once more and freezes it in the same transaction. A closed month never changes:
 a later change that touches it (a responsibility decided, an outage imported late, a price
 amendment dated back) becomes a correction on the link's line in the earliest open month after
-it, computed against the frozen line (DOMAIN.md section 5)."""
+it, computed against the frozen line (docs/domain.md section 5)."""
 
 from __future__ import annotations
 

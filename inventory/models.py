@@ -1,4 +1,4 @@
-"""The network inventory (DOMAIN.md section 2): who buys, who sells, under which contract, and
+"""The network inventory (docs/domain.md section 2): who buys, who sells, under which contract, and
 which links exist. Prices live in price items and a link's dated changes in link revisions, so
 that billing can ask what was true at any instant."""
 
@@ -145,7 +145,7 @@ class AgencyUnit(models.Model):
 @audited()
 class Contract(models.Model):
     """The corporate contract (one per phase). Its legal regime selects the fine procedure, and
-    the per-contract settings of DOMAIN.md sections 3-7 hang from it."""
+    the per-contract settings of docs/domain.md sections 3-7 hang from it."""
 
     number = models.CharField("número", max_length=40, unique=True)
     regime = models.CharField("regime legal", max_length=5, choices=Regime.choices)

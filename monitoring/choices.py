@@ -20,13 +20,13 @@ class Responsibility(models.TextChoices):
     FORCE_MAJEURE = "force_majeure", "Caso fortuito / força maior"
 
 
-# Responsibilities whose minutes are deducted from the carrier's bill (DOMAIN.md section 5).
+# Responsibilities whose minutes are deducted from the carrier's bill (docs/domain.md section 5).
 COUNTED_RESPONSIBILITIES = (Responsibility.CARRIER, Responsibility.PENDING)
 
 
 # Moves of an outage's responsibility (monitoring.services.responsibility.outage_transition).
 # Once decided, an outage never returns to `pending`; every other move is a reclassification
-# the NOC may make with a reason (DOMAIN.md section 4).
+# the NOC may make with a reason (docs/domain.md section 4).
 ALLOWED_RESPONSIBILITY_MOVES: dict[str, frozenset[str]] = {
     value: frozenset(set(Responsibility.values) - {value, Responsibility.PENDING})
     for value in Responsibility.values

@@ -1,4 +1,4 @@
-"""Outages and the monitoring state behind them (DOMAIN.md section 4).
+"""Outages and the monitoring state behind them (docs/domain.md section 4).
 
 PostgreSQL is the truth: every outage is a row, one timeline per link (no two outages of a link
 overlap, whatever their kind or source), and the state machine's state is saved with the events
@@ -229,7 +229,7 @@ class Canary(models.Model):
 
 @audited()
 class MonitoringSettings(models.Model):
-    """A contract's monitoring settings (DOMAIN.md section 4 defaults). A contract without a row
+    """A contract's monitoring settings (docs/domain.md section 4 defaults). A contract without a row
     uses the defaults."""
 
     contract = models.OneToOneField(

@@ -62,7 +62,7 @@ def unavailable_minutes(*, windows: Sequence[Window], now: datetime) -> list[Cou
 
     Counted: outages of both kinds whose responsibility is `carrier` or `pending`, clipped to the
     window; an open outage counts up to `now`. Every instant is truncated to its minute first
-    (DOMAIN.md section 5). A link's outages never overlap (an exclusion constraint), and
+    (docs/domain.md section 5). A link's outages never overlap (an exclusion constraint), and
     truncation keeps them apart, so their clipped lengths add up to their union. Window bounds
     must be whole minutes.
     """
@@ -220,7 +220,7 @@ def canary_addresses() -> list[str]:
     return list(Canary.objects.values_list("address", flat=True))
 
 
-DEFAULT_REPAIR_MINUTES = (240, 480)  # metropolitan, interior (DOMAIN.md section 3)
+DEFAULT_REPAIR_MINUTES = (240, 480)  # metropolitan, interior (docs/domain.md section 3)
 DEFAULT_NOTICE_HOURS = 72
 
 

@@ -1,4 +1,4 @@
-"""Order types, statuses and the allowed-transitions table (DOMAIN.md section 3).
+"""Order types, statuses and the allowed-transitions table (docs/domain.md section 3).
 
 `ALLOWED_TRANSITIONS[from][to]` is the set of roles that may make the move; `SYSTEM` stands for
 the portal itself (verification when the ordered link answers ICMP). `orders.services.
@@ -118,7 +118,7 @@ def action_label(source: str | None, target: str) -> str:
 
 # Open orders, from dispatch to completion: the clock runs (or is paused) in these.
 CLOCK_RUNNING = frozenset({S.DISPATCHED, S.ACCEPTED, S.IN_EXECUTION, S.PENDING_AGENCY})
-# Orders that never count for the indicators (DOMAIN.md section 6).
+# Orders that never count for the indicators (docs/domain.md section 6).
 NOT_COUNTED = frozenset({S.CANCELLED, S.REJECTED})
 # Orders that left the agency and may no longer be cancelled by it.
 EXECUTION_STARTED = frozenset({S.IN_EXECUTION, S.PENDING_AGENCY, S.COMPLETED})

@@ -1,4 +1,4 @@
-"""Service orders (DOMAIN.md section 3): what an agency asks a carrier to do to a link, the
+"""Service orders (docs/domain.md section 3): what an agency asks a carrier to do to a link, the
 events of its lifecycle, the pauses of its clock and the per-contract deadlines."""
 
 from django.conf import settings

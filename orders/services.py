@@ -348,7 +348,7 @@ def _cancellation_instant(order: Order, at: datetime) -> datetime | None:
 
 
 def _verify(order: Order, at: datetime) -> None:
-    """The effects of verification on the inventory (DOMAIN.md section 3)."""
+    """The effects of verification on the inventory (docs/domain.md section 3)."""
     order.verified_at = at
     instant = truncate_minute(at)
     if order.order_type in (OrderType.ACTIVATION, OrderType.ADDRESS_CHANGE):

@@ -1,4 +1,4 @@
-"""Sanctions, the steps of a fine proceeding and the allowed-moves table (DOMAIN.md section 7).
+"""Sanctions, the steps of a fine proceeding and the allowed-moves table (docs/domain.md section 7).
 
 `ALLOWED_TRANSITIONS[from][to]` is the set of roles that may make the move; `SYSTEM` is the
 portal itself (a deadline that expired, a month's closing). `penalties.services.

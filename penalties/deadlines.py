@@ -1,4 +1,4 @@
-"""Deadlines of a fine proceeding (DOMAIN.md section 7), in business days of the portal's
+"""Deadlines of a fine proceeding (docs/domain.md section 7), in business days of the portal's
 calendar (`redegov.calendar`: holidays and pontos facultativos included).
 
 A notice counts as delivered when posted in the portal; its deadline counts from the next

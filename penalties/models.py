@@ -1,4 +1,4 @@
-"""Fine proceedings (DOMAIN.md section 7): the per-contract deadlines and fine catalog, the
+"""Fine proceedings (docs/domain.md section 7): the per-contract deadlines and fine catalog, the
 proceeding with its evidence, every step (event) and document, the opinions, and the
 installments collected at each month's closing."""
 

@@ -1,4 +1,4 @@
-"""The business calendar of the contract (DOMAIN.md section 3): one calendar, the state's in
+"""The business calendar of the contract (docs/domain.md section 3): one calendar, the state's in
 Belo Horizonte, serves every deadline.
 
 A business day is a Monday to Friday that is neither a national nor a Minas Gerais holiday of

@@ -9,7 +9,7 @@ LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
 
 
 def truncate_minute(instant: datetime) -> datetime:
-    """Every instant counts from its minute (DOMAIN.md section 5): drop seconds and below."""
+    """Every instant counts from its minute (docs/domain.md section 5): drop seconds and below."""
     return instant.replace(second=0, microsecond=0)
 
 
@@ -59,7 +59,7 @@ def active_window(
     until: datetime,
 ) -> tuple[datetime, datetime] | None:
     """[activated_at, cancelled_at) ∩ [since, until), instants truncated to the minute first
-    (DOMAIN.md section 5); None when the link was not active in it. Billing's segments and the
+    (docs/domain.md section 5); None when the link was not active in it. Billing's segments and the
     IMR's availability (I1) both start from this window."""
     if activated_at is None:
         return None

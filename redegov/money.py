@@ -12,7 +12,7 @@ _GROUPED_THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+(,\d*)?")
 
 
 def round_brl(value: Decimal | Fraction | int) -> Decimal:
-    """Round half-up (ties away from zero) to the centavo: THE rounding rule (DOMAIN.md
+    """Round half-up (ties away from zero) to the centavo: THE rounding rule (docs/domain.md
     section 5: amounts are rounded once per link and month). Exact for a Fraction too, so a
     sum of price x minutes / month minutes is rounded once, never after a lossy division."""
     exact = value if isinstance(value, Fraction) else Fraction(value)

@@ -28,7 +28,7 @@ def _billing_month() -> dict[str, object]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's start page; it grows as outages, orders and billing land (UI.md)."""
+    """Each role's start page; what each role does first (docs/domain.md section 1)."""
     scope = link_scope(request.user)
     ctx = {
         "scope": scope,

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Capacity(models.TextChoices):
-    """In which capacity the agency's manager attested (UI.md: titular / substituto)."""
+    """In which capacity the agency's manager attested (on screen: titular / substituto)."""
 
     TITULAR = "titular", "Gestor titular"
     SUBSTITUTE = "substitute", "Gestor substituto"

@@ -1,4 +1,4 @@
-"""The attestation of a technical report (DOMAIN.md sections 1 and 5): an agency's manager (or
+"""The attestation of a technical report (docs/domain.md sections 1 and 5): an agency's manager (or
 substitute) attests the report of a closed month in the portal. What was attested is kept as a
 digest of the report's figures, so that a later change (a correction posted against the month)
 shows the attestation as outdated until it is attested again."""

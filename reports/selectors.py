@@ -2,7 +2,7 @@
 (its lines, totals per carrier, the rules applied, its corrections), the digest of its figures
 and where its attestation stands.
 
-An agency's report of a month is issued when the month closes (DOMAIN.md section 5, "Month
+An agency's report of a month is issued when the month closes (docs/domain.md section 5, "Month
 closing"); before that the same page is a preview of the current computation. Its figures never
 change once the month is closed, but corrections posted later against the month (an outage's
 responsibility decided, a price dated back) belong to it too: they enter its digest, so that an
@@ -228,7 +228,7 @@ class LineGroup:
 
 @dataclass(frozen=True)
 class AgencyReport:
-    """The technical report of an agency for a month (UI.md: "Relatório técnico")."""
+    """The technical report of an agency for a month (on screen: "Relatório técnico")."""
 
     period: BillingPeriod
     agency: Agency

@@ -3,7 +3,7 @@ and over its life, by carrier, lot and agency, with discounts, IMR adjustments (
 fines as percentages of billing, month over month, and the charts of it.
 
 "Billing" is the amount due; percentages are exact fractions written with four decimals,
-rounded half-up (DOMAIN.md section 6), shown by `pct_br`. Totals are sums of the rounded
+rounded half-up (docs/domain.md section 6), shown by `pct_br`. Totals are sums of the rounded
 lines, as everywhere."""
 
 from __future__ import annotations

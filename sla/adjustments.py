@@ -1,4 +1,4 @@
-"""Payment adjustments (glosas) of the IMR for the bill (DOMAIN.md sections 5 and 6): the one
+"""Payment adjustments (glosas) of the IMR for the bill (docs/domain.md sections 5 and 6): the one
 place where a month's bands become reais on statement lines.
 
 - I1 (per access): the band's percentage of that line's amount_due.

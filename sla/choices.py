@@ -14,7 +14,7 @@ class Scope(models.TextChoices):
     LOT = "lot", "Por operadora e lote"
 
 
-# Availability is measured per access; tickets and orders per carrier and lot (DOMAIN.md 6).
+# Availability is measured per access; tickets and orders per carrier and lot (docs/domain.md section 6).
 SCOPE_OF_FORMULA = {
     Formula.AVAILABILITY: Scope.ACCESS,
     Formula.TICKETS_ON_TIME: Scope.LOT,

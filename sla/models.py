@@ -1,4 +1,4 @@
-"""Contract indicators (IMR, DOMAIN.md section 6): their definitions per contract (versions in
+"""Contract indicators (IMR, docs/domain.md section 6): their definitions per contract (versions in
 force from a month on), the results of each closed month (final: stored when billing closes the
 month, never recomputed), and the repeated breaches flagged from them."""
 
@@ -116,7 +116,7 @@ class IndicatorBand(models.Model):
 
 class ImrMonth(models.Model):
     """A month whose IMR results are final: written in the transaction that closes the billing
-    month, with its results, and never changed after (DOMAIN.md section 5: a closed month's
+    month, with its results, and never changed after (docs/domain.md section 5: a closed month's
     indicators are final)."""
 
     year = models.PositiveSmallIntegerField("ano")

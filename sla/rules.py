@@ -1,4 +1,4 @@
-"""The arithmetic of the IMR (DOMAIN.md section 6), as pure functions of plain values.
+"""The arithmetic of the IMR (docs/domain.md section 6), as pure functions of plain values.
 
 - A result is an exact fraction: available / active minutes (I1), or on time / counted (I2-I4).
   It is compared with its target as a fraction, never as a rounded percentage.

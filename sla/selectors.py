@@ -377,7 +377,7 @@ class EvidenceItem:
 
 @dataclass(frozen=True)
 class ProceedingDraft:
-    """A fine proceeding ready to open from a flag (DOMAIN.md section 7): against the lot's
+    """A fine proceeding ready to open from a flag (docs/domain.md section 7): against the lot's
     contractor (a consortium as a whole), with the facts written out and the evidence linked.
     Issue 11's proceedings open from this and then call
     `sla.services.breach_flag_transition(to=OPENED, proceeding_reference=...)`."""

@@ -99,7 +99,7 @@ def definitions_install_defaults(
             valid_from=first_month,
             user=user,
             now=now,
-            reason="Definição padrão do contrato (DOMAIN.md, seção 6).",
+            reason="Definição padrão do contrato (docs/domain.md, seção 6).",
         )
         for rule in DEFAULT_RULES
         if rule.code not in present
@@ -286,7 +286,7 @@ def _evidence(row, inputs: dict) -> dict:
 def breach_flags_raise(*, final: ImrMonth, now: datetime) -> list[BreachFlag]:
     """Flag the repeated breaches that the final months complete for the lots of `final`: per
     lot and indicator, I1 missed when the lot's availability misses the simple-access target,
-    I2-I4 when below target (DOMAIN.md section 6). Months already evidence of a flag are never
+    I2-I4 when below target (docs/domain.md section 6). Months already evidence of a flag are never
     evidence again, so raising twice adds nothing. The caller holds the transaction."""
     lot_ids = set(LotMonth.objects.filter(month=final).values_list("lot_id", flat=True)) | set(
         IndicatorResult.objects.filter(month=final, scope=Scope.LOT).values_list(

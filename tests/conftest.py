@@ -140,7 +140,7 @@ def personas(network: Network) -> Personas:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Debian's chromium, never a downloaded browser (../shared/STACK.md trap 4)."""
+    """Debian's chromium, never a downloaded browser (Playwright's own builds do not run here)."""
     return {
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",

@@ -1,4 +1,4 @@
-"""Maintenance windows (DOMAIN.md section 4): carriers request them ahead of time, the NOC
+"""Maintenance windows (docs/domain.md section 4): carriers request them ahead of time, the NOC
 approves or rejects them, and polled outages still `pending` inside an approved window's
 occurrence become `maintenance`, split at its bounds."""
 

@@ -1,4 +1,4 @@
-"""Tickets (chamados) and their outbox (DOMAIN.md section 4, docs/tickets.md).
+"""Tickets (chamados) and their outbox (docs/domain.md section 4, docs/tickets.md).
 
 `tickets_open` runs inside the transaction that wrote the outages: it writes one TicketMessage
 per carrier with that carrier's tickets (the group they were opened in) and, through

@@ -1,4 +1,4 @@
-"""The default indicators I1-I4 (DOMAIN.md section 6) stored for every contract that exists,
+"""The default indicators I1-I4 (docs/domain.md section 6) stored for every contract that exists,
 from the month of its start, so that staff see and edit them in the portal. Contracts created
 later get them from `sla.services.definitions_install_defaults` (the demo and the first closing
 of a month call it); until then the same defaults apply from `sla.defaults`. Re-runnable: a
@@ -40,7 +40,7 @@ def install(apps, schema_editor):
                 breach_count=rule.breach_count,
                 breach_months=rule.breach_months,
                 valid_from=first_month,
-                reason="Definição padrão do contrato (DOMAIN.md, seção 6).",
+                reason="Definição padrão do contrato (docs/domain.md, seção 6).",
                 created_at=now,
             )
             Band.objects.bulk_create(

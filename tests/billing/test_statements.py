@@ -1,4 +1,4 @@
-"""The monthly bill to the centavo (DOMAIN.md section 5), on exact cases."""
+"""The monthly bill to the centavo (docs/domain.md section 5), on exact cases."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The outage state machine on hand-written poll sequences (DOMAIN.md section 4).
+"""The outage state machine on hand-written poll sequences (docs/domain.md section 4).
 
 A sequence is one character per cycle, cycle i at 10:00 + i minutes (local):
   O all 5 echoes answered (fast)   X all lost   . cycle not run

@@ -1,4 +1,4 @@
-"""Clocks on the real calendar (DOMAIN.md section 3), driven through the services at frozen
+"""Clocks on the real calendar (docs/domain.md section 3), driven through the services at frozen
 instants: Carnaval 16-17/02/2026, Corpus Christi 04/06/2026, BH's 08/12, Aparecida 12/10."""
 
 from datetime import date, timedelta

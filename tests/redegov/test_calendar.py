@@ -1,4 +1,4 @@
-"""The business calendar on real dates (DOMAIN.md section 3)."""
+"""The business calendar on real dates (docs/domain.md section 3)."""
 
 import importlib
 from datetime import date
