@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 
-from billing.choices import ACTIVE_JOB_STATES, JobState
+from billing.choices import ACTIVE_JOB_STATES, JobState, PeriodStatus
 from billing.computation import month_minutes
 from billing.models import BillingPeriod, Correction, LineShare, PeriodJob, StatementLine
-from redegov.access import restrict
+from redegov.access import BILLING_STAFF, holds, restrict
+from redegov.instants import local_midnight, local_month_of, month_bounds
+from redegov.todo import TodoItem
 
 AMOUNTS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections", "net")
 SUMS = {name: Sum(name) for name in AMOUNTS}
@@ -169,3 +173,41 @@ def jobs_active() -> dict[int, PeriodJob]:
         job.period_id: job
         for job in PeriodJob.objects.filter(state__in=ACTIVE_JOB_STATES).select_related("period")
     }
+
+
+def period_todo(*, user, now: datetime) -> list[TodoItem]:
+    """Billing staff's months to close: every open month that has ended (closing is allowed
+    only then), and last month while it has not even been computed. The contract sets no
+    deadline for closing: each shows how long it has waited since its month ended."""
+    if not holds(user, BILLING_STAFF):
+        return []
+    this_month = local_month_of(now)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    open_months = {
+        (p.year, p.month): p
+        for p in BillingPeriod.objects.filter(status=PeriodStatus.OPEN)
+        if month_bounds(p.year, p.month)[1] <= now
+    }
+    items = [
+        TodoItem(
+            title=f"Competência {p}: fechar",
+            detail="calculada, a fechar" if p.computed_at else "ainda não calculada",
+            url=reverse("billing:period-overview", args=[p.label]),
+            since=month_bounds(p.year, p.month)[1],
+        )
+        for p in open_months.values()
+    ]
+    last = (last_month.year, last_month.month)
+    if (
+        last not in open_months
+        and not BillingPeriod.objects.filter(year=last_month.year, month=last_month.month).exists()
+    ):
+        items.append(
+            TodoItem(
+                title=f"Competência {last_month.month:02d}/{last_month.year}: calcular e fechar",
+                detail="ainda não calculada",
+                url=reverse("billing:period-list"),
+                since=local_midnight(this_month),
+            )
+        )
+    return items

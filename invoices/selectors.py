@@ -4,11 +4,14 @@ statement (the figures its invoice is matched against), and the contestations st
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
+from billing.choices import PeriodStatus
 from billing.models import BillingPeriod, LineShare, StatementLine
 from invoices.choices import UNRESOLVED, DifferenceState
 from invoices.models import CarrierInvoice, Difference
 from redegov.access import BILLING_STAFF, CARRIER_ROLES, get_for_user, holds, restrict
+from redegov.todo import TodoItem
 
 
 def invoice_list(*, user, period: BillingPeriod) -> QuerySet[CarrierInvoice]:
@@ -52,23 +55,33 @@ def unresolved_count(*, period: BillingPeriod) -> int:
     return Difference.objects.filter(invoice__period=period, state__in=UNRESOLVED).count()
 
 
-HOME_ROWS = 10
-
-
-def differences_awaiting(*, user) -> list[Difference]:
-    """The differences waiting for this user's move, oldest month first: a carrier's staff
-    answer contested ones on its invoices; billing staff decide answered ones. Nobody else waits
-    on any."""
+def invoice_todo(*, user) -> list[TodoItem]:
+    """Carrier invoices to reconcile, one item per invoice with the differences waiting for the
+    user's move: billing staff review the open months' differences still open (contest or let
+    stand) and decide the answered ones; a carrier's staff answer the contested ones on its
+    invoices. The contract sets no deadline: each shows how long since the invoice came in."""
     if holds(user, BILLING_STAFF):
-        differences = Difference.objects.filter(state=DifferenceState.ANSWERED)
+        waiting = Q(differences__state__in=[DifferenceState.OPEN, DifferenceState.ANSWERED])
+        invoices = CarrierInvoice.objects.filter(period__status=PeriodStatus.OPEN)
+        words = "a conciliar"
     elif holds(user, CARRIER_ROLES) and user.carrier_id:
-        differences = Difference.objects.filter(
-            state=DifferenceState.CONTESTED, invoice__carrier_id=user.carrier_id
-        )
+        waiting = Q(differences__state=DifferenceState.CONTESTED)
+        invoices = CarrierInvoice.objects.all()
+        words = "contestada(s), a responder"
     else:
         return []
-    return list(
-        differences.select_related("invoice__period", "invoice__carrier").order_by(
-            "invoice__period__year", "invoice__period__month", "circuit_id"
-        )[:HOME_ROWS]
+    rows = (
+        restrict(invoices, user)
+        .annotate(waiting=Count("differences", filter=waiting))
+        .filter(waiting__gt=0)
+        .select_related("period", "carrier")
     )
+    return [
+        TodoItem(
+            title=f"Fatura {i.number} de {i.carrier.name} (competência {i.period})",
+            detail=f"{i.waiting} divergência(s) {words}",
+            url=reverse("invoices:invoice-detail", args=[i.pk]),
+            since=i.imported_at,
+        )
+        for i in rows
+    ]

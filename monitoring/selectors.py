@@ -10,6 +10,7 @@ import psycopg
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from inventory.choices import AccessType, LinkStatus
@@ -17,6 +18,8 @@ from inventory.models import Link
 from inventory.selectors import link_lots_at, lot_members
 from monitoring.choices import (
     COUNTED_RESPONSIBILITIES,
+    DisputeStatus,
+    IrregularityStatus,
     TicketStatus,
     WindowScope,
     WindowStatus,
@@ -24,15 +27,16 @@ from monitoring.choices import (
 from monitoring.engine import DEFAULT_THRESHOLDS, Thresholds
 from monitoring.models import (
     Canary,
+    Dispute,
+    IrregularityReport,
     MaintenanceWindow,
     MonitoringSettings,
     Outage,
-    OutageDecision,
     PollShard,
     PollWindow,
     Ticket,
 )
-from redegov.access import restrict
+from redegov.access import NOC_STAFF, holds, restrict
 from redegov.instants import truncate_minute
 
 Window = tuple[int, datetime, datetime]
@@ -368,12 +372,6 @@ def outage_chain(outage: Outage) -> list[Outage]:
     """Every piece of the outage this one belongs to (split at some instants), in order."""
     root = outage.root_id
     return list(Outage.objects.filter(Q(pk=root) | Q(split_from_id=root)).order_by("start"))
-
-
-def outage_decision_list(outage: Outage) -> list[OutageDecision]:
-    return list(
-        outage.decisions.select_related("by", "dispute").prefetch_related("dispute__attachments")
-    )
 
 
 def maintenance_list(*, user) -> QuerySet[MaintenanceWindow]:

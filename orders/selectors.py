@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from inventory.choices import LinkStatus
@@ -29,6 +30,7 @@ from redegov.access import NETWORK_WIDE
 from redegov.calendar import BusinessCalendar
 from redegov.models import User
 from redegov.roles import Role, has_role, user_roles
+from redegov.todo import TodoItem
 
 FINAL = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
 
@@ -317,3 +319,29 @@ def not_counted(order: Order) -> bool:
     """Orders left out of the indicators: cancelled or rejected, and an address change's
     linked cancellation (the pair counts once, as the address change)."""
     return order.status in NOT_COUNTED or order.linked_to_id is not None
+
+
+# The orders that wait for an agency manager's move: a draft or a returned order to submit (or
+# cancel), an order pending on the agency to resolve.
+MANAGER_TODO = {
+    OrderStatus.DRAFT: "enviar ao NOC",
+    OrderStatus.RETURNED: "corrigir e reenviar ao NOC",
+    OrderStatus.PENDING_AGENCY: "resolver a pendência do órgão",
+}
+
+
+def order_todo(*, user) -> list[TodoItem]:
+    """An agency manager's orders awaiting their action (MANAGER_TODO), in the agency's orders
+    only; nobody else's (the home's order list shows the others' queues with their clocks)."""
+    if not has_role(user, Role.AGENCY_MANAGER):
+        return []
+    orders = order_list(user=user).filter(status__in=MANAGER_TODO)
+    return [
+        TodoItem(
+            title=f"OS {o.number} ({o.get_order_type_display()}): {MANAGER_TODO[o.status]}",
+            detail=f"{o.unit.name if o.unit else o.agency.code} · {o.get_status_display()}",
+            url=reverse("orders:order-detail", args=[o.pk]),
+            since=o.created_at,
+        )
+        for o in orders
+    ]

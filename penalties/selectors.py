@@ -2,12 +2,12 @@
 (`Proceeding.objects.visible_to`): carrier staff see only the proceedings against their lots,
 and a proceeding a user may not see is a 404."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,6 @@ from penalties.choices import (
     DECISIONS,
     FILINGS,
     SYSTEM,
-    TERMINAL,
     DeadlineKind,
     OpinionKind,
     ProceedingStatus,
@@ -31,9 +30,10 @@ from penalties.choices import (
 )
 from penalties.collection import ZERO, installment_amounts, month_index
 from penalties.deadlines import AT_EXPIRY, business_days_left, filing_closes_at
-from penalties.models import Collection, Document, Proceeding, ProceedingEvent
+from penalties.models import Collection, Document, Opinion, Proceeding, ProceedingEvent
 from redegov.calendar import BusinessCalendar
 from redegov.roles import Role, user_roles
+from redegov.todo import TodoItem, due_by_end_of
 
 S = ProceedingStatus
 
@@ -326,20 +326,78 @@ def fines_report(*, user) -> list[ReportRow]:
     return list(rows.values())
 
 
-def proceedings_waiting(*, user, now: datetime) -> list[Proceeding]:
-    """Proceedings where the user's role has something to do (for home pages and the list's
-    banner): the carrier's open deadlines, opinions to write, decisions to make."""
+@dataclass(frozen=True)
+class _Task:
+    """A step that waits for one role: the proceedings in `status` (and `extra`), its words."""
+
+    role: str
+    status: str
+    words: str
+    extra: Q = field(default_factory=Q)
+
+
+def _has_opinion(kind: str) -> Q:
+    return Q(pk__in=Opinion.objects.filter(kind=kind).values("proceeding_id"))
+
+
+# What waits for whom (penalties.choices.ALLOWED_TRANSITIONS, the moves a person makes). The
+# carrier's filings wait only while open: once their deadline passes the portal moves on
+# (`proceedings_expire`); each opinion waits for its author until given; the decision waits for
+# the authority once both opinions exist.
+TASKS = (
+    _Task(Role.CARRIER, S.NOTIFIED, "apresentar a defesa"),
+    _Task(Role.CARRIER, S.DECIDED, "recorrer da decisão, se for o caso"),
+    _Task(Role.BILLING, S.OPENED, "notificar a operadora"),
+    _Task(
+        Role.BILLING,
+        S.OPINION,
+        "emitir o parecer técnico",
+        ~_has_opinion(OpinionKind.TECHNICAL),
+    ),
+    _Task(
+        Role.LEGAL,
+        S.OPINION,
+        "emitir o parecer jurídico",
+        ~_has_opinion(OpinionKind.LEGAL),
+    ),
+    _Task(
+        Role.AUTHORITY,
+        S.OPINION,
+        "decidir",
+        _has_opinion(OpinionKind.TECHNICAL) & _has_opinion(OpinionKind.LEGAL),
+    ),
+    _Task(Role.AUTHORITY, S.APPEALED, "reconsiderar ou encaminhar o recurso"),
+    _Task(Role.AUTHORITY, S.SUPERIOR, "decidir o recurso (autoridade superior)"),
+    _Task(Role.BILLING, S.FINAL, "registrar a sanção"),
+    _Task(
+        Role.BILLING, S.REGISTERED, "iniciar a cobrança", Q(sanction=Sanction.FINE, amount__gt=0)
+    ),
+)
+
+
+def proceeding_todo(*, user, now: datetime) -> list[TodoItem]:
+    """What waits for the user's roles in the proceedings the user may see (a carrier, those
+    against its lots): the carrier's defense and appeal while their deadline is open, each
+    opinion until given, the authority's decisions, billing's notices, registrations and
+    collections. Each item carries its deadline when the step has one."""
     roles = user_roles(user)
-    statuses: set[str] = set()
-    if Role.CARRIER in roles:
-        statuses |= {S.NOTIFIED, S.DECIDED}
-    if Role.LEGAL in roles or Role.BILLING in roles:
-        statuses.add(S.OPINION)
-    if Role.AUTHORITY in roles:
-        statuses |= {S.OPINION, S.APPEALED, S.SUPERIOR}
-    return list(
-        proceeding_list(user=user)
-        .filter(status__in=statuses)
-        .exclude(status__in=TERMINAL)
-        .order_by("due_date", "number")
-    )
+    today = timezone.localdate(now)
+    visible = proceeding_list(user=user).annotate(since=Max("events__at"))
+    items = []
+    for task in TASKS:
+        if task.role not in roles:
+            continue
+        rows = visible.filter(task.extra, status=task.status)
+        if task.role == Role.CARRIER:
+            rows = rows.filter(due_date__gte=today)
+        for p in rows.order_by("due_date", "number"):
+            items.append(
+                TodoItem(
+                    title=f"Processo {p.number}: {task.words}",
+                    detail=f"{p.carrier.name}, lote {p.lot.number} · {p.get_status_display()}",
+                    url=reverse("penalties:proceeding-detail", args=[p.pk]),
+                    since=p.since,
+                    **(due_by_end_of(p.due_date) if p.due_date else {}),
+                )
+            )
+    return items

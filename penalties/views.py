@@ -31,7 +31,7 @@ from penalties.selectors import (
     proceeding_list,
     proceeding_notices,
     proceeding_schedule,
-    proceedings_waiting,
+    proceeding_todo,
 )
 from penalties.services import (
     opinion_add,
@@ -42,6 +42,7 @@ from penalties.services import (
 from redegov.access import BILLING_STAFF, PROCEEDING_READERS, holds, require
 from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
+from redegov.todo import todo_rows
 from redegov.uploads import file_download
 from sla.selectors import flag_get_for_user, proceeding_draft
 
@@ -88,6 +89,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def proceeding_list_view(request: HttpRequest) -> HttpResponse:
     f = _filtered(request)
+    now = timezone.now()
     page = Paginator(f.qs.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -96,7 +98,7 @@ def proceeding_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": list(page.object_list),
         "total": page.paginator.count,
-        "waiting": proceedings_waiting(user=request.user, now=timezone.now()),
+        "waiting": todo_rows(proceeding_todo(user=request.user, now=now), now),
         "can_open": holds(request.user, BILLING_STAFF),
     }
     return render(request, "penalties/proceeding_list.html", ctx)

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -6,14 +8,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from billing.models import BillingPeriod
+from billing.selectors import period_todo
 from inventory.selectors import lot_summary_list, network_counts
-from invoices.selectors import differences_awaiting
-from monitoring.selectors import monitoring_home
-from orders.selectors import order_home_list
-from penalties.selectors import proceedings_waiting
+from invoices.selectors import invoice_todo
+from monitoring.selectors import monitoring_home, noc_todo, ticket_todo
+from orders.selectors import order_home_list, order_todo
+from penalties.selectors import proceeding_todo
 from redegov.access import BILLING_STAFF, holds
 from redegov.context_processors import link_scope
 from redegov.health import health_report
+from redegov.todo import TodoRow, todo_rows
 from reports.selectors import report_pending_list
 from sla.selectors import imr_home
 
@@ -26,11 +30,26 @@ def _billing_month() -> dict[str, object]:
     return {"label": f"{month:02d}/{year}", "key": f"{year}-{month:02d}", "period": period}
 
 
+def _todo(user, now: datetime) -> list[TodoRow]:
+    """Everything that waits for this person (or their role), overdue first (redegov.todo)."""
+    items = [
+        *proceeding_todo(user=user, now=now),
+        *noc_todo(user=user),
+        *ticket_todo(user=user),
+        *period_todo(user=user, now=now),
+        *invoice_todo(user=user),
+        *order_todo(user=user),
+    ]
+    return todo_rows(items, now)
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's start page; what each role does first (docs/domain.md section 1)."""
     scope = link_scope(request.user)
+    now = timezone.now()
     ctx = {
+        "todo": _todo(request.user, now),
         "scope": scope,
         "counts": network_counts(user=request.user) if scope else None,
         "lots": lot_summary_list(user=request.user) if scope in ("network", "carrier") else [],
@@ -40,8 +59,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "monitoring": monitoring_home(user=request.user) if scope else None,
         "billing": _billing_month() if holds(request.user, BILLING_STAFF) else None,
         "imr": imr_home() if holds(request.user, BILLING_STAFF) else None,
-        "differences": differences_awaiting(user=request.user),
-        "proceedings": proceedings_waiting(user=request.user, now=timezone.now())[:10],
         "attestations": report_pending_list(user=request.user) if scope == "agency" else None,
     }
     return render(request, "home.html", ctx)

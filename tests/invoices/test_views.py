@@ -186,22 +186,30 @@ def test_the_close_page_asks_for_a_reason_over_unresolved_contestations(
 
 
 @pytest.mark.django_db
-def test_home_lists_the_differences_waiting_for_each_side(
+def test_home_lists_the_invoices_waiting_for_each_side(
     client, personas, priced, october, comma_layout
 ):
     invoice = import_invoice(
         october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
+    title = f"Fatura {invoice.number} de Alfa Telecom (competência 10/2026)</a>"
+    home = reverse("home")
+    client.force_login(personas.billing)  # open differences to review
+    assert title in client.get(home).content.decode()
+    invoice.differences.exclude(kind=K.AMOUNT).update(state=S.ACCEPTED)
     difference = invoice.differences.get(kind=K.AMOUNT)
     difference.state = S.CONTESTED
     difference.save()
-    home = reverse("home")
+    assert title not in client.get(home).content.decode()  # waiting for the carrier now
     client.force_login(personas.carrier_a)
-    assert "CTG-0001</a>: valor diferente do devido" in client.get(home).content.decode()
-    for persona in ("carrier_b", "billing", "manager_x"):
+    page = client.get(home).content.decode()
+    assert title in page and "1 divergência(s) contestada(s), a responder" in page
+    for persona in ("carrier_b", "manager_x"):
         client.force_login(getattr(personas, persona))
-        assert "Divergências de faturas" not in client.get(home).content.decode()
+        assert title not in client.get(home).content.decode()
     difference.state = S.ANSWERED
     difference.save()
+    client.force_login(personas.carrier_a)
+    assert title not in client.get(home).content.decode()
     client.force_login(personas.billing)
-    assert "respondida pela operadora" in client.get(home).content.decode()
+    assert "1 divergência(s) a conciliar" in client.get(home).content.decode()

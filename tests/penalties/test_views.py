@@ -2,6 +2,7 @@
 refused with its reason, the downloads behind permissions, the notice PDF and the report."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from penalties.choices import ProceedingStatus as S
@@ -144,14 +145,15 @@ def test_fines_report_by_carrier_and_status(client, priced, personas, open_proce
     assert export.status_code == 200
 
 
+@time_machine.travel(local(2026, 11, 13, 9, 0), tick=False)  # the defense is open
 def test_home_lists_the_proceedings_waiting_for_each_role(client, notified, personas):
     home = reverse("home")
     number = notified.proceeding.number
     client.force_login(personas.carrier_a)  # its defense is due
-    assert f"Processo {number}</a>" in client.get(home).content.decode()
+    assert f"Processo {number}: apresentar a defesa</a>" in client.get(home).content.decode()
     client.force_login(personas.legal)  # nothing to give an opinion on yet
-    assert "Processos de multa à espera de você" not in client.get(home).content.decode()
+    assert f"Processo {number}" not in client.get(home).content.decode()
     notified.defend(local(2026, 11, 13, 10, 0))
-    assert f"Processo {number}</a>" in client.get(home).content.decode()
+    assert f"Processo {number}: emitir o parecer jurídico</a>" in client.get(home).content.decode()
     client.force_login(personas.carrier_b)
-    assert "Processos de multa à espera de você" not in client.get(home).content.decode()
+    assert f"Processo {number}" not in client.get(home).content.decode()
