@@ -1,11 +1,23 @@
 """The charts of a link's page: its reads (`monitoring.history`) drawn as SVG geometry
-(`monitoring.charts`)."""
+(`core.charts`)."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
+from core.charts import (
+    AMBER,
+    LIGHT_GREEN,
+    NAVY,
+    PCT,
+    RED,
+    Axis,
+    Chart,
+    Series,
+    category_chart,
+    time_chart,
+)
 from inventory.models import Link
 from monitoring import history
-from monitoring.charts import Chart, day_chart, time_chart
 
 AVAILABILITY_DAYS = 30
 # The periods the RTT, loss and traffic charts cover: label, span, stride of their points.
@@ -15,6 +27,9 @@ CHART_PERIODS = {
 }
 DEFAULT_PERIOD = "24h"
 PATH_NAMES = ("Caminho 1", "Caminho 2")
+PATH_COLORS = (NAVY, AMBER)
+# Availability reads better from 90% than from zero; a full day is green, any less red.
+AVAILABILITY_AXIS = Axis(Decimal(90), Decimal(100))
 
 
 def _mbps(bps: float | None) -> float | None:
@@ -29,19 +44,24 @@ def link_charts(*, link: Link, period: str, now: datetime) -> dict[str, object]:
     echoes = history.link_echo_series(link=link, since=since, until=now, stride=stride)
     traffic = history.link_traffic(link=link, since=since, until=now)
     days = history.link_daily_availability(link=link, days=AVAILABILITY_DAYS, now=now)
-    availability: Chart = day_chart(
+    availability: Chart = category_chart(
         title="Disponibilidade por dia",
-        unit="%",
-        days=[
-            (
-                d.day,
-                None if d.percent is None else float(d.percent),
-                f"{d.day:%d/%m/%Y}: {d.counted_minutes} min indisponível de {d.active_minutes}",
+        unit=PCT,
+        categories=[f"{d.day:%d/%m}" for d in days],
+        series=[
+            Series(
+                "Disponibilidade",
+                LIGHT_GREEN,
+                [d.percent for d in days],
+                colors=[LIGHT_GREEN if (d.percent or 0) >= 100 else RED for d in days],
+                titles=[
+                    f"{d.day:%d/%m/%Y}: {d.counted_minutes} min indisponível de {d.active_minutes}"
+                    for d in days
+                ],
             )
-            for d in days
         ],
-        floor=90,
-        ceiling=100,
+        axis=AVAILABILITY_AXIS,
+        empty_text="Sem medições neste período.",
     )
     return {
         "days": days,
@@ -52,17 +72,17 @@ def link_charts(*, link: Link, period: str, now: datetime) -> dict[str, object]:
             since=since,
             until=now,
             lines=[
-                (PATH_NAMES[path], f"series-{path}", [(p.start, p.rtt_ms) for p in points])
+                (PATH_NAMES[path], PATH_COLORS[path], [(p.start, p.rtt_ms) for p in points])
                 for path, points in echoes.items()
             ],
         ),
         "loss_chart": time_chart(
             title="Perda de pacotes",
-            unit="%",
+            unit=PCT,
             since=since,
             until=now,
             bars=[
-                (PATH_NAMES[path], f"series-{path}", [(p.start, p.loss_pct) for p in points])
+                (PATH_NAMES[path], PATH_COLORS[path], [(p.start, p.loss_pct) for p in points])
                 for path, points in echoes.items()
             ],
             bar_width=stride,
@@ -73,8 +93,8 @@ def link_charts(*, link: Link, period: str, now: datetime) -> dict[str, object]:
             since=since,
             until=now,
             lines=[
-                ("Entrada", "series-in", [(p.at, _mbps(p.in_bps)) for p in traffic]),
-                ("Saída", "series-out", [(p.at, _mbps(p.out_bps)) for p in traffic]),
+                ("Entrada", NAVY, [(p.at, _mbps(p.in_bps)) for p in traffic]),
+                ("Saída", AMBER, [(p.at, _mbps(p.out_bps)) for p in traffic]),
             ],
         ),
     }

@@ -16,12 +16,11 @@ from django.db.models import Count, QuerySet
 
 from billing.models import BillingPeriod, StatementLine
 from billing.selectors import SUMS, member_sums, sums_by, totals
+from core.charts import AMBER, BRL, GREEN, NAVY, PCT, PURPLE, RED, Chart, Series, category_chart
 from inventory.models import Contract
-from reports.charts import BRL, PCT, BarChart, Series, bar_chart
 from sla.rules import pct_text
 
 DEDUCTIONS = ("discount", "imr_adjustment", "fines")
-NAVY, GREEN, AMBER, RED, PURPLE = "#1f4e79", "#2e7d32", "#d97706", "#c62828", "#6a1b9a"
 
 
 def _pct(part: Decimal, whole: Decimal) -> str | None:
@@ -60,7 +59,7 @@ class Summary:
     by_carrier: list[dict[str, object]]
     by_lot: list[dict[str, object]]
     by_agency: list[dict[str, object]]
-    charts: list[BarChart]
+    charts: list[Chart]
 
     @property
     def scope(self) -> str:
@@ -82,7 +81,7 @@ def _months(lines: QuerySet[StatementLine]) -> list[MonthSums]:
     return months
 
 
-def _charts(months: list[MonthSums], by_carrier: list[dict[str, object]]) -> list[BarChart]:
+def _charts(months: list[MonthSums], by_carrier: list[dict[str, object]]) -> list[Chart]:
     labels = [str(month.period) for month in months]
 
     def pct(name: str) -> list[Decimal | None]:
@@ -91,7 +90,7 @@ def _charts(months: list[MonthSums], by_carrier: list[dict[str, object]]) -> lis
         ]
 
     return [
-        bar_chart(
+        category_chart(
             title="Faturamento mês a mês",
             unit=BRL,
             categories=labels,
@@ -100,7 +99,7 @@ def _charts(months: list[MonthSums], by_carrier: list[dict[str, object]]) -> lis
                 Series("Valor líquido", GREEN, [m.sums["net"] for m in months]),
             ],
         ),
-        bar_chart(
+        category_chart(
             title="Descontos, glosas e multas em % do faturamento",
             unit=PCT,
             categories=labels,
@@ -110,7 +109,7 @@ def _charts(months: list[MonthSums], by_carrier: list[dict[str, object]]) -> lis
                 Series("Multas", PURPLE, pct("fines")),
             ],
         ),
-        bar_chart(
+        category_chart(
             title="Por operadora (com a divisão dos consórcios)",
             unit=BRL,
             categories=[row["label"] for row in by_carrier],

@@ -6,6 +6,7 @@ what a user may see is decided in `sla.selectors`, writes go through `sla.servic
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.charts import (
+    AMBER,
+    DASHED,
+    GREEN,
+    LINE,
+    NAVY,
+    PCT,
+    RED,
+    Axis,
+    Chart,
+    Series,
+    category_chart,
+)
 from inventory.exports import export_response
 from inventory.models import Contract
 from redegov.access import (
@@ -26,8 +40,9 @@ from redegov.access import (
     require_or_404,
     sees_whole_network,
 )
+from redegov.templatetags.formatting import pct_br
 from redegov.throttling import throttle_expensive
-from sla import charts, pdf
+from sla import pdf
 from sla.choices import FlagStatus
 from sla.exports import RESULT_COLUMNS
 from sla.forms import (
@@ -40,7 +55,9 @@ from sla.forms import (
     bands_from,
     last_month,
 )
+from sla.rules import pct_text
 from sla.selectors import (
+    IndicatorSeries,
     contract_choices,
     dashboard_lots,
     definition_rows,
@@ -184,10 +201,45 @@ def definition_change_view(request: HttpRequest, contract_id: int, code: str) ->
     return render(request, "sla/definition_form.html", ctx)
 
 
-def _chart(series) -> charts.Chart:
-    return charts.series_chart(
-        f"{series.code} · {series.name}",
-        [charts.Sample(p.label, p.value, p.target, p.met) for p in series.points],
+NOTHING_COUNTED = (
+    "Sem resultados a mostrar: nenhuma competência fechada, ou nada contado nelas (não se aplica)."
+)
+
+
+def _chart(series: IndicatorSeries) -> Chart:
+    """An indicator month by month against its target: a dot per month, green when the
+    target was met, red when missed; the target dashed."""
+    points = series.points
+    return category_chart(
+        title=f"{series.code} · {series.name}",
+        unit=PCT,
+        categories=[p.label for p in points],
+        series=[
+            Series(
+                "Resultado",
+                NAVY,
+                [p.value for p in points],
+                style=LINE,
+                colors=[NAVY if p.met is None else GREEN if p.met else RED for p in points],
+                titles=[f"{p.label}: {pct_br(pct_text(p.value))}" for p in points],
+            ),
+            Series("Meta", AMBER, [p.target for p in points], style=DASHED),
+        ],
+        axis=Axis.fitted([v for p in points for v in (p.value, p.target) if v is not None]),
+        note="Pontos verdes: meta cumprida; vermelhos: descumprida.",
+        empty_text=NOTHING_COUNTED,
+    )
+
+
+def _share_chart(title: str, values: list[tuple[str, Fraction | None]]) -> Chart:
+    """A percentage month by month (the network's availability, glosas' share of billing)."""
+    return category_chart(
+        title=title,
+        unit=PCT,
+        categories=[label for label, _ in values],
+        series=[Series(title, NAVY, [v for _, v in values], style=LINE)],
+        axis=Axis.fitted([v for _, v in values if v is not None]),
+        empty_text=NOTHING_COUNTED,
     )
 
 
@@ -208,9 +260,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form,
         "charts": [_chart(series) for series in indicator_series(lot_ids)],
-        "share_chart": charts.series_chart(
-            "Glosas (% do valor devido)",
-            [charts.Sample(p.label, p.imr_share, None) for p in money],
+        "share_chart": _share_chart(
+            "Glosas (% do valor devido)", [(p.label, p.imr_share) for p in money]
         ),
         "money": money,
         "month": view.results,
@@ -228,13 +279,11 @@ def committee_view(request: HttpRequest) -> HttpResponse:
     ctx = {
         "money": money,
         "lots": lot_totals(None),
-        "availability_chart": charts.series_chart(
-            "Disponibilidade da rede (%)",
-            [charts.Sample(p.label, p.availability, None) for p in money],
+        "availability_chart": _share_chart(
+            "Disponibilidade da rede", [(p.label, p.availability) for p in money]
         ),
-        "share_chart": charts.series_chart(
-            "Glosas (% do valor devido)",
-            [charts.Sample(p.label, p.imr_share, None) for p in money],
+        "share_chart": _share_chart(
+            "Glosas (% do valor devido)", [(p.label, p.imr_share) for p in money]
         ),
         "charts": [_chart(series) for series in indicator_series(every_lot)],
         "tabs": _tabs(request, "committee"),

@@ -10,7 +10,6 @@ import time_machine
 from django.urls import reverse
 
 from monitoring import services
-from monitoring.charts import nice_ceiling, time_chart
 from monitoring.history import (
     CounterReading,
     counter_rates,
@@ -138,22 +137,6 @@ def test_link_now_tells_the_worst_state(network):
     assert (window.echoes_sent, window.echoes_received, window.failed_cycles) == (15, 0, 0b111)
     BlindPeriod.objects.create(shard=services.shard_default(), start=at(4))
     assert link_now(link=link, now=at(5)).state == "unmeasured"
-
-
-def test_time_chart_breaks_lines_at_gaps_and_scales_nicely():
-    since = datetime(2026, 10, 15, 0, 0, tzinfo=SP)
-    points = [(since + timedelta(hours=h), v) for h, v in enumerate([10, 20, None, 40])]
-    chart = time_chart(
-        title="Latência média",
-        unit="ms",
-        since=since,
-        until=since + timedelta(days=1),
-        lines=[("Caminho 1", "series-0", points)],
-    )
-    assert chart.lines[0].d.count("M") == 2  # a gap starts a new stroke
-    assert [t.label for t in chart.y_ticks] == ["0", "12,5", "25", "37,5", "50"]
-    assert [t.label for t in chart.x_ticks][:3] == ["00:00", "03:00", "06:00"]
-    assert nice_ceiling(0) == 1 and nice_ceiling(101) == 200 and nice_ceiling(0.7) == 1
 
 
 def test_the_map_has_every_municipality_light_enough():

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from billing.selectors import totals
-from reports.charts import BRL, PCT, Series, bar_chart
 from reports.pdf import summary_pdf
 from reports.summaries import summary
 from tests.billing.conftest import compute, local, outage
@@ -76,36 +75,11 @@ def test_totals_by_carrier_lot_and_agency_of_a_month_and_of_the_contracts_life(
 @pytest.mark.django_db
 def test_the_charts_draw_the_months_and_the_carriers(october, november, network):
     amounts, shares, carriers = summary(contract=network.contract).charts
-    assert [tick.label for tick in amounts.x_labels] == ["10/2026", "11/2026"]
-    assert len(amounts.bars) == 4  # two months x (amount due, net)
-    assert amounts.bars[0].title == "10/2026 · Valor devido: R$ 3.045,61"
-    assert len(shares.bars) == 6
-    assert [tick.label for tick in carriers.x_labels] == ["Alfa Telecom", "Beta Net"]
-
-
-def test_bar_heights_follow_the_values_on_a_round_axis():
-    chart = bar_chart(
-        title="t",
-        unit=BRL,
-        categories=["a", "b", "c"],
-        series=[Series("s", "#000", [Decimal(100), Decimal(50), None])],
-    )
-    _, top, _, bottom = chart.plot
-    a, b = chart.bars  # no bar where there is no value
-    assert (a.height, b.height) == (bottom - top, (bottom - top) / 2)
-    assert a.x < b.x
-    assert [t.label for t in chart.y_ticks] == ["0", "25", "50", "75", "100"]
-    big = bar_chart(
-        title="t", unit=BRL, categories=["a"], series=[Series("s", "#000", [Decimal(2_300_000)])]
-    )
-    assert [t.label for t in big.y_ticks] == ["0", "0,5 mi", "1 mi", "1,5 mi", "2 mi", "2,5 mi"]
-    pct = bar_chart(
-        title="t", unit=PCT, categories=["a"], series=[Series("s", "#000", [Decimal("0.08")])]
-    )
-    assert [t.label for t in pct.y_ticks] == ["0%", "0,025%", "0,05%", "0,075%", "0,1%"]
-    assert pct.bars[0].title == "a · s: 0,08%"
-    empty = bar_chart(title="t", unit=PCT, categories=[], series=[])
-    assert empty.empty and not empty.bars
+    assert [tick.label for tick in amounts.x_ticks] == ["10/2026", "11/2026"]
+    assert len(amounts.rects) == 4  # two months x (amount due, net)
+    assert amounts.rects[0].title == "10/2026 · Valor devido: R$ 3.045,61"
+    assert len(shares.rects) == 6
+    assert [tick.label for tick in carriers.x_ticks] == ["Alfa Telecom", "Beta Net"]
 
 
 @pytest.mark.django_db
