@@ -32,7 +32,6 @@ from monitoring.models import DisputeAttachment
 from monitoring.selectors import (
     maintenance_list,
     outage_chain,
-    outage_decision_list,
     outage_get_for_user,
     outage_list,
     ticket_get_for_user,
@@ -40,9 +39,10 @@ from monitoring.selectors import (
 )
 from monitoring.services import maintenance as maintenance_services
 from monitoring.services import responsibility, tickets
+from monitoring.timeline import incident_timeline
 from outbox.choices import MessageKind
 from outbox.selectors import messages_by_ref, ref_of
-from redegov.access import CARRIER_ROLES, NOC_STAFF, holds
+from redegov.access import CARRIER_ROLES, NOC_STAFF, holds, sees_whole_network
 from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
 from redegov.uploads import content_type_for, file_download
@@ -98,8 +98,13 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
 def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_get_for_user(user=request.user, pk=pk)
     ref = ref_of(ticket.message)
+    notes = sees_whole_network(request.user)
     ctx = {
         "ticket": ticket,
+        "timeline": incident_timeline(
+            outage=ticket.outage, loss=ticket.redundancy_loss, tickets=[ticket], notes=notes
+        ),
+        "sees_notes": notes,
         "deliveries": [
             m for m in messages_by_ref([ref]).get(ref, []) if m.kind == MessageKind.TICKET
         ],
@@ -193,11 +198,14 @@ def outage_classify_bulk_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def outage_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     outage = outage_get_for_user(user=request.user, pk=pk)
+    tickets = list(outage.tickets.select_related("carrier", "acknowledged_by", "restored_by"))
+    notes = sees_whole_network(request.user)
     ctx = {
         "outage": outage,
         "chain": outage_chain(outage),
-        "decisions": outage_decision_list(outage),
-        "tickets": list(outage.tickets.select_related("carrier")),
+        "timeline": incident_timeline(outage=outage, loss=None, tickets=tickets, notes=notes),
+        "sees_notes": notes,
+        "tickets": tickets,
         "open_dispute": outage.disputes.filter(status="open").first(),
         "classify_form": ClassifyForm(),
         "split_form": SplitForm(),

@@ -40,7 +40,7 @@ def test_carrier_acknowledges_and_noc_classifies(login, personas, ticket, live_s
     page.get_by_label("Motivo").fill("Falta de energia no prédio do órgão")
     page.get_by_role("button", name="Registrar responsabilidade").click()
     expect(page.get_by_text("Responsabilidade registrada.")).to_be_visible()
-    history = page.locator("#decisoes")
+    history = page.locator("#linha-do-tempo")
     expect(history).to_contain_text("Classificação")
     expect(history).to_contain_text("Falta de energia no prédio do órgão")
     expect(history).to_contain_text("noc")
