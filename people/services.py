@@ -111,16 +111,59 @@ def invitation_accept(*, token: str, password: str, now: datetime) -> User:
         .filter(token_hash=token_hash(token))
         .first()
     )
+    user = _invitation_use(invitation, now)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _invitation_use(invitation: Invitation | None, now: datetime) -> User:
+    """Mark a locked invitation used and its user active; a used, revoked or expired one is
+    refused (DomainError)."""
     problem = invitation_problem(invitation, now)
     if problem:
         raise DomainError(problem)
     invitation.accepted_at = now
     invitation.save(update_fields=["accepted_at"])
     user = invitation.user
-    user.set_password(password)
     user.is_active = True
-    user.save(update_fields=["password", "is_active"])
+    user.save(update_fields=["is_active"])
     return user
+
+
+@transaction.atomic
+def sso_person(*, email: str, now: datetime) -> User:
+    """The portal user a single sign-on with this (verified) e-mail signs in as (docs/users.md,
+    "Entrada única"): the one user of that e-mail, matched case-insensitively. An invited user
+    whose invitation is still valid becomes active, the invitation used (as if its link had
+    been opened). Nobody is ever created, and nothing of the user but that changes: roles and
+    ties stay the portal's. Refused with DomainError: an unknown e-mail, one shared by two
+    users, an inactive user with no valid invitation (deactivated, revoked or expired)."""
+    users = list(User.objects.select_for_update().filter(email__iexact=email)[:2])
+    if not users:
+        raise DomainError(
+            f"O e-mail {email} não tem acesso ao portal. O acesso é só por convite: peça ao "
+            "gestor do seu órgão ou ao administrador do portal que cadastre você."
+        )
+    if len(users) > 1:
+        raise DomainError(
+            f"Há mais de um usuário do portal com o e-mail {email}. Peça ao administrador do "
+            "portal que corrija o cadastro."
+        )
+    user = users[0]
+    if user.is_active:
+        return user
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("user")
+        .filter(user=user, accepted_at=None, revoked_at=None)
+        .first()
+    )
+    if invitation is None:
+        raise DomainError(
+            f"O acesso de {email} ao portal está desativado. Procure o administrador do portal."
+        )
+    return _invitation_use(invitation, now)
 
 
 def _unit(agency: Agency | None, name: str) -> AgencyUnit | None:

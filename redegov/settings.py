@@ -195,6 +195,43 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Single sign-on by OpenID Connect (people.sso, docs/users.md "Entrada única"): off unless
+# OIDC_ENABLED. The provider's issuer and endpoints (its /.well-known/openid-configuration
+# lists them) and the portal's client there are then required. The e-mail is the only claim
+# read: roles stay the portal's, and nobody is created (OIDC_CREATE_USER, for the library).
+OIDC_ENABLED = envbool("OIDC_ENABLED", "false")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_BUTTON_LABEL = os.environ.get("OIDC_BUTTON_LABEL", "Entrar com a conta do governo")
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", "10")  # each request to the provider
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+if OIDC_ENABLED:
+    _oidc_missing = [
+        name
+        for name in (
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+            "OIDC_RP_CLIENT_ID",
+            "OIDC_RP_CLIENT_SECRET",
+        )
+        if not globals()[name]
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(f"OIDC_ENABLED=true needs {', '.join(_oidc_missing)}")
+    AUTHENTICATION_BACKENDS.append("people.sso.SsoBackend")
+
 # Login throttling: 5 failures for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -337,6 +374,8 @@ WORKER_HEARTBEAT_KEY = os.environ.get("WORKER_HEARTBEAT_KEY", "redegov:worker-he
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
 # One ICMP poll cycle every this many seconds (60 in production; shorter in benchmarks).
 MONITORING_CYCLE_SECONDS = envint("MONITORING_CYCLE_SECONDS", "60")
+# One reading of the incident panel serves its scope's refreshes for this many seconds (0: off).
+PANEL_CACHE_SECONDS = envint("PANEL_CACHE_SECONDS", "3")
 # SNMP evidence every this many seconds (300 in production: on every fifth minute).
 MONITORING_SNMP_SECONDS = envint("MONITORING_SNMP_SECONDS", "300")
 # Months of 5-minute evidence kept (PollWindow partitions) besides the current one.

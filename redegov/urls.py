@@ -10,6 +10,7 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),  # token or address only (404)
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
     path("sair/", auth_views.LogoutView.as_view(), name="logout"),
+    path("entrar/governo/", include("people.sso_urls")),  # single sign-on (404 when off)
     path("acessos/", include("inventory.urls")),
     path("", include("monitoring.urls")),  # chamados/, indisponibilidades/, manutencoes/
     path("ordens/", include("orders.urls")),

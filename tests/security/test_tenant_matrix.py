@@ -107,6 +107,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "metrics": page(NOBODY, refusal=404),
     "login": page(),
     "logout": page(),
+    # Single sign-on: 404 for everyone while OIDC_ENABLED is off, as here (tests/people/test_sso).
+    "sso:start": page(NOBODY, refusal=404),
+    "sso:callback": page(NOBODY, refusal=404),
     # Inventory.
     "inventory:link-list": page(),
     "inventory:link-export": page(fmt="csv"),
