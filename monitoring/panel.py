@@ -6,14 +6,23 @@ started at the same instant (the same poll cycle) form a group, as their tickets
 message. Every read goes through the access policy (`redegov.access.restrict`), so an agency
 manager sees the panel of the agency's links and a carrier that of its lots. The query count does
 not grow with the number of items: each kind is one query, then links, tickets and notes are one
-query each for all items."""
+query each for all items.
 
+The panel refreshes itself every 5 seconds in every NOC browser, so each part carries a version
+(a digest of what it shows): the refresh answers "nothing changed" when the browser already has
+it, and sends the map only when the map's state changed. What the panel reads is cached for a
+few seconds per scope of rows (`row_scope`: the whole network, one agency, one unit or one
+carrier) and filters, never per person: the NOC's operators share one reading, and a carrier's
+key is never another's."""
+
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -32,7 +41,7 @@ from monitoring.models import (
     Ticket,
 )
 from monitoring.services import cycle_instant
-from redegov.access import restrict
+from redegov.access import link_rows_scope, restrict
 
 # How far back the panel lists the periods the NOC could not measure.
 UNMEASURED_DAYS = 7
@@ -42,6 +51,12 @@ STALE_CYCLES = 3
 RECENT_DEGRADATION = timedelta(minutes=10)
 
 Narrow = Callable[[QuerySet], QuerySet]
+# What the panel's live region says of an item that was not there before the refresh.
+ANNOUNCEMENTS = {
+    PanelKind.INTERRUPTION: "Nova indisponibilidade",
+    PanelKind.REDUNDANCY: "Nova perda de redundância",
+    PanelKind.IRREGULARITY: "Nova irregularidade informada",
+}
 
 
 @dataclass
@@ -60,6 +75,17 @@ class PanelItem:
     ticket: Ticket | None = None
     acknowledgement: IncidentNote | None = None
     comments: list[IncidentNote] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The id of its row in the page (its controls' ids start with it)."""
+        return f"{self.subject}-{self.pk}"
+
+    @property
+    def announcement(self) -> str:
+        link = self.link
+        where = f"{link.circuit_id} · {link.agency.code} · {link.municipality.name}"
+        return f"{ANNOUNCEMENTS[self.kind]}: {where}"
 
     @property
     def kind_label(self) -> str:
@@ -97,6 +123,18 @@ class LateShard:
     last_cycle_at: datetime
 
 
+def _row(instance: Model | None) -> tuple:
+    """The values of a row's own columns (what a version needs of it)."""
+    if instance is None:
+        return ()
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def digest(*parts) -> str:
+    """A short, stable name for what `parts` hold (their repr)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
+
+
 @dataclass
 class Panel:
     groups: list[PanelGroup]
@@ -104,6 +142,31 @@ class Panel:
     blind: list[BlindPeriod]  # open ones, one per blind shard at most
     unmeasured: list[BlindPeriod]
     late: list[LateShard]
+
+    @property
+    def version(self) -> str:
+        """Changes when anything the panel shows changes, but the clocks (ages, repair time
+        left), which the browser keeps running."""
+        return digest(
+            [
+                (
+                    item.kind,
+                    item.pk,
+                    item.start,
+                    item.responsibility,
+                    item.description,
+                    _row(item.link),
+                    item.link.current_address,
+                    _row(item.ticket),
+                    _row(item.acknowledgement),
+                    [_row(note) for note in item.comments],
+                )
+                for group in self.groups
+                for item in group.items
+            ],
+            [_row(period) for period in self.unmeasured],
+            self.late,
+        )
 
 
 def open_interruptions(*, user) -> QuerySet[Outage]:
@@ -269,6 +332,36 @@ def panel_build(*, user, narrow: Narrow, newest_first: bool, now: datetime) -> P
         unmeasured=unmeasured,
         late=_late_shards(now),
     )
+
+
+@dataclass
+class Reading:
+    """What the panel's page and its refresh show: the items and the map's states."""
+
+    panel: Panel
+    states: list["MunicipalityState"]
+
+    @property
+    def map_version(self) -> str:
+        return digest(self.states)
+
+
+def panel_read(*, user, narrow: Narrow, filters: object, newest_first: bool, now: datetime,
+               fresh: bool = False) -> Reading:  # fmt: skip
+    """The panel and map of a user's scope with these filters (`filters`: the query string
+    that `narrow` comes from), from the cache when read less than PANEL_CACHE_SECONDS ago by
+    anyone of the same scope; `fresh` reads again (after a write)."""
+    key = "panel:" + digest(link_rows_scope(user), filters, newest_first)
+    seconds = settings.PANEL_CACHE_SECONDS
+    reading = cache.get(key) if seconds and not fresh else None
+    if reading is None:
+        reading = Reading(
+            panel_build(user=user, narrow=narrow, newest_first=newest_first, now=now),
+            map_states(user=user, now=now),
+        )
+        if seconds:
+            cache.set(key, reading, seconds)
+    return reading
 
 
 # The map ---------------------------------------------------------------------------------------

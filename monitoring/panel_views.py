@@ -22,7 +22,7 @@ from monitoring.forms import (
 from monitoring.link_charts import CHART_PERIODS, DEFAULT_PERIOD, link_charts
 from monitoring.maps import state_map
 from monitoring.models import Outage, OutageSubscription
-from monitoring.panel import irregularity_get_for_user, map_states, panel_build
+from monitoring.panel import irregularity_get_for_user, panel_read
 from monitoring.services import noc
 from redegov.access import AGENCY_MANAGERS, NOC_STAFF, holds
 from redegov.context_processors import link_scope
@@ -36,22 +36,36 @@ def _require_links(request: HttpRequest) -> None:
         raise Http404("Página não encontrada")
 
 
-def _panel_context(request: HttpRequest, **extra) -> dict:
-    f = PanelFilter(request.GET, queryset=Outage.objects.none(), request=request)
+# The versions the panel's refresh sends back (monitoring.panel): of its items and of its map.
+VERSIONS = ("v", "m")
+
+
+def _panel_context(request: HttpRequest, *, fresh: bool = False, **extra) -> dict:
+    query = request.GET.copy()
+    for name in VERSIONS:
+        query.pop(name, None)
+    f = PanelFilter(query, queryset=Outage.objects.none(), request=request)
     narrow = f.filter_queryset if f.is_valid() else (lambda queryset: queryset.none())
     now = timezone.now()
+    reading = panel_read(
+        user=request.user,
+        narrow=narrow,
+        filters=sorted(query.lists()),
+        newest_first=f.newest_first,
+        now=now,
+        fresh=fresh,
+    )
     return {
         "filter_form": f.form,
         "newest_first": f.newest_first,
         "selected_municipality": f.form.cleaned_data.get("municipality") if f.is_valid() else None,
-        "panel": panel_build(
-            user=request.user, narrow=narrow, newest_first=f.newest_first, now=now
-        ),
-        "states": map_states(user=request.user, now=now),
+        "panel": reading.panel,
+        "states": reading.states,
+        "map_version": reading.map_version,
         "viewbox": state_map().viewbox,
         "now": now,
         "is_noc": holds(request.user, NOC_STAFF),
-        "query": request.GET,
+        "query": query,
         **extra,
     }
 
@@ -71,9 +85,16 @@ def panel_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def panel_items_view(request: HttpRequest) -> HttpResponse:
-    """The panel's live part (htmx polls it): the items and the map's colors."""
+    """The panel's live part (htmx polls it with the versions it has): nothing (204) when
+    neither the items nor the map changed; else the items, and the map's colours (swapped out
+    of band) only when they changed."""
     _require_links(request)
-    return render(request, "monitoring/_panel_live.html", _panel_context(request))
+    ctx = _panel_context(request)
+    items_current = request.GET.get("v") == ctx["panel"].version
+    map_current = request.GET.get("m") == ctx["map_version"]
+    if items_current and map_current:
+        return HttpResponse(status=204)
+    return render(request, "monitoring/_panel_live.html", {**ctx, "send_map": not map_current})
 
 
 @require_POST
@@ -90,9 +111,8 @@ def panel_note_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = str(exc)
     if request.htmx:
-        return render(
-            request, "monitoring/_panel_live.html", _panel_context(request, note_error=error)
-        )
+        ctx = _panel_context(request, fresh=True, note_error=error, send_map=True)
+        return render(request, "monitoring/_panel_live.html", ctx)
     if error:
         messages.error(request, error)
     return redirect(reverse("monitoring:panel") + "?" + request.GET.urlencode())

@@ -196,6 +196,20 @@ def link_rows(user, link: str = "") -> Q:
     return NOTHING
 
 
+def link_rows_scope(user) -> str:
+    """A name for the rows `link_rows` and `link_rows_at` give this user: two users with the
+    same name see the same rows (a cache of such rows is keyed by it, never by a person)."""
+    if sees_whole_network(user):
+        return "network"
+    if has_role(user, Role.AGENCY_MANAGER) and user.agency_id:
+        return f"agency:{user.agency_id}"
+    if has_role(user, Role.AGENCY_UNIT) and user.unit_id:
+        return f"unit:{user.unit_id}"
+    if _is_carrier(user):
+        return f"carrier:{user.carrier_id}"
+    return "none"
+
+
 def link_rows_at(user, link: str, at: str) -> Q:
     """Rows of a link at an instant (outages, tickets, lost redundancies, irregularity
     reports): the link rule, with a carrier's share cut at the lot in force at `at`."""

@@ -23,21 +23,74 @@
     }
   });
 
-  // Repair clocks: time left to each ticket's due instant (<span data-due="ISO instant">),
-  // refreshed every 30 s; htmx swaps bring new ones, picked up on the next tick.
-  function fmt(minutes) {
-    var h = Math.floor(minutes / 60), m = minutes % 60;
-    return (h ? h + " h " : "") + m + " min";
+  // The incident panel (templates/monitoring/_panel_body.html) answers its refresh with 204
+  // when nothing changed: htmx swaps nothing, and only the "Atualizado às" time moves on.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var region = event.detail.elt;
+    if (region.id === "painel" && event.detail.xhr && event.detail.xhr.status === 204) {
+      var time = region.querySelector(".updated time");
+      if (time) {
+        var now = new Date();
+        time.dateTime = now.toISOString();
+        time.textContent = now.toLocaleTimeString("pt-BR", {timeZone: "America/Sao_Paulo", hour12: false});
+      }
+    }
+  });
+
+  // New incidents brought by a refresh are said in the panel's live region
+  // (<p id="painel-avisos" aria-live="polite">), from their rows' data-announce.
+  var shownRows = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var panel = document.getElementById("painel");
+    shownRows = panel && event.detail.target === panel ?
+      Array.prototype.map.call(panel.querySelectorAll("tr.item"), function (row) { return row.id; }) :
+      null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var live = document.getElementById("painel-avisos"), panel = document.getElementById("painel");
+    if (shownRows === null || !live || !panel) {
+      return;
+    }
+    var seen = shownRows;
+    shownRows = null;
+    var news = Array.prototype.filter.call(panel.querySelectorAll("tr.item[data-announce]"), function (row) {
+      return seen.indexOf(row.id) < 0;
+    }).map(function (row) { return row.dataset.announce; });
+    if (news.length) {
+      live.textContent = news.join(". ") + ".";
+    }
+  });
+
+  // Clocks the server renders in the same words (monitoring/templatetags/clocks.py,
+  // redegov/templatetags/formatting.py duration_br): ages since <strong data-since="ISO">
+  // and repair time left to <span data-due="ISO">, with its <progress data-start="ISO">,
+  // refreshed every 30 s; htmx swaps bring new ones, ticked at once.
+  function duration(minutes) {
+    var d = Math.floor(minutes / 1440), h = Math.floor(minutes % 1440 / 60), m = minutes % 60;
+    var mm = (m < 10 ? "0" : "") + m;
+    if (d) {
+      return d + " d " + h + " h " + mm + " min";
+    }
+    return h ? h + " h " + mm + " min" : m + " min";
   }
   function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      el.textContent = duration(Math.max(0, Math.floor((now - Date.parse(el.dataset.since)) / 60000)));
+    });
     document.querySelectorAll("[data-due]").forEach(function (el) {
-      var left = Math.floor((Date.parse(el.dataset.due) - Date.now()) / 60000);
-      el.textContent = left >= 0 ? "restam " + fmt(left) : "em atraso há " + fmt(-left);
-      el.className = "repair-clock badge " + (left >= 0 ? "leader" : "ordered");
+      var due = Date.parse(el.dataset.due), left = Math.floor((due - now) / 60000);
+      el.textContent = left >= 0 ? "restam " + duration(left) : "em atraso há " + duration(-left);
+      el.className = "badge " + (left >= 0 ? "leader" : "ordered");
+      var bar = el.parentNode.querySelector("progress[data-start]");
+      if (bar) {
+        var begun = Date.parse(bar.dataset.start);
+        bar.value = Math.floor(Math.min(Math.max((now - begun) / Math.max(due - begun, 1000), 0), 1) * 100);
+      }
     });
   }
   function start() {
-    if (document.querySelector("[data-due]")) {
+    if (document.querySelector("[data-due], [data-since]")) {
       tick();
     }
     setInterval(tick, 30000);
