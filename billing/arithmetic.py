@@ -108,8 +108,8 @@ def segments(
     move) and at a price item's valid_from. Raises MissingPrice naming what has no price."""
     start, end = window
     cuts = {start, end}
-    for state in states[1:]:
-        instant = truncate_minute(state.start)
+    for state in states[1:]:  # only the first state may lack a start
+        instant = truncate_minute(state.start)  # type: ignore[arg-type]
         if start < instant < end:
             cuts.add(instant)
     bounds = sorted(cuts)
@@ -139,8 +139,8 @@ def segments(
 
 def _state_at(states: list[State], instant: datetime) -> State:
     current = states[0]
-    for state in states[1:]:
-        if truncate_minute(state.start) <= instant:
+    for state in states[1:]:  # only the first state may lack a start
+        if truncate_minute(state.start) <= instant:  # type: ignore[arg-type]
             current = state
     return current
 
@@ -240,9 +240,9 @@ def split(line: LineAmounts, shares: list[Decimal]) -> list[Part]:
         cents = _cents(getattr(line, name))
         given = 0
         for index, share in enumerate(scaled):
-            part = whole_cents(cents * share, 100 * 10_000)
-            parts[index].append(part)
-            given += part
+            given_part = whole_cents(cents * share, 100 * 10_000)
+            parts[index].append(given_part)
+            given += given_part
         parts[-1].append(cents - given)
     # The last member's next is the first: passes go on until no member is left negative (the
     # line's net is not, so the centavos find a member that can take them).
@@ -263,7 +263,9 @@ def split(line: LineAmounts, shares: list[Decimal]) -> list[Part]:
                     excess -= moved
                     moving = True
     return [
-        tuple(Decimal(cents).scaleb(-2) for cents in (*part, _net_cents(part))) for part in parts
+        # five SPLIT_FIELDS amounts and the net: a Part
+        tuple(Decimal(cents).scaleb(-2) for cents in (*part, _net_cents(part)))  # type: ignore[misc]
+        for part in parts
     ]
 
 

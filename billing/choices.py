@@ -6,7 +6,10 @@ class PeriodStatus(models.TextChoices):
     CLOSED = "closed", "Fechada"
 
 
-ALLOWED_TRANSITIONS = {PeriodStatus.OPEN: {PeriodStatus.CLOSED}, PeriodStatus.CLOSED: set()}
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    PeriodStatus.OPEN: {PeriodStatus.CLOSED},
+    PeriodStatus.CLOSED: set(),
+}
 
 
 class CorrectionKind(models.TextChoices):

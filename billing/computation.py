@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When
@@ -55,7 +56,7 @@ class Plan:
     """A link's line before its amounts: the link's row, its price segments (none when only a
     correction is posted) and each segment's counted minutes."""
 
-    row: dict
+    row: Mapping[str, Any]
     segs: list[Segment]
     counts: list[Counted]
 
@@ -229,14 +230,14 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
 
 
 def _priced(
-    links: list[dict],
+    links: Sequence[Mapping[str, Any]],
     windows: list[tuple[datetime, datetime] | None],
     states: dict[int, list[State]],
     tables: dict,
-) -> tuple[list[tuple[dict, list[Segment]]], list[str]]:
+) -> tuple[list[tuple[Mapping[str, Any], list[Segment]]], list[str]]:
     """Each link with its price segments (none outside its active window), and what has no
     price, named."""
-    priced: list[tuple[dict, list[Segment]]] = []
+    priced: list[tuple[Mapping[str, Any], list[Segment]]] = []
     missing: list[str] = []
     for row, window in zip(links, windows, strict=True):
         if window is None:
@@ -350,7 +351,7 @@ def _corrections_by_link(period: BillingPeriod) -> dict[int, list[Decimal]]:
     return result
 
 
-def _states(rows: list[dict], in_month: QuerySet[Link]) -> dict[int, list[State]]:
+def _states(rows: Sequence[Mapping[str, Any]], in_month: QuerySet[Link]) -> dict[int, list[State]]:
     """Each link's successive states (speed, contract, lot), from activation through revisions.
     Revisions are chosen by a subquery: a list of 100 000 ids would cost more than the rows."""
     result = {

@@ -1,6 +1,8 @@
 """The statement's filters. The choice lists offer only what appears on the lines the user may
 see in that month, so a carrier's lot filter never names another carrier's lot."""
 
+from typing import cast
+
 import django_filters
 from django import forms
 from django.db.models import QuerySet
@@ -30,17 +32,20 @@ class LineFilter(django_filters.FilterSet):
 
     class Meta:
         model = StatementLine
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, data=None, queryset: QuerySet[StatementLine] | None = None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        lots = self.queryset.values("lot_id")
-        self.filters["agency"].queryset = Agency.objects.filter(
-            pk__in=self.queryset.values("agency_id")
+        # FilterSet sets its queryset from the argument, or from Meta.model when none is given.
+        lines = cast(QuerySet[StatementLine], self.queryset)
+        filters = cast(dict[str, django_filters.ModelChoiceFilter], self.filters)
+        lots = lines.values_list("lot_id", flat=True)
+        filters["agency"].queryset = Agency.objects.filter(
+            pk__in=lines.values_list("agency_id", flat=True)
         )
-        self.filters["lot"].queryset = Lot.objects.filter(pk__in=lots)
-        self.filters["carrier"].queryset = Carrier.objects.filter(
-            pk__in=LotMember.objects.filter(lot__in=lots).values("carrier_id")
+        filters["lot"].queryset = Lot.objects.filter(pk__in=lots)
+        filters["carrier"].queryset = Carrier.objects.filter(
+            pk__in=LotMember.objects.filter(lot__in=lots).values_list("carrier_id", flat=True)
         )
 
     def in_lots_of(

@@ -9,8 +9,9 @@ from django.db.models import Q
 
 from billing.choices import ACTIVE_JOB_STATES, CorrectionKind, JobKind, JobState, PeriodStatus
 from inventory.models import Agency, Carrier, Contract, Link, Lot
+from redegov.money import DecimalDigits
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: DecimalDigits = {"max_digits": 14, "decimal_places": 2}
 
 
 class BillingSettings(models.Model):

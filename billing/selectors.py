@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, F, QuerySet, Sum
@@ -55,12 +57,12 @@ def totals(lines: QuerySet[StatementLine]) -> dict[str, Decimal]:
     return {name: sums[name] or Decimal("0.00") for name in AMOUNTS}
 
 
-def zero_sums() -> dict[str, object]:
+def zero_sums() -> dict[str, Any]:
     """The sums of no lines: a count and the six amounts."""
     return {"lines": 0, **dict.fromkeys(AMOUNTS, Decimal("0.00"))}
 
 
-def sums_by(lines: QuerySet[StatementLine], key: str, label: str) -> list[dict[str, object]]:
+def sums_by(lines: QuerySet[StatementLine], key: str, label: str) -> list[Mapping[str, Any]]:
     """The lines' count and amounts summed per `key`, each group named by `label`."""
     return list(
         lines.prefetch_related(None)
@@ -79,7 +81,7 @@ def member_sums(lines: QuerySet[StatementLine]) -> list[dict[str, object]]:
         .values(key=F("carrier"), label=F("carrier__name"))
         .annotate(lines=Count("line"), **SUMS)
     )
-    groups: dict[int, dict[str, object]] = {}
+    groups: dict[int, dict[str, Any]] = {}
     for row in [*alone, *shares]:
         group = groups.setdefault(
             row["key"], {"key": row["key"], "label": row["label"], **zero_sums()}
@@ -151,7 +153,7 @@ class JobProgress:
     def percent(self) -> int:
         if not self.total:
             return 0
-        return self.done * 100 // self.total
+        return self.done * 100 // self.total  # type: ignore[operator]  # done is set with total
 
 
 def job_progress_key(job_id: int) -> str:

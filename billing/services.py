@@ -272,8 +272,8 @@ def _copy_text(period_id: int, numbered: Iterable[tuple[int, LineResult]]) -> tu
     """A chunk's lines and shares as COPY text. Written directly: every value is an integer, a
     Decimal or the line's JSON inputs (which JSON keeps free of tabs and newlines; its
     backslashes are doubled), several times cheaper than adapting value by value."""
-    lines = []
-    shares = []
+    lines: list[str] = []
+    shares: list[str] = []
     for line_id, r in numbered:
         a = r.amounts
         inputs = orjson.dumps(r.inputs).decode().replace("\\", "\\\\")
@@ -460,7 +460,7 @@ def _reports_store(job: PeriodJob, progress: Progress) -> str:
 
     archive = reports_archive(period=job.period, progress=progress)
     with archive.file:
-        job.file.save(archive.file.name, archive.file, save=False)
+        job.file.save(archive.file.name, archive.file, save=False)  # type: ignore[arg-type]  # a stored file has a name
     return f"{archive.count} relatórios técnicos da competência {job.period} gerados."
 
 

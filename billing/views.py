@@ -98,7 +98,7 @@ def period_compute_view(request: HttpRequest) -> HttpResponse:
     _require(request.user, BILLING_STAFF)
     form = PeriodMonthForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["month"]))
+        messages.error(request, " ".join(map(str, form.errors["month"])))
         return redirect("billing:period-list")
     year, month = form.cleaned_data["month"]
     return _job_start(request, period_get_or_create(year=year, month=month), JobKind.COMPUTE)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from inventory.models import Link
 @dataclass(frozen=True)
 class Column:
     header: str
-    value: Callable[[object], object]
+    value: Callable[[Any], object]  # takes the row of its own table (a link, a line, ...)
     width: int = 14  # XLSX column width, in characters
 
 

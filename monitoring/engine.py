@@ -337,7 +337,8 @@ def _update_link_availability(
 
 
 def _end_interruption(link: LinkState, link_id: int, end: datetime, events: list[Event]) -> None:
-    link.recent_interruptions[-1] = (link.interruption_start, end)
+    # Callers end only an open interruption: its start is set.
+    link.recent_interruptions[-1] = (link.interruption_start, end)  # type: ignore[assignment]
     link.interruption_start = None
     events.append(InterruptionEnded(link_id, end))
 

@@ -4,8 +4,18 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import TypedDict
 
 CENTAVO = Decimal("0.01")
+
+
+class DecimalDigits(TypedDict):
+    """A DecimalField's size, spread into it as `**MONEY` (typed, so mypy checks the spread)."""
+
+    max_digits: int
+    decimal_places: int
+
+
 # With a decimal comma a point may only group thousands: "226.38" there is a mistake, not
 # 22638, and must be refused rather than read silently wrong.
 _GROUPED_THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+(,\d*)?")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 WINDOW_SECONDS = 60
@@ -27,12 +27,14 @@ def expensive_request_allowed(user_pk: int, *, now: float | None = None) -> tupl
     return count <= settings.EXPENSIVE_REQUESTS_PER_MINUTE, retry_after
 
 
-def throttle_expensive(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def throttle_expensive(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Refuse the view with 429 once its user has made too many expensive requests this
     minute (every view so decorated shares one budget per person)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.user.is_authenticated:
             allowed, retry_after = expensive_request_allowed(request.user.pk)
             if not allowed:

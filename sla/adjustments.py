@@ -46,32 +46,32 @@ class Adjustments:
 
 def adjustments_for(results: MonthResults, lines: Sequence[LineBase]) -> Adjustments:
     """The month's bands applied to its lines (pure)."""
-    by_link = {line.link_id: line for line in lines}
+    by_link: dict[int | None, LineBase] = {line.link_id: line for line in lines}
     by_lot: dict[int, list[LineBase]] = defaultdict(list)
     for line in lines:
         by_lot[line.lot_id].append(line)
     adjusted: dict[int, LineAdjustment] = defaultdict(LineAdjustment)
     by_result: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
     # A month's accesses in a band share few (amount_due, band) pairs: each is figured once.
-    access_amounts: dict[tuple[Decimal, Decimal], tuple[Decimal, dict[str, str]]] = {}
+    access_amounts: dict[tuple[Decimal, Decimal], tuple[Decimal, dict[str, str | None]]] = {}
     for result in results.results:
         band = result.outcome.band
         if band is None:
             continue
         if result.scope == Scope.ACCESS:
-            line = by_link.get(result.link_id)
-            if line is None:
+            access_line = by_link.get(result.link_id)
+            if access_line is None:
                 continue
-            known = access_amounts.get((line.amount_due, band))
+            known = access_amounts.get((access_line.amount_due, band))
             if known is None:
-                amount = percent_of(line.amount_due, band)
-                known = access_amounts[(line.amount_due, band)] = (
+                amount = percent_of(access_line.amount_due, band)
+                known = access_amounts[(access_line.amount_due, band)] = (
                     amount,
                     {"band": decimal_text(band), "amount": str(amount)},
                 )
             amount, shown = known
-            by_result[(result.code, result.link_id)] = (line.amount_due, amount)
-            entry = adjusted[result.link_id]
+            by_result[(result.code, access_line.link_id)] = (access_line.amount_due, amount)
+            entry = adjusted[access_line.link_id]
             entry.access += amount
             entry.inputs[result.code] = shown
             continue

@@ -15,7 +15,7 @@ class Scope(models.TextChoices):
 
 
 # Availability is measured per access; tickets and orders per carrier and lot (docs/domain.md section 6).
-SCOPE_OF_FORMULA = {
+SCOPE_OF_FORMULA: dict[str, str] = {
     Formula.AVAILABILITY: Scope.ACCESS,
     Formula.TICKETS_ON_TIME: Scope.LOT,
     Formula.ORDERS_ON_TIME: Scope.LOT,
@@ -32,7 +32,7 @@ class BandBase(models.TextChoices):
     LOT = "lot", "Valor devido da operadora no lote"
 
 
-BASE_OF_SCOPE = {Scope.ACCESS: BandBase.ACCESS, Scope.LOT: BandBase.LOT}
+BASE_OF_SCOPE: dict[str, str] = {Scope.ACCESS: BandBase.ACCESS, Scope.LOT: BandBase.LOT}
 
 
 class BreachRule(models.TextChoices):

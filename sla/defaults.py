@@ -3,6 +3,7 @@ change a definition (and what `sla.services.definitions_install_defaults` stores
 Pure data: the data migration imports it too."""
 
 from decimal import Decimal
+from typing import TypedDict
 
 from orders.choices import OrderType
 from sla.choices import BandBase, BandMeasure, Formula, Scope
@@ -23,7 +24,15 @@ def _lot_bands() -> tuple[Band, ...]:
     )
 
 
-SANCTION = {"breach_run": 3, "breach_count": 5, "breach_months": 12}
+class BreachCounts(TypedDict):
+    """The repeated-breach rule's figures, spread into each Rule as `**SANCTION`."""
+
+    breach_run: int
+    breach_count: int
+    breach_months: int
+
+
+SANCTION: BreachCounts = {"breach_run": 3, "breach_count": 5, "breach_months": 12}
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     Rule(

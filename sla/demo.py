@@ -60,7 +60,9 @@ def seed_demo_imr_history(*, contract: Contract, seed: int = 1) -> int:
         start, end = month_bounds(year, month)
         for link in links:
             bad = link.lot.number == BAD_LOT
-            if link.activated_at >= start or (not bad and rng.random() > OTHER_SHARE):
+            # every demo link has an activation instant
+            active_since = link.activated_at
+            if active_since >= start or (not bad and rng.random() > OTHER_SHARE):  # type: ignore[operator]
                 continue
             minutes = rng.choice(BAD_MINUTES if bad else OTHER_MINUTES)
             begin = _free_slot(rng, busy[link.pk], start, end, minutes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -45,8 +46,9 @@ class ResultFilterForm(forms.Form):
 
     def __init__(self, *args, lots, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lote"].queryset = lots
-        self.fields["lote"].label_from_instance = lambda lot: f"{lot.contract} · Lote {lot.number}"
+        lot_field = cast(forms.ModelChoiceField, self.fields["lote"])
+        lot_field.queryset = lots
+        lot_field.label_from_instance = lambda lot: f"{lot.contract} · Lote {lot.number}"  # type: ignore[method-assign,assignment]  # a per-form label, as Django allows
 
     def month(self) -> tuple[int, int]:
         return (self.cleaned_data.get("mes") if self.is_valid() else None) or last_month()
@@ -64,8 +66,9 @@ class DashboardForm(forms.Form):
 
     def __init__(self, *args, lots, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lote"].queryset = lots
-        self.fields["lote"].label_from_instance = lambda lot: f"{lot.contract} · Lote {lot.number}"
+        lot_field = cast(forms.ModelChoiceField, self.fields["lote"])
+        lot_field.queryset = lots
+        lot_field.label_from_instance = lambda lot: f"{lot.contract} · Lote {lot.number}"  # type: ignore[method-assign,assignment]  # a per-form label, as Django allows
 
     def value(self, name: str):
         return self.cleaned_data.get(name) if self.is_valid() else None

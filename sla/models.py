@@ -10,10 +10,11 @@ from django.db.models import F, Q
 from inventory.models import Carrier, Contract, Link, Lot
 from orders.choices import OrderType
 from redegov.history import audited
+from redegov.money import DecimalDigits
 from sla.choices import BandBase, BandMeasure, BreachRule, FlagStatus, Formula, Scope
 
-RATE = {"max_digits": 7, "decimal_places": 4}
-MONEY = {"max_digits": 14, "decimal_places": 2}
+RATE: DecimalDigits = {"max_digits": 7, "decimal_places": 4}
+MONEY: DecimalDigits = {"max_digits": 14, "decimal_places": 2}
 
 
 @audited()

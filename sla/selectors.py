@@ -163,7 +163,7 @@ def lot_choices(user) -> QuerySet[Lot]:
 
 def latest_final_month() -> tuple[int, int] | None:
     row = ImrMonth.objects.order_by("-year", "-month").values_list("year", "month").first()
-    return tuple(row) if row else None
+    return (row[0], row[1]) if row else None
 
 
 # Dashboards: final months only (an open month's results still change).
@@ -242,11 +242,13 @@ def indicator_series(lot_ids: set[int]) -> list[IndicatorSeries]:
     lot_rows = IndicatorResult.objects.filter(lot_id__in=lot_ids, scope=Scope.LOT).select_related(
         "month", "definition"
     )
-    for row in lot_rows:
-        entry = sums[row.code].setdefault((row.month.year, row.month.month), [0, 0, row.definition])
-        entry[0] += row.numerator
-        entry[1] += row.denominator
-        names[row.code] = row.definition.name
+    for result in lot_rows:
+        entry = sums[result.code].setdefault(
+            (result.month.year, result.month.month), [0, 0, result.definition]
+        )
+        entry[0] += result.numerator
+        entry[1] += result.denominator
+        names[result.code] = result.definition.name
     series = []
     for code in sorted(sums):
         points = []
@@ -312,11 +314,11 @@ def lot_totals(lot_ids: set[int] | None) -> list[LotTotals]:
         entry[1] += row.amount_due
         entry[2] += row.discount
         entry[3] += row.imr_adjustment
-    minutes = defaultdict(lambda: [0, 0])
+    minutes: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         minutes[row.lot_id][0] += row.available_minutes
         minutes[row.lot_id][1] += row.active_minutes
-    flags = defaultdict(int)
+    flags: dict[int, int] = defaultdict(int)
     for lot_id in BreachFlag.objects.filter(lot_id__in=sums).values_list("lot_id", flat=True):
         flags[lot_id] += 1
     lots = (

@@ -252,7 +252,8 @@ def _store_results(
     LotMonth.objects.bulk_create(
         LotMonth(
             month=final,
-            definition_id=stored[s.lot.contract_id][s.rule.code].definition_id,
+            # stored rules have their definition's id (the defaults were installed above)
+            definition_id=stored[s.lot.contract_id][s.rule.code].definition_id,  # type: ignore[misc]
             lot_id=s.lot.lot_id,
             carrier_id=s.lot.carrier_id,
             accesses=s.accesses,
@@ -301,10 +302,10 @@ def breach_flags_raise(*, final: ImrMonth, now: datetime) -> list[BreachFlag]:
             "active_minutes": row.active_minutes,
         }
         history[(row.lot_id, row.definition.code)].append((row, inputs))
-    for row in IndicatorResult.objects.filter(lot_id__in=lot_ids, scope=Scope.LOT).select_related(
-        "month", "definition"
-    ):
-        history[(row.lot_id, row.code)].append((row, row.inputs))
+    for result in IndicatorResult.objects.filter(
+        lot_id__in=lot_ids, scope=Scope.LOT
+    ).select_related("month", "definition"):
+        history[(result.lot_id, result.code)].append((result, result.inputs))
     consumed: dict[tuple[int, str], set] = defaultdict(set)
     for flag in BreachFlag.objects.filter(lot_id__in=lot_ids):
         consumed[(flag.lot_id, flag.code)].update(
