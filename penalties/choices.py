@@ -98,11 +98,16 @@ ALLOWED_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
-# Moves that are a filing by the carrier, open until 23:59:59 local of the deadline's last day;
-# the same move by anyone else is the deadline's expiry, allowed only after it.
+# Moves that are a filing by the carrier, open until 23:59:59 local of the deadline's last day.
 FILINGS: dict[tuple[str, str], str] = {
     (S.NOTIFIED, S.OPINION): DeadlineKind.DEFENSE,
     (S.DECIDED, S.APPEALED): DeadlineKind.APPEAL,
+}
+# Moves made when that deadline ended with no filing, by the portal (or billing staff), allowed
+# only from 00:00 local after its last day: no defense, on to the opinions; no appeal, final.
+EXPIRIES: dict[tuple[str, str], str] = {
+    (S.NOTIFIED, S.OPINION): DeadlineKind.DEFENSE,
+    (S.DECIDED, S.FINAL): DeadlineKind.APPEAL,
 }
 # Moves that post a notice to the carrier (in the portal and by e-mail) and start a deadline
 # counted from the next business day.
@@ -130,6 +135,14 @@ DECISIONS = frozenset(
 REASON_REQUIRED = frozenset(
     {(source, S.CANCELLED) for source in ALLOWED_TRANSITIONS} | {(S.APPEALED, S.SUPERIOR)}
 )
+# Negative moves: they end a proceeding without a sanction, so the page asks for confirmation
+# and a reason (docs/ui.md, "Confirmações"), with this question, and places them apart.
+CONFIRM_QUESTIONS: dict[str, str] = {
+    S.CANCELLED: "O processo será cancelado: deixa de correr e nada mais é cobrado dele. A "
+    "operadora é avisada por e-mail, com o motivo.",
+    S.ARCHIVED: "O processo será arquivado por improcedência: nenhuma sanção é aplicada. A "
+    "operadora é avisada por e-mail, com a fundamentação.",
+}
 # Where a proceeding ends.
 TERMINAL = frozenset({S.PAID, S.GUARANTEE, S.JUDICIAL, S.ARCHIVED, S.CANCELLED})
 # Where a fine is being collected from the statements.

@@ -1,5 +1,6 @@
 """Demo proceedings (`manage.py seed_demo`): one in each of several steps, and a fine decided
-months ago whose installments the demo's month closings collect (it runs before them)."""
+months ago whose installments the demo's month closings collect (it runs before them). Those
+whose carrier deadline has ended by today are moved on as the portal does (`proceedings_expire`)."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -11,7 +12,12 @@ from inventory.models import Contract, Lot
 from penalties.choices import OpinionKind, Outcome, Sanction
 from penalties.choices import ProceedingStatus as S
 from penalties.models import FineType, Proceeding
-from penalties.services import opinion_add, proceeding_open, proceeding_transition
+from penalties.services import (
+    opinion_add,
+    proceeding_open,
+    proceeding_transition,
+    proceedings_expire,
+)
 from redegov.instants import local_midnight
 from redegov.models import User
 
@@ -58,8 +64,10 @@ def seed_demo_penalties(*, contract: Contract) -> int:
         (1, S.OPENED, 3, 1),
         (2, S.NOTIFIED, 4, 1),
         (3, S.OPINION, 20, 1),
-        (4, S.DECIDED, 30, 3),
+        (4, S.DECIDED, 6, 3),  # its appeal deadline still running
         (5, S.APPEALED, 45, 1),
+        (6, S.NOTIFIED, 25, 1),  # no defense in time: the portal moved it on to the opinions
+        (7, S.DECIDED, 30, 1),  # no appeal in time: the portal made the decision final
     ]
     for index, last, days_ago, installments in plan:
         lot = lots[index % len(lots)]
@@ -77,6 +85,9 @@ def seed_demo_penalties(*, contract: Contract) -> int:
             at=start,
         )
         _walk(proceeding, last, start, installments, users)
+    # As the beat would have done since: a carrier deadline that ended with no filing has moved
+    # the proceeding on, so no demo proceeding shows a deadline both running and ended.
+    proceedings_expire(now=timezone.now())
     return len(plan)
 
 

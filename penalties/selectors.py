@@ -20,6 +20,7 @@ from outbox.selectors import messages_by_ref, ref_of
 from penalties.choices import (
     ALLOWED_TRANSITIONS,
     DECISIONS,
+    EXPIRIES,
     FILINGS,
     SYSTEM,
     DeadlineKind,
@@ -142,13 +143,12 @@ def proceeding_actions(*, user, proceeding: Proceeding, now: datetime) -> list[A
         if role is None:
             continue
         move = (proceeding.status, to)
-        if move in FILINGS:
+        filing = move in FILINGS and role == Role.CARRIER
+        if filing or (move in EXPIRIES and role != Role.CARRIER):
             open_now = now < filing_closes_at(proceeding.due_date)
-            if open_now != (role == Role.CARRIER):
+            if open_now != filing:
                 continue
-        actions.append(
-            Action(to, action_label(proceeding.status, to), move in DECISIONS, move in FILINGS)
-        )
+        actions.append(Action(to, action_label(proceeding.status, to), move in DECISIONS, filing))
     return actions
 
 

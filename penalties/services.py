@@ -27,7 +27,9 @@ from outbox.services import message_email
 from penalties.choices import (
     ALLOWED_TRANSITIONS,
     AUTHORITY_DEADLINES,
+    CONFIRM_QUESTIONS,
     DECISIONS,
+    EXPIRIES,
     EXPIRY_LABELS,
     FILINGS,
     NOTICES,
@@ -289,18 +291,22 @@ def _record(
     return event
 
 
-def _filing_check(proceeding: Proceeding, role: str, at: datetime, kind: str) -> None:
-    """A filing (defense, appeal) is open until 23:59:59 local of the deadline's last day; its
-    expiry (the same move by billing staff or the portal) only after that."""
+def _deadline_check(proceeding: Proceeding, role: str, at: datetime, move: tuple) -> None:
+    """A carrier's filing (defense, appeal) is open until 23:59:59 local of the deadline's last
+    day; the move at its expiry (by billing staff or the portal) only from 00:00 after it."""
+    filing = role == Role.CARRIER and move in FILINGS
+    expiry = role != Role.CARRIER and move in EXPIRIES
+    if not (filing or expiry):
+        return
     closes_at = filing_closes_at(proceeding.due_date)
-    label = DeadlineKind(kind).label.lower()
+    label = DeadlineKind(FILINGS[move] if filing else EXPIRIES[move]).label.lower()
     last = f"{proceeding.due_date:%d/%m/%Y} às 23:59:59"
-    if role == Role.CARRIER and at >= closes_at:
+    if filing and at >= closes_at:
         raise DomainError(
             f"Prazo de {label} encerrado: o último dia foi {last}; "
             f"{timezone.localtime(at):%d/%m/%Y %H:%M} é depois dele."
         )
-    if role != Role.CARRIER and at < closes_at:
+    if expiry and at < closes_at:
         raise DomainError(f"O prazo de {label} da operadora está aberto até {last}.")
 
 
@@ -382,12 +388,13 @@ def proceeding_transition(
         )
     reason = reason.strip()
     move = (source, to)
+    if to == S.ARCHIVED:  # archiving is the dismissal: no other outcome to choose
+        outcome = outcome or Outcome.DISMISSED
     if (move in REASON_REQUIRED or move in DECISIONS) and not reason:
         raise ValidationError({"reason": "Informe o motivo / a fundamentação."})
-    if move in FILINGS:
-        _filing_check(proceeding, role, at, FILINGS[move])
-        if role == Role.CARRIER and not (reason or documents):
-            raise ValidationError({"reason": "Escreva as razões ou anexe o documento em PDF."})
+    _deadline_check(proceeding, role, at, move)
+    if move in FILINGS and role == Role.CARRIER and not (reason or documents):
+        raise ValidationError({"reason": "Escreva as razões ou anexe o documento em PDF."})
     if move in DECISIONS:
         if source == S.OPINION and proceeding.opinions.count() < len(OpinionKind.values):
             raise DomainError("A decisão exige o parecer técnico e o parecer jurídico.")
@@ -410,7 +417,7 @@ def proceeding_transition(
     proceeding.status = to
     proceeding.full_clean()
     proceeding.save()
-    expired = role != Role.CARRIER and move in FILINGS
+    expired = role != Role.CARRIER and move in EXPIRIES
     event = _record(
         proceeding,
         source=source,
@@ -421,6 +428,8 @@ def proceeding_transition(
         deadline=deadline,
         notice=move in NOTICES,
     )
+    if expired or to in CONFIRM_QUESTIONS:
+        _move_mail(event)
     if documents:
         if user is None:
             raise DomainError("O portal não anexa documentos.")
@@ -469,18 +478,42 @@ def opinion_add(
     return opinion
 
 
+# The portal's move at the end of each carrier deadline, by the step it ends.
+EXPIRY_MOVES = dict(EXPIRIES.keys())
+
+
+def proceedings_expired_ids(*, now: datetime) -> list[int]:
+    """The proceedings whose carrier deadline (defense, appeal) has ended by `now` (00:00 local
+    after its last day) with no filing: they are still in the filing's step."""
+    return list(
+        Proceeding.objects.filter(
+            status__in=EXPIRY_MOVES, due_date__lt=timezone.localdate(now)
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def proceeding_expire(*, proceeding_id: int, now: datetime) -> Proceeding | None:
+    """Move one proceeding on at its deadline's end, as the portal (audited as an event
+    without actor; the contractor's staff are e-mailed through the outbox). State guard: None
+    when it already moved (a filing in time, an earlier run) or its deadline is still open."""
+    proceeding = Proceeding.objects.select_for_update().filter(pk=proceeding_id).first()
+    if proceeding is None or proceeding.status not in EXPIRY_MOVES or proceeding.due_date is None:
+        return None
+    if now < filing_closes_at(proceeding.due_date):
+        return None
+    to = EXPIRY_MOVES[proceeding.status]
+    return proceeding_transition(proceeding=proceeding, to=to, user=None, at=now)
+
+
 def proceedings_expire(*, now: datetime | None = None) -> list[Proceeding]:
-    """The portal's moves for the carrier's deadlines that expired: no defense, on to the
-    opinions; no appeal, the decision is final. Safe to run at any time, twice."""
+    """Every expiry move due by `now` (the demo and tests; the beat enqueues one task per
+    proceeding instead). Safe to run at any time, twice."""
     now = now or timezone.now()
-    moved = []
-    for move in FILINGS:
-        source, to = move
-        for proceeding in Proceeding.objects.filter(
-            status=source, due_date__lt=timezone.localdate(now)
-        ):
-            moved.append(proceeding_transition(proceeding=proceeding, to=to, user=None, at=now))
-    return moved
+    moved = (
+        proceeding_expire(proceeding_id=pk, now=now) for pk in proceedings_expired_ids(now=now)
+    )
+    return [p for p in moved if p is not None]
 
 
 @transaction.atomic
@@ -580,6 +613,29 @@ def _notice_mail(event: ProceedingEvent) -> None:
         f"{event.deadline_days} dias úteis, de {event.deadline_starts:%d/%m/%Y} até "
         f"{event.deadline_date:%d/%m/%Y} às 23:59:59.\n\n"
         f"{settings.PORTAL_URL}{reverse('penalties:proceeding-detail', args=[proceeding.pk])}"
+    )
+    for address in _contractor_emails(proceeding):
+        message_email(
+            kind=MessageKind.PROCEEDING_NOTICE,
+            ref=ref_of(event),
+            to=[address],
+            subject=f"[Rede Governo] {proceeding}: {event.label}",
+            body=body,
+        )
+
+
+def _move_mail(event: ProceedingEvent) -> None:
+    """Tell the contractor's staff (one outbox message each) of a move they did not make and
+    no notice announces: the portal moving on after their deadline expired, a cancellation or
+    a dismissal, with its reason. The caller holds the transaction."""
+    proceeding = event.proceeding
+    body = (
+        f"O processo administrativo de multa {proceeding} passou a "
+        f"“{event.get_to_status_display()}” em {timezone.localtime(event.at):%d/%m/%Y %H:%M}: "
+        f"{event.label}."
+        + (f"\n\nMotivo: {event.reason}" if event.reason else "")
+        + f"\n\n{settings.PORTAL_URL}"
+        f"{reverse('penalties:proceeding-detail', args=[proceeding.pk])}"
     )
     for address in _contractor_emails(proceeding):
         message_email(

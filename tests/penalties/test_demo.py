@@ -7,7 +7,7 @@ from billing.services import period_close, period_get_or_create
 from inventory.demo.build import seed_demo
 from penalties.choices import ProceedingStatus as S
 from penalties.demo import seed_demo_penalties
-from penalties.models import Collection, Proceeding
+from penalties.models import Collection, Proceeding, ProceedingEvent
 from redegov.models import User
 from sla.demo import demo_months
 
@@ -15,9 +15,24 @@ from sla.demo import demo_months
 @pytest.mark.django_db
 def test_demo_proceedings_in_several_steps_and_a_fine_collected_over_months(municipalities):
     contract = seed_demo(links=40, seed=1).contract
-    assert seed_demo_penalties(contract=contract) == 6
+    assert seed_demo_penalties(contract=contract) == 8
     statuses = set(Proceeding.objects.values_list("status", flat=True))
-    assert statuses == {S.COLLECTING, S.OPENED, S.NOTIFIED, S.OPINION, S.DECIDED, S.APPEALED}
+    assert statuses == {
+        S.COLLECTING,
+        S.OPENED,
+        S.NOTIFIED,
+        S.OPINION,
+        S.DECIDED,
+        S.APPEALED,
+        S.FINAL,
+    }
+    # No carrier deadline both running and ended: the expired ones moved on, as the portal
+    # (the fine being collected, too, long ago).
+    today = timezone.localdate()
+    for p in Proceeding.objects.filter(status__in=[S.NOTIFIED, S.DECIDED]):
+        assert p.due_date >= today
+    moved = ProceedingEvent.objects.filter(actor=None, label__startswith="Prazo de")
+    assert sorted(moved.values_list("to_status", flat=True)) == [S.FINAL, S.FINAL, S.OPINION]
     staff = User.objects.get(username="ugs")
     for year, month in demo_months()[:2]:
         period = period_close(
