@@ -4,8 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
-from django.db.models import Count, DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -13,7 +12,7 @@ from pghistory.models import MiddlewareEvents
 
 from inventory.choices import LinkStatus
 from inventory.models import Contract, Link, LinkRevision, Lot, LotMember
-from redegov.templatetags.formatting import local_dt
+from redegov.history import HistoryEntry, history_entries
 
 
 def _latest_revision_value(field: str, at: datetime):
@@ -169,30 +168,6 @@ def link_timeline(link: Link) -> list[tuple[LinkState, Lot]]:
     return [(state, lots[state.lot_id]) for state in states]
 
 
-EVENT_ACTIONS = {"insert": "Inclusão", "update": "Alteração", "delete": "Exclusão"}
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One audited change of a link or of its revisions, ready for the screen."""
-
-    at: datetime
-    action: str
-    subject: str
-    changes: list[tuple[str, str, str]]  # (field label, before, after)
-    user: str
-
-
-def _history_value(field, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, DateTimeField):
-        return local_dt(datetime.fromisoformat(value))
-    return str(value)
-
-
 def link_history(link: Link) -> list[HistoryEntry]:
     """The audit trail (pghistory events) of a link and of its revisions, newest first."""
     events = (
@@ -200,21 +175,4 @@ def link_history(link: Link) -> list[HistoryEntry]:
         .select_related("user")
         .order_by("-pgh_created_at", "-pgh_id")
     )
-    entries = []
-    for event in events:
-        model = apps.get_model(event.pgh_model).pgh_tracked_model
-        changes = []
-        for name, (before, after) in (event.pgh_diff or {}).items():
-            field = model._meta.get_field(name)
-            label = str(field.verbose_name)
-            changes.append((label, _history_value(field, before), _history_value(field, after)))
-        entries.append(
-            HistoryEntry(
-                at=event.pgh_created_at,
-                action=EVENT_ACTIONS.get(event.pgh_label, event.pgh_label),
-                subject=str(model._meta.verbose_name).capitalize(),
-                changes=changes,
-                user=(event.user.get_full_name() or event.user.username) if event.user else "",
-            )
-        )
-    return entries
+    return history_entries(events)

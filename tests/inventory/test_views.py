@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -12,6 +13,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from inventory.models import LinkRevision
+from monitoring.choices import OutageKind, OutageSource, Responsibility
+from monitoring.models import Outage
+from monitoring.services.responsibility import outage_transition
+from redegov.templatetags.formatting import local_dt
 from tests.inventory.factories import LinkFactory
 
 LIST_URL = reverse("inventory:link-list")
@@ -202,3 +207,35 @@ def test_anonymous_is_sent_to_the_login_page(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/entrar/?next=")
+
+
+@pytest.mark.django_db
+def test_the_change_history_speaks_portuguese_and_names_people(client, personas, network):
+    link = network.link_x_metro
+    personas.noc.first_name, personas.noc.last_name = "Marta", "Rezende"
+    personas.noc.save()
+    start = timezone.now() - timedelta(hours=3)
+    outage = Outage.objects.create(
+        link=link,
+        start=start,
+        end=start + timedelta(hours=1),
+        kind=OutageKind.INTERRUPTION,
+        source=OutageSource.IMPORT,
+    )
+    decided = timezone.now()
+    outage_transition(
+        outage=outage,
+        to=Responsibility.CARRIER,
+        reason="Fibra rompida",
+        by=personas.noc,
+        at=decided,
+    )
+    response = get_as(client, personas.noc, reverse("inventory:link-detail", args=[link.pk]))
+    [change] = [e for e in response.context["history"] if e.action == "Alteração"]
+    assert change.subject == "Indisponibilidade"
+    assert ("decidido por", "—", "Marta Rezende") in change.changes
+    assert ("responsabilidade", "Em análise", "Operadora") in change.changes
+    assert ("decidido em", "—", local_dt(decided)) in change.changes
+    html = response.content.decode()
+    assert "Decidido por: — → Marta Rezende" in html
+    assert "Decided" not in html
