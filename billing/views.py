@@ -41,6 +41,7 @@ from invoices.selectors import unresolved_count
 from invoices.services import closing_override_record
 from monitoring.selectors import outage_list
 from redegov.access import BILL_READERS, BILLING_STAFF, get_for_user, holds, require, restrict
+from redegov.confirm import confirmation_refused
 from redegov.exceptions import DomainError
 from redegov.money import round_brl
 from redegov.throttling import throttle_expensive
@@ -107,18 +108,22 @@ def period_compute_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @throttle_expensive
 def period_close_view(request: HttpRequest, label: str) -> HttpResponse:
-    """GET asks for confirmation (closing freezes the month); POST queues the closing. With
-    carrier invoices' contestations unresolved, closing needs a reason (`override_reason`)."""
+    """GET asks for confirmation (closing freezes the month); POST, confirmed, queues the
+    closing. With carrier invoices' contestations unresolved, closing needs a reason, recorded
+    (docs/ui.md, "Confirmações")."""
     _require(request.user, BILLING_STAFF)
     period = period_get(label=label)
+    unresolved = unresolved_count(period=period)
     if request.method == "GET":
         ctx = {
             "period": period,
             "totals": totals(line_list(user=request.user, period=period)),
-            "unresolved": unresolved_count(period=period),
+            "unresolved": unresolved,
         }
         return render(request, "billing/period_close.html", ctx)
-    reason = request.POST.get("override_reason", "")
+    if confirmation_refused(request, reason_required=bool(unresolved)):
+        return redirect("billing:period-close", label=period.label)
+    reason = request.POST.get("reason", "")
     if reason.strip():
         closing_override_record(period=period, reason=reason, user=request.user, now=timezone.now())
     return _job_start(request, period, JobKind.CLOSE)

@@ -6,6 +6,7 @@ from inventory.models import Link, Lot, Municipality
 from monitoring.choices import Recurrence, Responsibility, WindowScope
 from monitoring.services.responsibility import DISPUTABLE
 from redegov.access import carrier_acts_on_link, lot_rows
+from redegov.confirm import REASON_REQUIRED
 from redegov.uploads import DISPUTE_EVIDENCE, IRREGULARITY_ATTACHMENT, UploadField
 
 DECIDED = [(value, label) for value, label in Responsibility.choices if value != "pending"]
@@ -65,7 +66,11 @@ class DisputeDecisionForm(forms.Form):
         choices=[("1", "Aceitar"), ("0", "Rejeitar")],
         coerce=lambda value: value == "1",
     )
-    reason = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Motivo",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": REASON_REQUIRED},
+    )
 
 
 class MaintenanceForm(forms.Form):

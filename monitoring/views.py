@@ -41,8 +41,10 @@ from monitoring.services import maintenance as maintenance_services
 from monitoring.services import responsibility, tickets
 from monitoring.timeline import incident_timeline
 from outbox.choices import MessageKind
-from outbox.selectors import messages_by_ref, ref_of
+from outbox.selectors import messages_by_ref, messages_notice, ref_of
+from outbox.services import messages_recorded
 from redegov.access import CARRIER_ROLES, NOC_STAFF, holds, sees_whole_network
+from redegov.confirm import confirmation_refused
 from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
 from redegov.uploads import content_type_for, file_download
@@ -57,11 +59,12 @@ def _act(request: HttpRequest, form: forms.Form, action: Callable[[dict], object
         messages.error(request, f"Verifique os campos: {errors}")
         return
     try:
-        action(form.cleaned_data)
+        with messages_recorded() as sent:
+            action(form.cleaned_data)
     except (DomainError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return
-    messages.success(request, done)
+    messages.success(request, messages_notice(done, sent))
 
 
 def _next_or(request: HttpRequest, default: str) -> str:
@@ -210,7 +213,6 @@ def outage_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "classify_form": ClassifyForm(),
         "split_form": SplitForm(),
         "dispute_form": DisputeForm(),
-        "decision_form": DisputeDecisionForm(),
         **_roles(request),
     }
     return render(request, "monitoring/outage_detail.html", ctx)
@@ -285,6 +287,8 @@ def dispute_attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -
 def dispute_decide_view(request: HttpRequest, pk: int, dispute_pk: int) -> HttpResponse:
     outage = outage_get_for_user(user=request.user, pk=pk)
     dispute = get_object_or_404(outage.disputes, pk=dispute_pk)
+    if request.POST.get("accept") != "1" and confirmation_refused(request):
+        return redirect("monitoring:outage-detail", pk=outage.pk)
     _act(
         request,
         DisputeDecisionForm(request.POST),

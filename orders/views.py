@@ -42,7 +42,7 @@ from redegov.access import (
     require,
     sees_whole_network,
 )
-from redegov.confirm import ConfirmForm
+from redegov.confirm import confirmation_refused
 from redegov.throttling import throttle_expensive
 from redegov.uploads import content_type_for, file_download
 
@@ -160,9 +160,7 @@ def order_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         errors = "; ".join(str(e) for field in form.errors.values() for e in field)
         messages.error(request, f"Dados inválidos: {errors}")
         return redirect("orders:order-detail", pk=order.pk)
-    confirm = ConfirmForm(request.POST, reason_required=False)
-    if form.cleaned_data["to"] in CONFIRM_QUESTIONS and not confirm.is_valid():
-        messages.error(request, confirm.error_text())
+    if form.cleaned_data["to"] in CONFIRM_QUESTIONS and confirmation_refused(request):
         return redirect("orders:order-detail", pk=order.pk)
     try:
         with messages_recorded() as sent:

@@ -7,7 +7,9 @@ native <dialog>). The server refuses a post without them: the checkbox is checke
 reason is checked again by the domain service, which stores it."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 REASON_REQUIRED = "Informe o motivo."
 CONFIRMATION_REQUIRED = "Marque a caixa de confirmação para continuar."
@@ -46,3 +48,13 @@ class ConfirmForm(forms.Form):
     def error_text(self) -> str:
         """The errors as one sentence, for a message on the page the person came from."""
         return " ".join(e for errors in self.errors.values() for e in errors)
+
+
+def confirmation_refused(request: HttpRequest, *, reason_required: bool = False) -> bool:
+    """True, with the reason why as an error message for the next page, when the post lacks
+    the confirmation (or the reason); the view then redirects without writing anything."""
+    form = ConfirmForm(request.POST, reason_required=reason_required)
+    if form.is_valid():
+        return False
+    messages.error(request, form.error_text())
+    return True

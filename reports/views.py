@@ -14,6 +14,7 @@ from billing.choices import JobKind
 from billing.selectors import period_get
 from billing.services import period_job_request
 from redegov.access import BILLING_STAFF, REPORT_READERS, SUMMARY_READERS, holds, require
+from redegov.confirm import confirmation_refused
 from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
 from reports import pdf
@@ -118,6 +119,8 @@ def report_attest_view(request: HttpRequest, label: str, code: str) -> HttpRespo
     period = period_get(label=label)
     if attest_capacity(request.user, agency) is None:
         raise PermissionDenied("Só o gestor do órgão, titular ou substituto, atesta o relatório.")
+    if confirmation_refused(request):
+        return redirect("reports:report", label=period.label, code=agency.code)
     form = AttestForm(request.POST)
     try:
         if not form.is_valid():

@@ -152,13 +152,13 @@ def test_the_close_button_queues_a_closing_and_refusals_come_back_as_messages(
     october()
     services.period_get_or_create(year=2026, month=11)
     client.force_login(staff)
-    response = client.post(CLOSE_URL)
+    response = client.post(CLOSE_URL, {"confirmed": "on"})
     job = PeriodJob.objects.get()
     assert (job.kind, response.url) == (JobKind.CLOSE, reverse("billing:job", args=[job.pk]))
-    again = client.post(CLOSE_URL, follow=True).content.decode()
+    again = client.post(CLOSE_URL, {"confirmed": "on"}, follow=True).content.decode()
     assert "Já há uma tarefa em andamento para a competência 10/2026" in again
     november = client.post(
-        reverse("billing:period-close", args=["2026-11"]), follow=True
+        reverse("billing:period-close", args=["2026-11"]), {"confirmed": "on"}, follow=True
     ).content.decode()
     assert "só pode ser fechada depois de terminar" in november
 

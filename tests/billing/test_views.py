@@ -189,12 +189,15 @@ def test_a_missing_price_is_shown_as_a_message(client, personas, network):
 def test_close_button_closes_and_a_second_close_is_a_noop(client, personas, october):
     client.force_login(personas.billing)
     close_url = reverse("billing:period-close", args=["2026-10"])
-    assert "Competência 10/2026 fechada." in run_queued_job(client, client.post(close_url))
+    refused = client.post(close_url, follow=True).content.decode()
+    assert "Marque a caixa de confirmação para continuar." in refused
+    closing = client.post(close_url, {"confirmed": "on"})
+    assert "Competência 10/2026 fechada." in run_queued_job(client, closing)
     october.refresh_from_db()
     assert october.is_closed
     assert october.closed_by == personas.billing
     closed_at = october.closed_at
-    response = client.post(close_url, follow=True)
+    response = client.post(close_url, {"confirmed": "on"}, follow=True)
     assert "A competência 10/2026 já está fechada; nada a fazer." in response.content.decode()
     october.refresh_from_db()
     assert october.closed_at == closed_at
@@ -205,7 +208,8 @@ def test_close_button_closes_and_a_second_close_is_a_noop(client, personas, octo
 def test_closing_a_month_that_has_not_ended_shows_the_refusal(client, personas, priced):
     compute(2026, 11)
     client.force_login(personas.billing)
-    response = client.post(reverse("billing:period-close", args=["2026-11"]), follow=True)
+    url = reverse("billing:period-close", args=["2026-11"])
+    response = client.post(url, {"confirmed": "on"}, follow=True)
     assert "só pode ser fechada depois de terminar" in response.content.decode()
     assert not BillingPeriod.objects.get(year=2026, month=11).is_closed
 

@@ -66,6 +66,7 @@ def test_billing_staff_compute_and_close_a_month_with_a_discount(
     page.get_by_role("link", name="Competências", exact=False).click()
     page.get_by_role("link", name=f"Fechar competência {competencia}").click()
     expect(page.get_by_role("heading", name=f"Fechar a competência {competencia}?")).to_be_visible()
+    page.get_by_label("Confirmo: esta ação não pode ser desfeita.").check()
     page.get_by_role("button", name="Fechar competência").click()
     expect(page.locator("#andamento")).to_contain_text(
         f"Competência {competencia} fechada.", timeout=30_000

@@ -50,7 +50,11 @@ def test_the_agency_manager_opens_and_attests_last_months_report(
     expect(row).to_contain_text(brl(net))
     expect(page.locator("#acessos tbody tr:not(.group, .subtotal)")).to_have_count(2)
 
-    page.get_by_role("button", name="Atestar relatório").click()
+    # Confirmed in a dialog (static/js/confirm.js): the summary opens it, the box must be ticked.
+    page.locator("#atestar > summary").click()
+    dialog = page.get_by_role("dialog", name="Atestar relatório")
+    dialog.get_by_label("Confirmo: esta ação não pode ser desfeita.").check()
+    dialog.get_by_role("button", name="Atestar relatório").click()
     expect(
         page.get_by_text(f"Relatório técnico da competência {competencia} atestado.")
     ).to_be_visible()

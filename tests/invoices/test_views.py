@@ -177,10 +177,10 @@ def test_the_close_page_asks_for_a_reason_over_unresolved_contestations(
     client.force_login(personas.billing)
     close_url = reverse("billing:period-close", args=["2026-10"])
     assert "Há 1 contestação(ões) de fatura sem solução." in client.get(close_url).content.decode()
-    refused = client.post(close_url, follow=True).content.decode()
+    refused = client.post(close_url, {"confirmed": "on"}, follow=True).content.decode()
     assert "1 contestação(ões) de fatura sem solução" in refused
     assert not PeriodJob.objects.exists()
-    client.post(close_url, {"override_reason": "Contestação segue no processo SEI."})
+    client.post(close_url, {"confirmed": "on", "reason": "Contestação segue no processo SEI."})
     assert ClosingOverride.objects.get().reason == "Contestação segue no processo SEI."
     assert PeriodJob.objects.get().kind == "close"
 

@@ -79,7 +79,10 @@ def test_the_agency_manager_attests_from_the_page(client, october, personas, nam
     digest = report_digests(periods=[october])[(october.pk, october.lines.first().agency_id)]
     assert f'value="{digest}"' in page
 
-    response = client.post(ATTEST, {"digest": digest}, follow=True)
+    refused = client.post(ATTEST, {"digest": digest}, follow=True).content.decode()
+    assert "Marque a caixa de confirmação para continuar." in refused
+    assert not Attestation.objects.exists()
+    response = client.post(ATTEST, {"digest": digest, "confirmed": "on"}, follow=True)
     html = response.content.decode()
     assert "Relatório técnico da competência 10/2026 atestado." in html
     assert "por <strong>gestor.sef</strong> (gestor titular) em " in html
@@ -105,7 +108,8 @@ def test_who_sees_the_report_but_may_not_attest_gets_no_button_and_403(
 @pytest.mark.django_db
 def test_figures_changed_since_the_page_come_back_as_a_message(client, october, personas, named):
     client.force_login(personas.manager_x)
-    html = client.post(ATTEST, {"digest": "f" * 64}, follow=True).content.decode()
+    data = {"digest": "f" * 64, "confirmed": "on"}
+    html = client.post(ATTEST, data, follow=True).content.decode()
     assert "mudaram depois que a página foi aberta" in html
     assert not Attestation.objects.exists()
 
