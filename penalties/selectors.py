@@ -19,6 +19,7 @@ from outbox.models import Message
 from outbox.selectors import messages_by_ref, ref_of
 from penalties.choices import (
     ALLOWED_TRANSITIONS,
+    CONFIRM_QUESTIONS,
     DECISIONS,
     EXPIRIES,
     FILINGS,
@@ -132,6 +133,7 @@ class Action:
     label: str
     decision: bool  # asks for outcome, amount and installments
     filing: bool  # the carrier's defense or appeal (documents)
+    question: str = ""  # a negative move (cancel, dismiss): confirmed, with a reason
 
 
 def proceeding_actions(*, user, proceeding: Proceeding, now: datetime) -> list[Action]:
@@ -148,7 +150,15 @@ def proceeding_actions(*, user, proceeding: Proceeding, now: datetime) -> list[A
             open_now = now < filing_closes_at(proceeding.due_date)
             if open_now != filing:
                 continue
-        actions.append(Action(to, action_label(proceeding.status, to), move in DECISIONS, filing))
+        actions.append(
+            Action(
+                to,
+                action_label(proceeding.status, to),
+                move in DECISIONS,
+                filing,
+                CONFIRM_QUESTIONS.get(to, ""),
+            )
+        )
     return actions
 
 
@@ -213,6 +223,13 @@ def proceeding_deadlines(proceeding: Proceeding, events: list[ProceedingEvent], 
 
 def proceeding_events(proceeding: Proceeding) -> list[ProceedingEvent]:
     return list(proceeding.events.select_related("actor").prefetch_related("documents"))
+
+
+def proceeding_ending(proceeding: Proceeding, events: list[ProceedingEvent]):
+    """The event that cancelled or dismissed the proceeding (who, when, why), or None."""
+    if proceeding.status not in CONFIRM_QUESTIONS:
+        return None
+    return next((e for e in reversed(events) if e.to_status == proceeding.status), None)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inventory.exports import Column, export_response
+from outbox.selectors import messages_notice
+from outbox.services import messages_recorded
+from penalties.choices import CONFIRM_QUESTIONS
 from penalties.filters import ProceedingFilter
 from penalties.forms import FromFlagForm, OpinionForm, ProceedingOpenForm, TransitionForm
 from penalties.pdf import notice_pdf
@@ -26,6 +29,7 @@ from penalties.selectors import (
     proceeding_collected,
     proceeding_deadlines,
     proceeding_documents,
+    proceeding_ending,
     proceeding_events,
     proceeding_get_for_user,
     proceeding_list,
@@ -40,6 +44,7 @@ from penalties.services import (
     proceeding_transition,
 )
 from redegov.access import BILLING_STAFF, PROCEEDING_READERS, holds, require
+from redegov.confirm import ConfirmForm
 from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
 from redegov.todo import todo_rows
@@ -121,16 +126,19 @@ def proceeding_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     proceeding = proceeding_get_for_user(user=request.user, pk=pk)
     now = timezone.now()
     events = proceeding_events(proceeding)
+    actions = proceeding_actions(user=request.user, proceeding=proceeding, now=now)
     ctx = {
         "proceeding": proceeding,
         "members": list(proceeding.lot.members.select_related("carrier").order_by("position")),
         "evidence": list(proceeding.evidence.all()),
         "events": events,
+        "ending": proceeding_ending(proceeding, events),
         "notices": proceeding_notices(events),
         "deadlines": proceeding_deadlines(proceeding, events, now),
         "documents": proceeding_documents(proceeding),
         "opinions": list(proceeding.opinions.select_related("author")),
-        "actions": proceeding_actions(user=request.user, proceeding=proceeding, now=now),
+        "actions": [a for a in actions if not a.question],
+        "negative_actions": [a for a in actions if a.question],  # confirmed, placed apart
         "opinion_kinds": opinion_kinds_for(user=request.user, proceeding=proceeding),
         "schedule": proceeding_schedule(proceeding),
         "collected": proceeding_collected(proceeding),
@@ -194,21 +202,27 @@ def proceeding_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Dados inválidos: " + " ".join(form.errors.as_text().split()))
         return redirect("penalties:proceeding-detail", pk=pk)
     data = form.cleaned_data
+    confirm = ConfirmForm(request.POST)  # a negative move: confirmed, with a reason
+    if data["to"] in CONFIRM_QUESTIONS and not confirm.is_valid():
+        messages.error(request, confirm.error_text())
+        return redirect("penalties:proceeding-detail", pk=pk)
     try:
-        proceeding = proceeding_transition(
-            proceeding=proceeding,
-            to=data["to"],
-            user=request.user,
-            reason=data["reason"],
-            documents=data["documents"],
-            outcome=data["outcome"],
-            amount=data["amount"],
-            installments=data["installments"] or 1,
-        )
+        with messages_recorded() as sent:
+            proceeding = proceeding_transition(
+                proceeding=proceeding,
+                to=data["to"],
+                user=request.user,
+                reason=data["reason"],
+                documents=data["documents"],
+                outcome=data["outcome"],
+                amount=data["amount"],
+                installments=data["installments"] or 1,
+            )
     except (ValidationError, DomainError) as e:
         messages.error(request, " ".join(e.messages) if isinstance(e, ValidationError) else str(e))
     else:
-        messages.success(request, f"{proceeding.number}: {proceeding.get_status_display()}.")
+        done = f"{proceeding.number}: {proceeding.get_status_display()}."
+        messages.success(request, messages_notice(done, sent))
     return redirect("penalties:proceeding-detail", pk=pk)
 
 
