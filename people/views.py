@@ -219,3 +219,12 @@ def sessions_end_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, f"{ended} sessão(ões) encerrada(s). Entre de novo para continuar.")
     return redirect("login")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST only); then the login page says "Você saiu do portal."."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "Você saiu do portal.")
+        return response

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from people import views as people_views
 from redegov import metrics, views
 
 urlpatterns = [
@@ -9,7 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics, name="metrics"),  # token or address only (404)
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
-    path("sair/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sair/", people_views.LogoutView.as_view(), name="logout"),
     path("entrar/governo/", include("people.sso_urls")),  # single sign-on (404 when off)
     path("acessos/", include("inventory.urls")),
     path("", include("monitoring.urls")),  # chamados/, indisponibilidades/, manutencoes/
