@@ -187,7 +187,7 @@ def period_todo(*, user, now: datetime) -> list[TodoItem]:
     last_month = (this_month - timedelta(days=1)).replace(day=1)
     open_months = {
         (p.year, p.month): p
-        for p in BillingPeriod.objects.filter(status=PeriodStatus.OPEN)
+        for p in BillingPeriod.objects.filter(status=PeriodStatus.OPEN).order_by("year", "month")
         if month_bounds(p.year, p.month)[1] <= now
     }
     items = [
