@@ -214,20 +214,17 @@ OIDC_RP_SCOPES = "openid email"
 OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_REQUIRED = (
+    "OIDC_OP_ISSUER",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT",
+    "OIDC_RP_CLIENT_ID",
+    "OIDC_RP_CLIENT_SECRET",
+)
 if OIDC_ENABLED:
-    _oidc_missing = [
-        name
-        for name in (
-            "OIDC_OP_ISSUER",
-            "OIDC_OP_AUTHORIZATION_ENDPOINT",
-            "OIDC_OP_TOKEN_ENDPOINT",
-            "OIDC_OP_USER_ENDPOINT",
-            "OIDC_OP_JWKS_ENDPOINT",
-            "OIDC_RP_CLIENT_ID",
-            "OIDC_RP_CLIENT_SECRET",
-        )
-        if not globals()[name]
-    ]
+    _oidc_missing = [name for name in OIDC_REQUIRED if not globals()[name]]
     if _oidc_missing:
         raise ImproperlyConfigured(f"OIDC_ENABLED=true needs {', '.join(_oidc_missing)}")
     AUTHENTICATION_BACKENDS.append("people.sso.SsoBackend")

@@ -9,6 +9,7 @@ code, the ID token's signature and the userinfo request. Nothing of the protocol
 
 import json
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -24,16 +25,19 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people.services import person_invite
+from people.services import invitation_revoke, person_invite, sso_person
 from people.sso import BACKEND
+from redegov.exceptions import DomainError
 from redegov.models import User
 from redegov.roles import Role, user_roles
+from redegov.settings import OIDC_REQUIRED
 from tests.inventory.factories import user_with_role
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,39 +205,26 @@ def test_sso_is_off_unless_configured(client, db):
     assert client.get(reverse("sso:callback"), {"code": "x", "state": "y"}).status_code == 404
 
 
-def settings_of(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
-    environment.update(DJANGO_ENV="development", **env)
-    read = "import redegov.settings as s; print(s.AUTHENTICATION_BACKENDS[-1])"
-    return subprocess.run(  # noqa: S603 - our own interpreter and settings
-        [sys.executable, "-c", read],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
+def settings_with(monkeypatch, **env: str) -> dict:
+    """redegov/settings.py as the process would read it with this environment."""
+    for name in os.environ:
+        if name.startswith("OIDC_"):
+            monkeypatch.delenv(name)
+    for name, value in {"DJANGO_ENV": "development", **env}.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "redegov" / "settings.py"))
+
+
+def test_enabling_sso_needs_the_provider_and_the_client(monkeypatch):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        settings_with(monkeypatch, OIDC_ENABLED="true", OIDC_OP_ISSUER="https://id.mg.gov.br")
+    assert str(refused.value) == "OIDC_ENABLED=true needs " + ", ".join(
+        name for name in OIDC_REQUIRED if name != "OIDC_OP_ISSUER"
     )
-
-
-def test_enabling_sso_needs_the_provider_and_the_client():
-    result = settings_of(OIDC_ENABLED="true", OIDC_OP_ISSUER="https://id.mg.gov.br")
-    assert result.returncode != 0
-    assert "OIDC_ENABLED=true needs OIDC_OP_AUTHORIZATION_ENDPOINT" in result.stderr
-    assert "OIDC_RP_CLIENT_SECRET" in result.stderr
-    values = {
-        name: "https://id.mg.gov.br/x"
-        for name in (
-            "OIDC_OP_ISSUER",
-            "OIDC_OP_AUTHORIZATION_ENDPOINT",
-            "OIDC_OP_TOKEN_ENDPOINT",
-            "OIDC_OP_USER_ENDPOINT",
-            "OIDC_OP_JWKS_ENDPOINT",
-            "OIDC_RP_CLIENT_ID",
-            "OIDC_RP_CLIENT_SECRET",
-        )
-    }
-    result = settings_of(OIDC_ENABLED="true", **values)
-    assert result.stdout.split() == [BACKEND], result.stderr
+    values = {name: "https://id.mg.gov.br/x" for name in OIDC_REQUIRED}
+    enabled = settings_with(monkeypatch, OIDC_ENABLED="true", **values)
+    assert enabled["AUTHENTICATION_BACKENDS"][-1] == BACKEND
+    assert BACKEND not in settings_with(monkeypatch)["AUTHENTICATION_BACKENDS"]
 
 
 def test_a_known_person_signs_in_with_the_portals_roles(sso, live_server, network):
@@ -360,3 +351,20 @@ def test_password_login_still_works_with_sso_on(settings, network):
     )
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("home")
+
+
+def test_an_email_two_users_share_signs_in_neither(db):
+    user_with_role("ana", Role.NOC, email="ana@fazenda.mg.gov.br")
+    user_with_role("ana2", Role.BILLING, email="Ana@Fazenda.mg.gov.br")
+    with pytest.raises(DomainError, match="mais de um usuário do portal com o e-mail"):
+        sso_person(email="ANA@fazenda.mg.gov.br", now=timezone.now())
+
+
+def test_a_revoked_invitation_is_not_used(db):
+    now = timezone.now()
+    elisa = person_invite(email="elisa@fazenda.mg.gov.br", role=Role.NOC, now=now)
+    invitation_revoke(invitation_id=elisa.invitations.get().pk, now=now)
+    with pytest.raises(DomainError, match="ao portal está desativado"):
+        sso_person(email="elisa@fazenda.mg.gov.br", now=now)
+    elisa.refresh_from_db()
+    assert not elisa.is_active
