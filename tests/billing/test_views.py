@@ -389,9 +389,9 @@ def test_month_overview_totals_by_carrier_member_lot_and_agency(client, personas
 @pytest.mark.django_db
 def test_billing_staff_find_billing_in_the_menu_and_on_the_home(client, personas, october):
     response = get_as(client, personas.billing, reverse("home"))
-    assert "Faturamento" in [item.label for item in response.context["nav_items"]]
+    assert "Faturamento" in [group.label for group in response.context["nav_groups"]]
     assert "Competência 10/2026" in response.content.decode()
     assert response.context["billing"]["period"] == october
     noc = get_as(client, personas.noc, reverse("home"))
-    assert "Faturamento" not in [item.label for item in noc.context["nav_items"]]
+    assert "Faturamento" not in [group.label for group in noc.context["nav_groups"]]
     assert noc.context["billing"] is None

@@ -16,9 +16,9 @@ def test_agency_manager_logs_in_and_sees_only_the_agencys_links(login, personas,
     page = login("gestor.sef")
     expect(page.get_by_role("heading", name="Meus acessos")).to_be_visible()
     expect(page.get_by_text("Gestor do órgão")).to_be_visible()
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Acessos"
-    ).click()
+    nav = page.get_by_role("navigation", name="Menu principal")
+    nav.get_by_text("Rede").click()
+    nav.get_by_role("link", name="Acessos").click()
     expect(page).to_have_url(f"{live_server.url}/acessos/")
     assert circuits(page) == ["BHZ-0001", "UDI-0001"]
     # The agency filter offers only the manager's own agency.

@@ -20,9 +20,9 @@ def ticket(network):
 
 def test_carrier_acknowledges_and_noc_classifies(login, personas, ticket, live_server):
     page = login("alfa")
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
-        "link", name="Chamados"
-    ).click()
+    nav = page.get_by_role("navigation", name="Menu principal")
+    nav.get_by_text("Rede").click()
+    nav.get_by_role("link", name="Chamados").click()
     page.get_by_role("link", name=f"Nº {ticket.pk}").click()
     expect(page.get_by_role("heading", name=f"Chamado nº {ticket.pk}")).to_be_visible()
     expect(page.locator(".repair-clock")).to_contain_text("em atraso")  # October 2026 is past
@@ -30,6 +30,7 @@ def test_carrier_acknowledges_and_noc_classifies(login, personas, ticket, live_s
     page.get_by_role("button", name="Confirmar recebimento").click()
     expect(page.get_by_text("Recebimento registrado.")).to_be_visible()
     expect(page.get_by_text("Recebido pela operadora").first).to_be_visible()
+    page.locator(".user-menu > summary").click()
     page.get_by_role("button", name="Sair").click()
 
     page = login("noc")

@@ -53,7 +53,7 @@ def test_carrier_home_lists_its_lots(client, personas, network):
 def test_roles_without_links_get_no_counts_and_no_links_menu(client, personas, persona, menu):
     response = home_as(client, getattr(personas, persona))
     assert response.context["counts"] is None
-    assert [item.label for item in response.context["nav_items"]] == menu
+    assert [item.label for group in response.context["nav_groups"] for item in group.items] == menu
 
 
 @pytest.mark.django_db
@@ -62,18 +62,24 @@ def test_navigation_follows_the_role_and_marks_the_current_page(client, personas
     personas.noc.save()
     client.force_login(personas.noc)
     response = client.get(reverse("inventory:link-list"))
-    items = {item.label: item.active for item in response.context["nav_items"]}
-    assert items == {
-        "Início": False,
-        "Painel": False,
-        "Acessos": True,
-        "Indisponibilidades": False,
-        "Chamados": False,
-        "Ordens de serviço": False,
-        "Manutenções": False,
-        "Mensagens não entregues": False,
-        "Administração": False,
+    groups = {
+        group.label: {item.label: item.active for item in group.items}
+        for group in response.context["nav_groups"]
     }
+    assert groups == {
+        "Início": {"Início": False},
+        "Rede": {
+            "Painel de incidentes": False,
+            "Acessos": True,
+            "Indisponibilidades": False,
+            "Chamados": False,
+            "Manutenções": False,
+        },
+        "Pedidos": {"Ordens de serviço": False},
+        "Administração": {"Mensagens não entregues": False, "Administração do sistema": False},
+    }
+    html = response.content.decode()
+    assert '<details class="menu current">' in html  # "Rede" is marked as the current group
     assert "Centro de Operações (NOC)" in response.content.decode()
 
 
