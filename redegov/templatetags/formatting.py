@@ -45,6 +45,20 @@ def number_br(value: Decimal | int | None, places: int = 0) -> str:
 
 
 @register.filter
+def plural_br(count: int | Decimal | None, forms: str) -> str:
+    """The word for `count`, from "singular,plural": 1 irregularidade, 2 irregularidades.
+    As in pt-BR (CLDR and Django's pt_BR catalogue), 0 and 1 take the singular."""
+    singular, _, plural = forms.partition(",")
+    return singular if count is not None and abs(count) <= 1 else plural
+
+
+@register.filter
+def count_br(count: int | Decimal | None, forms: str) -> str:
+    """A count and its word: "1 acesso", "1.234 acessos"."""
+    return f"{number_br(count or 0)} {plural_br(count or 0, forms)}"
+
+
+@register.filter
 def local_dt(value: datetime | None) -> str:
     """25/11/2026 14:05 in America/Sao_Paulo."""
     if value is None:
