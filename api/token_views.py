@@ -14,6 +14,7 @@ from api.forms import TokenForm
 from api.models import ApiToken
 from api.selectors import api_token_get_for_user, api_token_list
 from api.services import api_token_create, api_token_revoke
+from redegov.confirm import confirmation_refused
 from redegov.templatetags.formatting import local_dt
 
 
@@ -52,6 +53,8 @@ def token_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     token = api_token_get_for_user(user=request.user, pk=pk)
+    if confirmation_refused(request):
+        return redirect("api:token-list")
     api_token_revoke(token=token, now=timezone.now())
     messages.success(request, f"Token “{token.name}” revogado: ele não é mais aceito.")
     return redirect("api:token-list")

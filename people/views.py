@@ -33,6 +33,7 @@ from people.services import (
 )
 from people.sessions import sessions_end_all
 from redegov import access
+from redegov.confirm import confirmation_refused
 from redegov.exceptions import DomainError
 
 PAGE_SIZE = 50
@@ -70,11 +71,16 @@ def invitation_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "people/invitation_list.html", {"page": page, "rows": rows})
 
 
-def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, action, done: str, *, confirmed: bool = False
+) -> HttpResponse:
+    """`confirmed`: a negative action, made only when confirmed (docs/ui.md)."""
     access.require(request.user, access.PEOPLE_ADMINS, ADMINS_ONLY)
     invitation = Invitation.objects.filter(pk=pk).select_related("user").first()
     if invitation is None:
         raise Http404("Convite não encontrado")
+    if confirmed and confirmation_refused(request):
+        return redirect("people:invitation-list")
     try:
         action(invitation)
     except DomainError as exc:
@@ -101,6 +107,7 @@ def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda inv: invitation_revoke(invitation_id=inv.pk, now=timezone.now()),
         "Convite de {email} revogado.",
+        confirmed=True,
     )
 
 
@@ -215,6 +222,8 @@ def account_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sessions_end_view(request: HttpRequest) -> HttpResponse:
     """ "Sair de todas as sessões": every session of this person ends, this one too."""
+    if confirmation_refused(request):
+        return redirect("people:account")
     ended = sessions_end_all(user=request.user)
     logout(request)
     messages.success(request, f"{ended} sessão(ões) encerrada(s). Entre de novo para continuar.")

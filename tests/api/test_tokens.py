@@ -57,7 +57,10 @@ def test_an_expiry_in_the_past_is_refused(client, personas):
 def test_a_revoked_token_is_refused(client, personas):
     key = token_for(personas.carrier_a)
     client.force_login(personas.carrier_a)
-    response = client.post(f"{PAGE}{ApiToken.objects.get().pk}/revogar", follow=True)
+    url = f"{PAGE}{ApiToken.objects.get().pk}/revogar"
+    assert "Marque a caixa" in client.post(url, follow=True).content.decode()
+    assert ApiToken.objects.get().revoked_at is None
+    response = client.post(url, {"confirmed": "on"}, follow=True)
     assert "revogado: ele não é mais aceito" in response.content.decode()
     refused = client_with(key).get(LINKS)
     assert refused.status_code == 401

@@ -187,7 +187,11 @@ def test_admins_see_resend_and_revoke_pending_invitations(tmp_path: Path, person
     assert accept(Client(), new_token).url == reverse("login")
 
     other = Invitation.objects.get(user__email="servidor@fazenda.mg.gov.br")
-    client.post(reverse("people:invitation-revoke", kwargs={"pk": other.pk}))
+    revoke = reverse("people:invitation-revoke", kwargs={"pk": other.pk})
+    client.post(revoke)  # not confirmed: nothing happens
+    other.refresh_from_db()
+    assert other.revoked_at is None
+    client.post(revoke, {"confirmed": "on"})
     revoked = accept(Client(), invitation_token("servidor@fazenda.mg.gov.br"))
     assert "revogado" in revoked.content.decode()
 

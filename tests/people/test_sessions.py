@@ -50,7 +50,10 @@ def test_leaving_every_session_ends_them_all_and_no_one_elses(person):
     user_with_role("bia", Role.LEGAL)
     other = signed_in("bia")
 
-    response = phone.post(reverse("people:sessions-end"), follow=True)
+    refused = phone.post(reverse("people:sessions-end"), follow=True).content.decode()
+    assert "Marque a caixa de confirmação para continuar." in refused
+    assert laptop.get(reverse("home")).status_code == 200
+    response = phone.post(reverse("people:sessions-end"), {"confirmed": "on"}, follow=True)
 
     assert "2 sessão(ões) encerrada(s)" in response.content.decode()
     assert laptop.get(reverse("home")).status_code == 302
