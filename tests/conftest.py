@@ -1,4 +1,5 @@
-"""Shared fixtures: the reference data, a small network and one persona per role."""
+"""Shared fixtures: the reference data, a small network and one persona per role; the fixtures
+of tests/support (registered below)."""
 
 import os
 from dataclasses import dataclass
@@ -23,6 +24,18 @@ from tests.inventory.factories import (
     lot_with,
     user_with_role,
 )
+
+# The shared fixtures, one name per meaning, beside the helpers they are built on (tests/support).
+pytest_plugins = [
+    "tests.support.api",
+    "tests.support.billing",
+    "tests.support.invoices",
+    "tests.support.monitoring",
+    "tests.support.orders",
+    "tests.support.penalties",
+    "tests.support.reports",
+    "tests.support.sla",
+]
 
 # Django's live_server runs in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

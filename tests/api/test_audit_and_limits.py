@@ -7,8 +7,9 @@ from django.test import override_settings
 from pghistory.models import Events
 
 from api.models import ApiToken, ApiWrite
-from tests.api.conftest import client_with, token_for
-from tests.sla.conftest import local, open_outage_with_ticket
+from tests.support.api import client_with, token_for
+from tests.support.sla import open_outage_with_ticket
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from monitoring.models import MaintenanceWindow
-from tests.api.conftest import ids
+from tests.support.api import ids
 
 pytestmark = pytest.mark.django_db
 

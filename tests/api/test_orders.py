@@ -8,14 +8,9 @@ from inventory.models import Link, LinkRevision
 from orders.choices import OrderStatus
 from orders.models import Order
 from orders.services import order_transition
-from tests.api.conftest import ids
-from tests.orders.conftest import (  # noqa: F401  (priced: a fixture)
-    activation,
-    at,
-    in_execution,
-    move,
-    priced,
-)
+from tests.support.api import ids
+from tests.support.orders import activation, in_execution, move
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +26,7 @@ ACTIVATION = {
 
 
 @pytest.fixture
-def dispatched(api, priced, personas):  # noqa: F811
+def dispatched(api, priced_catalog, personas):
     """An activation of agency X in Belo Horizonte (lot 1, carrier A), drafted and submitted
     through the API and approved by the NOC."""
     manager = api("manager_x")
@@ -42,7 +37,7 @@ def dispatched(api, priced, personas):  # noqa: F811
     return order_id
 
 
-def test_agency_manager_drafts_an_order(api, priced):  # noqa: F811
+def test_agency_manager_drafts_an_order(api, priced_catalog):
     response = api("manager_x").post(URL, ACTIVATION)
     assert response.status_code == 201
     body = response.json()
@@ -56,15 +51,15 @@ def test_agency_manager_drafts_an_order(api, priced):  # noqa: F811
 
 
 @pytest.mark.parametrize("persona", ["carrier_a", "noc", "billing", "legal", "outsider"])
-def test_only_agency_people_draft_orders(api, priced, persona):  # noqa: F811
+def test_only_agency_people_draft_orders(api, priced_catalog, persona):
     response = api(persona).post(URL, ACTIVATION)
     assert response.status_code == 403
     assert response.json() == {"erro": "Seu perfil não faz esta operação.", "campos": {}}
     assert not Order.objects.exists()
 
 
-def test_draft_validation_errors_name_their_fields(api, priced):  # noqa: F811
-    lot = priced.lot_metro
+def test_draft_validation_errors_name_their_fields(api, priced_catalog):
+    lot = priced_catalog.lot_metro
     client = api("manager_x")
     response = client.post(URL, {**ACTIVATION, "speed_mbps": 0, "order_type": "teleporte"})
     assert response.status_code == 400
@@ -127,14 +122,14 @@ def test_carrier_moves_are_refused_to_other_roles_and_other_carriers(api, dispat
     assert Order.objects.get(pk=dispatched).status == OrderStatus.DISPATCHED
 
 
-def test_only_the_agency_manager_submits(api, priced):  # noqa: F811
+def test_only_the_agency_manager_submits(api, priced_catalog):
     order_id = api("unit_x").post(URL, ACTIVATION).json()["id"]
     assert api("unit_x").post(f"{URL}{order_id}/submit/").status_code == 403
     assert api("manager_y").post(f"{URL}{order_id}/submit/").status_code == 404
     assert api("manager_x").post(f"{URL}{order_id}/submit/").json()["status"] == "submitted"
 
 
-def test_each_role_lists_the_orders_it_sees(api, dispatched, priced):  # noqa: F811
+def test_each_role_lists_the_orders_it_sees(api, dispatched, priced_catalog):
     draft = api("manager_x").post(URL, ACTIVATION).json()["id"]
     assert ids(api("manager_x").get(URL)) == [draft, dispatched]
     assert ids(api("noc").get(URL)) == [draft, dispatched]
@@ -165,11 +160,15 @@ def _row_counts() -> tuple:
         ("mgmt_ip", "taken"),
     ],
 )
-def test_a_completion_never_takes_over_another_link(api, dispatched, priced, field, completion):  # noqa: F811
+def test_a_completion_never_takes_over_another_link(
+    api, dispatched, priced_catalog, field, completion
+):
     """The takeover of issue 18: completing its own activation with the circuit id (or the
     management address) of another tenant's link is refused with the field named, and nothing
     is written: the other link keeps its agency, lot, status and address."""
-    victim = priced.link_y_metro if completion != "taken" else priced.link_x_interior
+    victim = (
+        priced_catalog.link_y_metro if completion != "taken" else priced_catalog.link_x_interior
+    )
     if completion == "taken":
         completion = {"circuit_id": "BHZ-0900", "mgmt_ip": victim.mgmt_ip}
     before = (victim.agency_id, victim.lot_id, victim.status, victim.mgmt_ip, victim.activated_at)
@@ -188,14 +187,16 @@ def test_a_completion_never_takes_over_another_link(api, dispatched, priced, fie
     assert Order.objects.get(pk=dispatched).status == OrderStatus.IN_EXECUTION
 
 
-def test_an_orders_due_instant_moves_with_its_open_pause(api, priced, personas):  # noqa: F811
+def test_an_orders_due_instant_moves_with_its_open_pause(api, priced_catalog, personas):
     """An activation dispatched on Friday 27/02/2026 10:00 is due 30/03 23:59:59; paused since
     20/03 09:00, at 01/04 00:05 its due instant as moved so far is 13/04 23:59:59 (11 d 15 h
     05 min later, a Saturday, rolled to Monday): the API gives that, as the order's page does,
     not the instant stored before the pause."""
-    dispatch = at(2026, 2, 27, 10)
+    dispatch = local(2026, 2, 27, 10)
     order = in_execution(activation(personas, dispatch), personas, dispatch)
-    move(order, OrderStatus.PENDING_AGENCY, personas.carrier_a, at(2026, 3, 20, 9), reason="Obra")
-    with time_machine.travel(at(2026, 4, 1, 0, 5), tick=False):
+    move(
+        order, OrderStatus.PENDING_AGENCY, personas.carrier_a, local(2026, 3, 20, 9), reason="Obra"
+    )
+    with time_machine.travel(local(2026, 4, 1, 0, 5), tick=False):
         body = api("noc").get(f"{URL}{order.pk}/").json()
     assert body["due_at"] == "2026-04-13T23:59:59-03:00"

@@ -5,8 +5,9 @@ import pytest
 
 from api.models import IdempotencyKey
 from monitoring.models import Outage, Ticket
-from tests.api.conftest import ids
-from tests.billing.conftest import local, outage
+from tests.support.api import ids
+from tests.support.billing import outage
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

@@ -6,16 +6,9 @@ import time_machine
 
 from penalties.choices import ProceedingStatus
 from penalties.models import Document
-from tests.api.conftest import ids
-from tests.billing.conftest import local
-from tests.penalties.conftest import (  # noqa: F401  (fixtures)
-    PDF,
-    authority,
-    fine_type,
-    lei_8666,
-    open_proceeding,
-    pdf,
-)
+from tests.support.api import ids
+from tests.support.penalties import PDF, pdf
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +16,7 @@ URL = "/api/v1/proceedings/"
 
 
 @pytest.fixture
-def notified(open_proceeding):  # noqa: F811
+def notified(open_proceeding):
     """A proceeding against lot 1 (carrier A), notified on 03/08/2026: under Lei 8.666 the
     defense is open for 5 business days, until 10/08/2026."""
     walk = open_proceeding()

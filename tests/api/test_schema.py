@@ -9,8 +9,9 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 
-from tests.api.conftest import token_for
-from tests.sla.conftest import local, open_outage_with_ticket
+from tests.support.api import token_for
+from tests.support.sla import open_outage_with_ticket
+from tests.support.time import local
 
 # Enough random examples per operation to reach the services' refusals, few enough for the
 # whole run (three roles, fuzzing phase only: the coverage phase alone took minutes) to stay

@@ -3,7 +3,7 @@ commands, over the rows each role may see."""
 
 import pytest
 
-from tests.billing.conftest import compute, priced  # noqa: F401  (fixture)
+from tests.support.billing import compute
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +11,7 @@ STATEMENTS = "/api/v1/statements/"
 
 
 @pytest.fixture
-def october(priced):  # noqa: F811
+def october_computed(priced_simple):
     return compute(2026, 10)
 
 
@@ -19,7 +19,7 @@ def circuits(response) -> list[str]:
     return [line["circuit_id"] for line in response.json()["lines"]]
 
 
-def test_readers_list_the_computed_months(api, october):
+def test_readers_list_the_computed_months(api, october_computed):
     response = api("billing").get(STATEMENTS)
     assert response.json() == [
         {
@@ -41,13 +41,13 @@ def test_readers_list_the_computed_months(api, october):
         ("carrier_b", ["UDI-0001"]),
     ],
 )
-def test_each_reader_gets_the_statement_lines_it_sees(api, october, persona, expected):
+def test_each_reader_gets_the_statement_lines_it_sees(api, october_computed, persona, expected):
     response = api(persona).get(f"{STATEMENTS}2026-10/")
     assert response.status_code == 200
     assert circuits(response) == expected
 
 
-def test_the_statement_is_the_commands_document(api, october, network):
+def test_the_statement_is_the_commands_document(api, october_computed, network):
     document = api("carrier_b").get(f"{STATEMENTS}2026-10/").json()
     line = document["lines"][0]
     assert (document["period"], document["status"], document["month_minutes"]) == (
@@ -71,7 +71,7 @@ def test_the_statement_is_the_commands_document(api, october, network):
 
 
 @pytest.mark.parametrize("persona", ["unit_x", "legal", "outsider"])
-def test_other_roles_read_no_statements(api, october, persona):
+def test_other_roles_read_no_statements(api, october_computed, persona):
     client = api(persona)
     assert client.get(STATEMENTS).status_code == 403
     response = client.get(f"{STATEMENTS}2026-10/")
@@ -79,7 +79,7 @@ def test_other_roles_read_no_statements(api, october, persona):
     assert response.json() == {"erro": "Seu perfil não faz esta operação.", "campos": {}}
 
 
-def test_a_month_never_computed_is_not_found(api, october):
+def test_a_month_never_computed_is_not_found(api, october_computed):
     response = api("billing").get(f"{STATEMENTS}2026-09/")
     assert response.status_code == 404
     assert response.json() == {"erro": "Competência não encontrada", "campos": {}}
@@ -89,7 +89,7 @@ def _lots(response) -> set[int]:
     return {row["lot"] for row in response.json()["results"]}
 
 
-def test_imr_results_per_role(api, october):
+def test_imr_results_per_role(api, october_computed):
     everything = api("billing").get("/api/v1/imr/2026-10/")
     assert everything.json()["period"] == "2026-10"
     assert _lots(everything) == {1, 2}

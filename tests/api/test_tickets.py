@@ -4,8 +4,9 @@ then reports the restoration with the cause; others are refused."""
 import pytest
 
 from monitoring.models import Ticket
-from tests.api.conftest import ids
-from tests.sla.conftest import local, open_outage_with_ticket
+from tests.support.api import ids
+from tests.support.sla import open_outage_with_ticket
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

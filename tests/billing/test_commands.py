@@ -10,9 +10,8 @@ from django.core.management import CommandError, call_command
 
 from billing.models import BillingPeriod
 from billing.selectors import line_list
-from tests.billing.conftest import compute, local, outage
-
-NOVEMBER_END = local(2026, 12, 1)
+from tests.support.billing import compute, outage, worked_example_outage
+from tests.support.time import NOVEMBER_END, local
 
 
 def statement(*args) -> str:
@@ -22,9 +21,9 @@ def statement(*args) -> str:
 
 
 @pytest.mark.django_db
-def test_statement_json_has_the_documented_shape(priced, capsys):
-    outage(priced.link_x_metro, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
-    outage(priced.link_x_interior, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
+def test_statement_json_has_the_documented_shape(priced_simple, capsys):
+    worked_example_outage(priced_simple)
+    outage(priced_simple.link_x_interior, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
     call_command("close_month", "2026-10", "--close", stdout=io.StringIO())
     call_command("statement", "2026-10", "--format", "json")
     document = json.loads(capsys.readouterr().out)
@@ -56,7 +55,7 @@ def test_statement_json_has_the_documented_shape(priced, capsys):
 
 
 @pytest.mark.django_db
-def test_statement_filters_and_csv_by_member(priced, capsys):
+def test_statement_filters_and_csv_by_member(priced_simple, capsys):
     compute(2026, 10, NOVEMBER_END)
     call_command("statement", "2026-10", "--agency", "SEE", "--format", "json")
     assert [line["circuit_id"] for line in json.loads(capsys.readouterr().out)["lines"]] == [
@@ -71,7 +70,7 @@ def test_statement_filters_and_csv_by_member(priced, capsys):
 
 
 @pytest.mark.django_db
-def test_close_month_refuses_a_month_that_has_not_ended(priced):
+def test_close_month_refuses_a_month_that_has_not_ended(priced_simple):
     with pytest.raises(CommandError, match="depois de terminar"):
         call_command("close_month", "2099-01", "--close", stdout=io.StringIO())
     with pytest.raises(CommandError, match="inválida"):
@@ -80,7 +79,7 @@ def test_close_month_refuses_a_month_that_has_not_ended(priced):
 
 
 @pytest.mark.django_db
-def test_each_role_reads_only_its_statement(priced, personas):
+def test_each_role_reads_only_its_statement(priced_simple, personas):
     period = compute(2026, 10, NOVEMBER_END)
 
     def circuits(user):

@@ -14,8 +14,9 @@ from billing.choices import JobKind, JobState
 from billing.models import BillingPeriod, PeriodJob
 from billing.selectors import job_progress, job_progress_key
 from redegov.exceptions import DomainError
-from tests.billing.conftest import local, outage
-from tests.outbox.helpers import deliver_pending
+from tests.support.billing import worked_example_outage
+from tests.support.outbox import deliver_pending
+from tests.support.time import local
 
 PERIODS_URL = reverse("billing:period-list")
 COMPUTE_URL = reverse("billing:period-compute")
@@ -35,19 +36,19 @@ def staff(personas):
     return personas.billing
 
 
-def october() -> BillingPeriod:
+def october_period() -> BillingPeriod:
     return services.period_get_or_create(year=2026, month=10)
 
 
 def request(kind: str, user, period: BillingPeriod | None = None) -> PeriodJob:
     return services.period_job_request(
-        period=period or october(), kind=kind, user=user, now=local(2026, 11, 25, 10, 0)
+        period=period or october_period(), kind=kind, user=user, now=local(2026, 11, 25, 10, 0)
     )
 
 
 @pytest.mark.django_db
-def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced, staff):
-    outage(priced.link_x_metro, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
+def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced_simple, staff):
+    worked_example_outage(priced_simple)
     job = request(JobKind.COMPUTE, staff)
     assert job.state == JobState.QUEUED
     assert job_progress(job).done is None
@@ -69,24 +70,24 @@ def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced, st
     assert seen[-1] == (3, 3)
     assert (done.state, done.message) == (JobState.DONE, "Competência 10/2026 calculada.")
     assert done.started_at is not None and done.finished_at is not None
-    assert october().lines.get(link=priced.link_x_metro).discount == Decimal("3.04")
+    assert october_period().lines.get(link=priced_simple.link_x_metro).discount == Decimal("3.04")
     assert deliver_pending() == 1
     [message] = mail.outbox
     assert message.to == [staff.email]
     assert "Cálculo da competência 10/2026: concluída" in message.subject
     # A second delivery of the task finds the job no longer queued: nothing runs twice.
-    before = october().computed_at
+    before = october_period().computed_at
     assert services.period_job_run(job_id=job.pk).state == JobState.DONE
-    assert october().computed_at == before
+    assert october_period().computed_at == before
     assert deliver_pending() == 0
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
-def test_a_closing_job_freezes_the_month(priced, staff):
+def test_a_closing_job_freezes_the_month(priced_simple, staff):
     job = services.period_job_run(job_id=request(JobKind.CLOSE, staff).pk)
     assert (job.state, job.message) == (JobState.DONE, "Competência 10/2026 fechada.")
-    period = october()
+    period = october_period()
     assert period.is_closed
     assert period.closed_by == staff
     assert period.lines.count() == 3
@@ -99,13 +100,13 @@ def test_a_failed_job_keeps_the_reason_and_writes_nothing(network, staff):
     job = services.period_job_run(job_id=request(JobKind.COMPUTE, staff).pk)
     assert job.state == JobState.FAILED
     assert job.message.startswith("Preço ausente; nada foi calculado.")
-    assert not october().lines.exists()
+    assert not october_period().lines.exists()
     deliver_pending()
     assert "falhou" in mail.outbox[0].subject
 
 
 @pytest.mark.django_db
-def test_one_job_per_month_at_a_time_and_no_closing_before_the_end(priced, staff):
+def test_one_job_per_month_at_a_time_and_no_closing_before_the_end(priced_simple, staff):
     first = request(JobKind.COMPUTE, staff)
     with pytest.raises(DomainError, match="Já há uma tarefa em andamento"):
         request(JobKind.CLOSE, staff)
@@ -118,7 +119,7 @@ def test_one_job_per_month_at_a_time_and_no_closing_before_the_end(priced, staff
 
 
 @pytest.mark.django_db
-def test_the_pages_queue_show_progress_and_the_outcome(client, priced, staff):
+def test_the_pages_queue_show_progress_and_the_outcome(client, priced_simple, staff):
     client.force_login(staff)
     response = client.post(COMPUTE_URL, {"month": "2026-10"})
     job = PeriodJob.objects.get()
@@ -147,9 +148,9 @@ def test_the_pages_queue_show_progress_and_the_outcome(client, priced, staff):
 
 @pytest.mark.django_db
 def test_the_close_button_queues_a_closing_and_refusals_come_back_as_messages(
-    client, priced, staff
+    client, priced_simple, staff
 ):
-    october()
+    october_period()
     services.period_get_or_create(year=2026, month=11)
     client.force_login(staff)
     response = client.post(CLOSE_URL, {"confirmed": "on"})
@@ -165,7 +166,7 @@ def test_the_close_button_queues_a_closing_and_refusals_come_back_as_messages(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["noc", "committee", "manager_x", "carrier_a", "outsider"])
-def test_only_billing_staff_see_a_job(client, personas, priced, staff, persona):
+def test_only_billing_staff_see_a_job(client, personas, priced_simple, staff, persona):
     job = request(JobKind.COMPUTE, staff)
     client.force_login(getattr(personas, persona))
     assert client.get(reverse("billing:job", args=[job.pk])).status_code == 403

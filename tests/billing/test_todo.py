@@ -7,7 +7,7 @@ from django.urls import reverse
 from billing.choices import PeriodStatus
 from billing.models import BillingPeriod
 from billing.selectors import period_todo
-from tests.billing.conftest import local
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

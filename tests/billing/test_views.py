@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 from billing import services
 from billing.choices import JobState
 from billing.models import BillingPeriod, Correction, PeriodJob
-from tests.billing.conftest import compute, line_of, local, outage
 from tests.inventory.factories import LinkFactory
+from tests.support.billing import compute, line_of, outage, worked_example_outage
+from tests.support.time import NOVEMBER_END, local
 
 D = Decimal
 TIMES = "\N{MULTIPLICATION SIGN}"
-NOVEMBER_END = local(2026, 12, 1)
 PERIODS_URL = reverse("billing:period-list")
 COMPUTE_URL = reverse("billing:period-compute")
 STATEMENT_URL = reverse("billing:statement", args=["2026-10"])
@@ -37,9 +37,9 @@ def _late_november():
 
 
 @pytest.fixture
-def october(priced):
+def october_with_outage(priced_simple):
     """October 2026 computed, with the worked example's outage on BHZ-0001."""
-    outage(priced.link_x_metro, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
+    worked_example_outage(priced_simple)
     return compute(2026, 10, NOVEMBER_END)
 
 
@@ -59,7 +59,7 @@ def line_url(period: BillingPeriod, link) -> str:
 
 
 @pytest.mark.django_db
-def test_every_page_renders_for_billing_staff(client, personas, priced, october):
+def test_every_page_renders_for_billing_staff(client, personas, priced_simple, october_with_outage):
     client.force_login(personas.billing)
     html = client.get(PERIODS_URL).content.decode()
     assert "10/2026" in html
@@ -70,7 +70,7 @@ def test_every_page_renders_for_billing_staff(client, personas, priced, october)
     assert overview.status_code == 200
     assert "Por operadora, com a divisão dos consórcios" in overview.content.decode()
     assert rows(client.get(STATEMENT_URL)) == ["BHZ-0001", "CTG-0001", "UDI-0001"]
-    detail = client.get(line_url(october, priced.link_x_metro))
+    detail = client.get(line_url(october_with_outage, priced_simple.link_x_metro))
     assert "R$ 902,48" in detail.content.decode()
     confirm = client.get(reverse("billing:period-close", args=["2026-10"]))
     assert "Fechar a competência 10/2026?" in confirm.content.decode()
@@ -89,13 +89,17 @@ def test_every_page_renders_for_billing_staff(client, personas, priced, october)
         ("carrier_b", ["UDI-0001"]),
     ],
 )
-def test_each_persona_reads_exactly_its_statement(client, personas, october, persona, expected):
+def test_each_persona_reads_exactly_its_statement(
+    client, personas, october_with_outage, persona, expected
+):
     assert rows(get_as(client, getattr(personas, persona), STATEMENT_URL)) == expected
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["outsider", "legal", "unit_x"])
-def test_roles_without_bills_see_nothing(client, personas, priced, october, persona):
+def test_roles_without_bills_see_nothing(
+    client, personas, priced_simple, october_with_outage, persona
+):
     client.force_login(getattr(personas, persona))
     for url in (
         PERIODS_URL,
@@ -104,27 +108,33 @@ def test_roles_without_bills_see_nothing(client, personas, priced, october, pers
         reverse("billing:statement-export", args=["2026-10", "csv"]),
     ):
         assert client.get(url).status_code == 403
-    assert client.get(line_url(october, priced.link_x_metro)).status_code == 404
+    assert client.get(line_url(october_with_outage, priced_simple.link_x_metro)).status_code == 404
 
 
 @pytest.mark.django_db
-def test_agency_manager_of_another_agency_gets_404_on_a_line(client, personas, priced, october):
+def test_agency_manager_of_another_agency_gets_404_on_a_line(
+    client, personas, priced_simple, october_with_outage
+):
     client.force_login(personas.manager_y)
-    assert client.get(line_url(october, priced.link_x_metro)).status_code == 404
-    assert client.get(line_url(october, priced.link_y_metro)).status_code == 200
+    assert client.get(line_url(october_with_outage, priced_simple.link_x_metro)).status_code == 404
+    assert client.get(line_url(october_with_outage, priced_simple.link_y_metro)).status_code == 200
 
 
 @pytest.mark.django_db
-def test_carrier_b_does_not_see_a_metro_lot_line(client, personas, priced, october):
+def test_carrier_b_does_not_see_a_metro_lot_line(
+    client, personas, priced_simple, october_with_outage
+):
     client.force_login(personas.carrier_b)
-    assert client.get(line_url(october, priced.link_x_metro)).status_code == 404
-    assert client.get(line_url(october, priced.link_x_interior)).status_code == 200
+    assert client.get(line_url(october_with_outage, priced_simple.link_x_metro)).status_code == 404
+    assert (
+        client.get(line_url(october_with_outage, priced_simple.link_x_interior)).status_code == 200
+    )
     choices = client.get(STATEMENT_URL).context["filter_form"].fields["lot"].queryset
-    assert list(choices) == [priced.lot_interior]
+    assert list(choices) == [priced_simple.lot_interior]
 
 
 @pytest.mark.django_db
-def test_periods_page_totals_only_what_the_user_may_see(client, personas, october):
+def test_periods_page_totals_only_what_the_user_may_see(client, personas, october_with_outage):
     response = get_as(client, personas.manager_y, PERIODS_URL)
     [row] = response.context["rows"]
     assert (row["totals"]["lines"], row["totals"]["net"]) == (1, D("905.52"))
@@ -136,15 +146,15 @@ def test_periods_page_totals_only_what_the_user_may_see(client, personas, octobe
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["noc", "committee", "manager_x", "carrier_a", "legal"])
-def test_only_billing_staff_compute_and_close(client, personas, october, persona):
+def test_only_billing_staff_compute_and_close(client, personas, october_with_outage, persona):
     client.force_login(getattr(personas, persona))
     assert client.post(COMPUTE_URL, {"month": "2026-10"}).status_code == 403
     close_url = reverse("billing:period-close", args=["2026-10"])
     assert client.get(close_url).status_code == 403
     assert client.post(close_url).status_code == 403
-    october.refresh_from_db()
-    assert not october.is_closed
-    assert october.computed_at == NOVEMBER_END
+    october_with_outage.refresh_from_db()
+    assert not october_with_outage.is_closed
+    assert october_with_outage.computed_at == NOVEMBER_END
 
 
 def run_queued_job(client, response) -> str:
@@ -156,7 +166,7 @@ def run_queued_job(client, response) -> str:
 
 
 @pytest.mark.django_db
-def test_compute_form_computes_a_month_without_a_period(client, personas, priced):
+def test_compute_form_computes_a_month_without_a_period(client, personas, priced_simple):
     client.force_login(personas.billing)
     response = client.post(COMPUTE_URL, {"month": "2026-09"})
     assert "Competência 09/2026 calculada." in run_queued_job(client, response)
@@ -170,7 +180,7 @@ def test_compute_form_computes_a_month_without_a_period(client, personas, priced
     ("month", "message"),
     [("2026-13", "Informe a competência como AAAA-MM"), ("2026-12", "ainda não começou")],
 )
-def test_compute_form_refuses_bad_months(client, personas, priced, month, message):
+def test_compute_form_refuses_bad_months(client, personas, priced_simple, month, message):
     client.force_login(personas.billing)
     response = client.post(COMPUTE_URL, {"month": month}, follow=True)
     assert message in response.content.decode()
@@ -186,26 +196,26 @@ def test_a_missing_price_is_shown_as_a_message(client, personas, network):
 
 
 @pytest.mark.django_db
-def test_close_button_closes_and_a_second_close_is_a_noop(client, personas, october):
+def test_close_button_closes_and_a_second_close_is_a_noop(client, personas, october_with_outage):
     client.force_login(personas.billing)
     close_url = reverse("billing:period-close", args=["2026-10"])
     refused = client.post(close_url, follow=True).content.decode()
     assert "Marque a caixa de confirmação para continuar." in refused
     closing = client.post(close_url, {"confirmed": "on"})
     assert "Competência 10/2026 fechada." in run_queued_job(client, closing)
-    october.refresh_from_db()
-    assert october.is_closed
-    assert october.closed_by == personas.billing
-    closed_at = october.closed_at
+    october_with_outage.refresh_from_db()
+    assert october_with_outage.is_closed
+    assert october_with_outage.closed_by == personas.billing
+    closed_at = october_with_outage.closed_at
     response = client.post(close_url, {"confirmed": "on"}, follow=True)
     assert "A competência 10/2026 já está fechada; nada a fazer." in response.content.decode()
-    october.refresh_from_db()
-    assert october.closed_at == closed_at
+    october_with_outage.refresh_from_db()
+    assert october_with_outage.closed_at == closed_at
     assert 'aria-label="Fechar competência 10/2026"' not in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_closing_a_month_that_has_not_ended_shows_the_refusal(client, personas, priced):
+def test_closing_a_month_that_has_not_ended_shows_the_refusal(client, personas, priced_simple):
     compute(2026, 11)
     client.force_login(personas.billing)
     url = reverse("billing:period-close", args=["2026-11"])
@@ -215,18 +225,20 @@ def test_closing_a_month_that_has_not_ended_shows_the_refusal(client, personas, 
 
 
 @pytest.mark.django_db
-def test_statement_filters_and_totals_over_the_filtered_list(client, personas, priced, october):
+def test_statement_filters_and_totals_over_the_filtered_list(
+    client, personas, priced_simple, october_with_outage
+):
     client.force_login(personas.billing)
     cases = [
-        ({"agency": priced.agency_x.pk}, ["BHZ-0001", "UDI-0001"]),
-        ({"carrier": priced.carrier_b.pk}, ["UDI-0001"]),
-        ({"carrier": priced.carrier_a.pk}, ["BHZ-0001", "CTG-0001", "UDI-0001"]),
-        ({"lot": priced.lot_metro.pk}, ["BHZ-0001", "CTG-0001"]),
+        ({"agency": priced_simple.agency_x.pk}, ["BHZ-0001", "UDI-0001"]),
+        ({"carrier": priced_simple.carrier_b.pk}, ["UDI-0001"]),
+        ({"carrier": priced_simple.carrier_a.pk}, ["BHZ-0001", "CTG-0001", "UDI-0001"]),
+        ({"lot": priced_simple.lot_metro.pk}, ["BHZ-0001", "CTG-0001"]),
         ({"q": "bhz"}, ["BHZ-0001"]),
     ]
     for params, expected in cases:
         assert rows(client.get(STATEMENT_URL, params)) == expected, params
-    response = client.get(STATEMENT_URL, {"lot": priced.lot_metro.pk})
+    response = client.get(STATEMENT_URL, {"lot": priced_simple.lot_metro.pk})
     totals = response.context["totals"]
     assert (totals["amount_due"], totals["discount"], totals["net"]) == (
         D("1811.04"),
@@ -237,8 +249,8 @@ def test_statement_filters_and_totals_over_the_filtered_list(client, personas, p
 
 
 @pytest.mark.django_db
-def test_statement_paginates_and_totals_every_page(client, personas, priced):
-    LinkFactory.create_batch(52, lot=priced.lot_metro, agency=priced.agency_y)
+def test_statement_paginates_and_totals_every_page(client, personas, priced_simple):
+    LinkFactory.create_batch(52, lot=priced_simple.lot_metro, agency=priced_simple.agency_y)
     compute(2026, 10, NOVEMBER_END)
     client.force_login(personas.billing)
     response = client.get(STATEMENT_URL)
@@ -255,15 +267,17 @@ def statement_queries(client) -> int:
 
 
 @pytest.mark.django_db
-def test_statement_query_count_does_not_grow_with_lines(client, personas, priced, october):
+def test_statement_query_count_does_not_grow_with_lines(
+    client, personas, priced_simple, october_with_outage
+):
     client.force_login(personas.carrier_a)
     few = statement_queries(client)
-    LinkFactory.create_batch(20, lot=priced.lot_metro, agency=priced.agency_y)
+    LinkFactory.create_batch(20, lot=priced_simple.lot_metro, agency=priced_simple.agency_y)
     LinkFactory.create_batch(
         20,
-        lot=priced.lot_interior,
-        agency=priced.agency_x,
-        municipality=priced.link_x_interior.municipality,
+        lot=priced_simple.lot_interior,
+        agency=priced_simple.agency_x,
+        municipality=priced_simple.link_x_interior.municipality,
     )
     compute(2026, 10, NOVEMBER_END)
     assert statement_queries(client) == few
@@ -273,7 +287,7 @@ def test_statement_query_count_does_not_grow_with_lines(client, personas, priced
 
 
 @pytest.mark.django_db
-def test_periods_page_query_count_does_not_grow_with_months(client, personas, priced):
+def test_periods_page_query_count_does_not_grow_with_months(client, personas, priced_simple):
     compute(2026, 10, NOVEMBER_END)
     client.force_login(personas.manager_x)
     with CaptureQueriesContext(connection) as one_month:
@@ -294,7 +308,7 @@ def export(client, user, fmt: str, **params):
 
 
 @pytest.mark.django_db
-def test_csv_export_of_the_filtered_statement(client, personas, priced, october):
+def test_csv_export_of_the_filtered_statement(client, personas, priced_simple, october_with_outage):
     content = export(client, personas.manager_x, "csv").content
     table = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     by_circuit = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
@@ -315,8 +329,8 @@ def test_csv_export_of_the_filtered_statement(client, personas, priced, october)
 
 
 @pytest.mark.django_db
-def test_xlsx_export_has_number_cells(client, personas, priced, october):
-    response = export(client, personas.billing, "xlsx", agency=priced.agency_x.pk)
+def test_xlsx_export_has_number_cells(client, personas, priced_simple, october_with_outage):
+    response = export(client, personas.billing, "xlsx", agency=priced_simple.agency_x.pk)
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
     header = values[0]
@@ -326,7 +340,7 @@ def test_xlsx_export_has_number_cells(client, personas, priced, october):
 
 
 @pytest.mark.django_db
-def test_unknown_export_format_and_month_are_404(client, personas, october):
+def test_unknown_export_format_and_month_are_404(client, personas, october_with_outage):
     client.force_login(personas.billing)
     assert client.get(reverse("billing:statement-export", args=["2026-10", "pdf"])).status_code == (
         404
@@ -335,8 +349,12 @@ def test_unknown_export_format_and_month_are_404(client, personas, october):
 
 
 @pytest.mark.django_db
-def test_line_page_writes_out_the_worked_example(client, personas, priced, october):
-    response = get_as(client, personas.billing, line_url(october, priced.link_x_metro))
+def test_line_page_writes_out_the_worked_example(
+    client, personas, priced_simple, october_with_outage
+):
+    response = get_as(
+        client, personas.billing, line_url(october_with_outage, priced_simple.link_x_metro)
+    )
     html = response.content.decode()
     [segment] = response.context["explanation"]["segments"]
     assert (segment.minutes, segment.counted_minutes, segment.price) == (44640, 150, D("905.52"))
@@ -349,31 +367,38 @@ def test_line_page_writes_out_the_worked_example(client, personas, priced, octob
 
 
 @pytest.mark.django_db
-def test_line_page_shows_the_consortium_split(client, personas, priced, october):
-    response = get_as(client, personas.carrier_b, line_url(october, priced.link_x_interior))
+def test_line_page_shows_the_consortium_split(client, personas, priced_simple, october_with_outage):
+    response = get_as(
+        client, personas.carrier_b, line_url(october_with_outage, priced_simple.link_x_interior)
+    )
     shares = response.context["shares"]
     split = [(s.carrier.code, s.net) for s in shares]
     assert split == [("beta", D("740.74")), ("alfa", D("493.83"))]
-    assert sum(s.net for s in shares) == line_of(october, priced.link_x_interior).net
+    assert (
+        sum(s.net for s in shares)
+        == line_of(october_with_outage, priced_simple.link_x_interior).net
+    )
     assert "Divisão do consórcio" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_line_page_lists_its_corrections(client, personas, priced, october):
-    services.period_close(period=october, user=personas.billing, now=NOVEMBER_END)
-    outage(priced.link_x_metro, local(2026, 10, 20, 8, 0), local(2026, 10, 20, 9, 0))
+def test_line_page_lists_its_corrections(client, personas, priced_simple, october_with_outage):
+    services.period_close(period=october_with_outage, user=personas.billing, now=NOVEMBER_END)
+    outage(priced_simple.link_x_metro, local(2026, 10, 20, 8, 0), local(2026, 10, 20, 9, 0))
     november = compute(2026, 11)
     [correction] = Correction.objects.all()
     client.force_login(personas.billing)
-    html = client.get(line_url(november, priced.link_x_metro)).content.decode()
+    html = client.get(line_url(november, priced_simple.link_x_metro)).content.decode()
     assert correction.reason in html
     assert "R$ 1,22" in html
-    html = client.get(line_url(october, priced.link_x_metro)).content.decode()
+    html = client.get(line_url(october_with_outage, priced_simple.link_x_metro)).content.decode()
     assert "10/2026 (esta competência)" in html
 
 
 @pytest.mark.django_db
-def test_month_overview_totals_by_carrier_member_lot_and_agency(client, personas, priced, october):
+def test_month_overview_totals_by_carrier_member_lot_and_agency(
+    client, personas, priced_simple, october_with_outage
+):
     context = get_as(client, personas.billing, OVERVIEW_URL).context
 
     def nets(key: str) -> dict:
@@ -387,11 +412,13 @@ def test_month_overview_totals_by_carrier_member_lot_and_agency(client, personas
 
 
 @pytest.mark.django_db
-def test_billing_staff_find_billing_in_the_menu_and_on_the_home(client, personas, october):
+def test_billing_staff_find_billing_in_the_menu_and_on_the_home(
+    client, personas, october_with_outage
+):
     response = get_as(client, personas.billing, reverse("home"))
     assert "Faturamento" in [group.label for group in response.context["nav_groups"]]
     assert "Competência 10/2026" in response.content.decode()
-    assert response.context["billing"]["period"] == october
+    assert response.context["billing"]["period"] == october_with_outage
     noc = get_as(client, personas.noc, reverse("home"))
     assert "Faturamento" not in [group.label for group in noc.context["nav_groups"]]
     assert noc.context["billing"] is None

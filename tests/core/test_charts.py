@@ -5,15 +5,13 @@ import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 from django.test import override_settings
 from django.utils import translation
 
 from core.charts import BRL, DASHED, LINE, PCT, Axis, Series, category_chart, time_chart
-
-SP = ZoneInfo("America/Sao_Paulo")
+from tests.support.time import SP
 
 
 def test_time_chart_breaks_lines_at_gaps_and_scales_nicely():

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from redegov.roles import Role
 from tests.inventory.factories import user_with_role
-from tests.sla.conftest import open_outage_with_ticket
+from tests.support.sla import open_outage_with_ticket
 
 PASSWORD = "senha-de-teste-123"
 

@@ -14,8 +14,8 @@ from billing.computation import month_minutes
 from redegov.instants import LOCAL_TZ
 from redegov.money import round_brl
 from redegov.templatetags.formatting import brl
-from tests.billing.conftest import outage, priced  # noqa: F401 - fixture
-from tests.celery_process import celery_env, celery_start, celery_stop
+from tests.support.billing import outage
+from tests.support.processes import celery_env, celery_start, celery_stop
 
 pytestmark = pytest.mark.e2e
 
@@ -36,14 +36,14 @@ def worker(tmp_path):
 def test_billing_staff_compute_and_close_a_month_with_a_discount(
     login,
     personas,
-    priced,  # noqa: F811
+    priced_simple,
     live_server,
     worker,
 ):
     first_of_this_month = timezone.localdate().replace(day=1)
     last_month = (first_of_this_month - timedelta(days=1)).replace(day=15)
     start = datetime.combine(last_month, time(8, 0), tzinfo=LOCAL_TZ)
-    outage(priced.link_x_metro, start, start.replace(hour=10, minute=30))
+    outage(priced_simple.link_x_metro, start, start.replace(hour=10, minute=30))
     discount = round_brl(
         Fraction("905.52") * 150 / month_minutes(last_month.year, last_month.month)
     )

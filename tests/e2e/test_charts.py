@@ -14,7 +14,7 @@ from billing import services
 from billing.computation import month_minutes
 from redegov.instants import LOCAL_TZ
 from sla.selectors import rule_in_force
-from tests.billing.conftest import outage, priced  # noqa: F401 - fixture
+from tests.support.billing import outage
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +45,7 @@ def _local(day, hour: int) -> datetime:
 def test_the_imr_charts_put_each_month_where_its_availability_is(
     login,
     personas,
-    priced,  # noqa: F811
+    priced_simple,
     live_server,
 ):
     today = timezone.localdate()
@@ -54,7 +54,7 @@ def test_the_imr_charts_put_each_month_where_its_availability_is(
     downtime = {before: 300, last: 900}  # minutes of one of the three accesses, carrier's fault
     for month, minutes in downtime.items():
         start = _local(month.replace(day=10), 8)
-        outage(priced.link_x_metro, start, start + timedelta(minutes=minutes))
+        outage(priced_simple.link_x_metro, start, start + timedelta(minutes=minutes))
     for month in (before, last):
         period = services.period_get_or_create(year=month.year, month=month.month)
         services.period_close(period=period, user=personas.billing, now=timezone.now())
@@ -86,7 +86,7 @@ def test_the_imr_charts_put_each_month_where_its_availability_is(
     # The target is a dashed line across the months, on the same scale.
     target = i1.locator("path.line[stroke-dasharray]")
     expect(target).to_have_count(1)
-    rule = rule_in_force(contract=priced.contract, code="I1", day=last)
+    rule = rule_in_force(contract=priced_simple.contract, code="I1", day=last)
     y_target = float(re.findall(r"[\d.]+", target.get_attribute("d"))[1])
     assert abs(y_target - _y_of(i1, rule.target)) < 0.6
 

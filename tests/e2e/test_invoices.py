@@ -4,9 +4,7 @@ answers it, in chromium."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.billing.conftest import priced  # noqa: F401 - fixture
-from tests.invoices.conftest import comma_layout, october  # noqa: F401 - fixtures
-from tests.invoices.test_services import ALFA_WITH_EVERY_DIFFERENCE
+from tests.support.invoices import ALFA_WITH_EVERY_DIFFERENCE
 
 pytestmark = pytest.mark.e2e
 
@@ -14,8 +12,8 @@ pytestmark = pytest.mark.e2e
 def test_staff_import_and_contest_then_the_carrier_answers(
     login,
     personas,
-    october,  # noqa: F811
-    comma_layout,  # noqa: F811
+    october_invoiced,
+    comma_layout,
     live_server,
     tmp_path,
 ):

@@ -8,13 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.inventory.factories import BELO_HORIZONTE, CONTAGEM
-from tests.monitoring import conftest as monitoring
-from tests.monitoring.conftest import run_cycle
+from tests.support.monitoring import run_cycle
 
 pytestmark = pytest.mark.e2e
-# The monitoring tests' real network: this process's loopback addresses and nftables table.
-faults = monitoring.faults
-polled_network = monitoring.polled_network
 
 # htmx polls every 5 s; a cycle's transaction may land just after a poll.
 LIVE = 12_000

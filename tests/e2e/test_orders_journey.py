@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from orders.models import Order
 from orders.selectors import order_answering_ids
 from orders.tasks import order_verify_task
-from tests.monitoring.conftest import run_cycle, worker_ip
-from tests.orders.conftest import priced  # noqa: F401 - fixture
+from tests.support.monitoring import run_cycle, worker_ip
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +20,7 @@ def act(page, button: str) -> None:
     expect(page.locator(".messages")).to_be_visible()
 
 
-def test_activation_journey_to_an_active_link(login, personas, priced, live_server):  # noqa: F811
+def test_activation_journey_to_an_active_link(login, personas, priced_catalog, live_server):
     page = login("servidor.sef")
     page.goto(f"{live_server.url}/ordens/nova/ativacao/")
     page.get_by_label("Município").select_option("3106200")

@@ -14,7 +14,7 @@ from billing.computation import month_minutes
 from redegov.instants import LOCAL_TZ
 from redegov.money import round_brl
 from redegov.templatetags.formatting import brl
-from tests.billing.conftest import outage, priced  # noqa: F401 - fixture
+from tests.support.billing import outage
 
 pytestmark = pytest.mark.e2e
 
@@ -23,14 +23,14 @@ def test_the_agency_manager_opens_and_attests_last_months_report(
     login,
     personas,
     network,
-    priced,  # noqa: F811
+    priced_simple,
     live_server,
 ):
     network.agency_x.manager = personas.manager_x
     network.agency_x.save(update_fields=["manager"])
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=15)
     start = datetime.combine(last_month, time(8, 0), tzinfo=LOCAL_TZ)
-    outage(priced.link_x_metro, start, start.replace(hour=10, minute=30))
+    outage(priced_simple.link_x_metro, start, start.replace(hour=10, minute=30))
     period = services.period_get_or_create(year=last_month.year, month=last_month.month)
     services.period_close(period=period, user=personas.billing, now=timezone.now())
     net = Decimal("905.52") - round_brl(

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from monitoring import services
 from monitoring.models import Ticket
-from tests.monitoring.test_services import down, record
+from tests.support.monitoring import down, record
 
 pytestmark = pytest.mark.e2e
 

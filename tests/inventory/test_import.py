@@ -6,7 +6,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -23,8 +22,8 @@ from tests.inventory.factories import (
     UBERLANDIA,
     AgencyUnitFactory,
 )
+from tests.support.time import SP
 
-SP = ZoneInfo("America/Sao_Paulo")
 FIXTURES = Path(__file__).parent / "import_fixtures"
 ALL_FILES = (
     "carriers.csv",

@@ -2,7 +2,6 @@
 import in their carriers' layouts with the differences they were written with."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,8 +14,7 @@ from invoices.choices import DifferenceKind as K
 from invoices.demo import seed_demo_invoices
 from invoices.models import InvoiceLayout
 from redegov.models import User
-
-SP = ZoneInfo("America/Sao_Paulo")
+from tests.support.time import SP
 
 
 @pytest.mark.django_db

@@ -14,41 +14,20 @@ from invoices.choices import DifferenceKind as K
 from invoices.choices import DifferenceState as S
 from invoices.models import CarrierInvoice, InvoiceLayout
 from redegov.exceptions import DomainError
-from tests.invoices.conftest import NOVEMBER
+from tests.support.invoices import ALFA_WITH_EVERY_DIFFERENCE, import_invoice
+from tests.support.time import NOVEMBER_START
 
 D = Decimal
-
-
-def import_invoice(period, carrier, text: str, user, number="F-1") -> CarrierInvoice:
-    return services.invoice_import(
-        period=period,
-        carrier=carrier,
-        number=number,
-        filename="fatura.csv",
-        data=text.encode(),
-        user=user,
-        now=NOVEMBER,
-    )
 
 
 def found(invoice) -> list[tuple[str, str, Decimal | None, Decimal | None]]:
     return sorted((d.kind, d.circuit_id, d.billed, d.expected) for d in invoice.differences.all())
 
 
-ALFA_WITH_EVERY_DIFFERENCE = (
-    "circuito,valor\n"
-    "BHZ-0001,905.52\n"  # right
-    "CTG-0001,950.00\n"  # more than owed
-    "ZZZ-0001,10.00\n"  # no such circuit
-    "BHZ-0900,905.52\n"  # cancelled in September
-    "BHZ-0001,905.52\n"  # billed twice
-)  # UDI-0001 (Alfa's 40% of the consortium) is missing
-
-
 @pytest.mark.django_db
-def test_every_difference_is_listed(october, comma_layout, personas, priced):
+def test_every_difference_is_listed(october_invoiced, comma_layout, personas, priced_simple):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     assert invoice.total == D("3676.56")
     assert invoice.lines.count() == 5
@@ -63,22 +42,33 @@ def test_every_difference_is_listed(october, comma_layout, personas, priced):
 
 
 @pytest.mark.django_db
-def test_a_consortium_member_is_matched_against_its_share(october, personas, priced):
+def test_a_consortium_member_is_matched_against_its_share(
+    october_invoiced, personas, priced_simple
+):
     InvoiceLayout.objects.create(
-        carrier=priced.carrier_b, delimiter=";", decimal_comma=True, encoding="cp1252"
+        carrier=priced_simple.carrier_b, delimiter=";", decimal_comma=True, encoding="cp1252"
     )
-    right = import_invoice(october, priced.carrier_b, "c;v\nUDI-0001;740,74\n", personas.billing)
+    right = import_invoice(
+        october_invoiced, priced_simple.carrier_b, "c;v\nUDI-0001;740,74\n", personas.billing
+    )
     assert found(right) == []
-    wrong = import_invoice(october, priced.carrier_b, "c;v\nUDI-0001;1.234,57\n", personas.billing)
+    wrong = import_invoice(
+        october_invoiced, priced_simple.carrier_b, "c;v\nUDI-0001;1.234,57\n", personas.billing
+    )
     assert found(wrong) == [(K.AMOUNT, "UDI-0001", D("1234.57"), D("740.74"))]
-    assert CarrierInvoice.objects.filter(carrier=priced.carrier_b).count() == 1  # replaced
+    assert CarrierInvoice.objects.filter(carrier=priced_simple.carrier_b).count() == 1  # replaced
 
 
 @pytest.mark.django_db
-def test_a_bad_file_imports_nothing_and_names_every_error(october, comma_layout, personas, priced):
+def test_a_bad_file_imports_nothing_and_names_every_error(
+    october_invoiced, comma_layout, personas, priced_simple
+):
     with pytest.raises(services.InvoiceRejected) as refused:
         import_invoice(
-            october, priced.carrier_a, "c,v\nBHZ-0001,1,00\nCTG-0001,x\n", personas.billing
+            october_invoiced,
+            priced_simple.carrier_a,
+            "c,v\nBHZ-0001,1,00\nCTG-0001,x\n",
+            personas.billing,
         )
     assert refused.value.errors == [
         "fatura.csv:3: valor: 'x' não é um número",
@@ -87,13 +77,13 @@ def test_a_bad_file_imports_nothing_and_names_every_error(october, comma_layout,
 
 
 @pytest.mark.django_db
-def test_no_layout_or_no_computation_is_refused_with_the_reason(priced, personas):
+def test_no_layout_or_no_computation_is_refused_with_the_reason(priced_simple, personas):
     period = billing.period_get_or_create(year=2026, month=10)
     with pytest.raises(DomainError, match="Calcule a competência 10/2026"):
-        import_invoice(period, priced.carrier_a, "c,v\n", personas.billing)
-    billing.period_compute(period=period, now=NOVEMBER)
+        import_invoice(period, priced_simple.carrier_a, "c,v\n", personas.billing)
+    billing.period_compute(period=period, now=NOVEMBER_START)
     with pytest.raises(DomainError, match="não tem leiaute de fatura"):
-        import_invoice(period, priced.carrier_a, "c,v\n", personas.billing)
+        import_invoice(period, priced_simple.carrier_a, "c,v\n", personas.billing)
 
 
 def contest_and_answer(invoice, personas):
@@ -110,9 +100,11 @@ def contest_and_answer(invoice, personas):
 
 
 @pytest.mark.django_db
-def test_contestation_round_trip_and_who_may_move(october, comma_layout, personas, priced):
+def test_contestation_round_trip_and_who_may_move(
+    october_invoiced, comma_layout, personas, priced_simple
+):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     difference = invoice.differences.get(kind=K.AMOUNT)
     for user, to in [
@@ -155,49 +147,57 @@ def test_contestation_round_trip_and_who_may_move(october, comma_layout, persona
 
 @pytest.mark.django_db
 def test_a_contested_invoice_is_not_replaced_and_reconciling_keeps_contestations(
-    october, comma_layout, personas, priced
+    october_invoiced, comma_layout, personas, priced_simple
 ):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     contest_and_answer(invoice, personas)
     with pytest.raises(DomainError, match="não pode ser substituída"):
-        import_invoice(october, priced.carrier_a, "c,v\nBHZ-0001,905.52\n", personas.billing)
-    services.invoice_reconcile(invoice=invoice, now=NOVEMBER)
+        import_invoice(
+            october_invoiced, priced_simple.carrier_a, "c,v\nBHZ-0001,905.52\n", personas.billing
+        )
+    services.invoice_reconcile(invoice=invoice, now=NOVEMBER_START)
     assert len(found(invoice)) == 5
     assert invoice.differences.get(kind=K.AMOUNT).state == S.ANSWERED
 
 
 @pytest.mark.django_db
 def test_a_month_does_not_close_over_unresolved_contestations_unless_staff_say_why(
-    october, comma_layout, personas, priced
+    october_invoiced, comma_layout, personas, priced_simple
 ):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     contest_and_answer(invoice, personas)
     with pytest.raises(DomainError, match="1 contestação"):
         billing.period_job_request(
-            period=october, kind=JobKind.CLOSE, user=personas.billing, now=NOVEMBER
+            period=october_invoiced, kind=JobKind.CLOSE, user=personas.billing, now=NOVEMBER_START
         )
     with pytest.raises(DomainError, match="sem solução"):
-        billing.period_close(period=october, user=personas.billing, now=NOVEMBER)
+        billing.period_close(period=october_invoiced, user=personas.billing, now=NOVEMBER_START)
     services.closing_override_record(
-        period=october,
+        period=october_invoiced,
         reason="Fatura contestada no processo SEI 123.",
         user=personas.billing,
-        now=NOVEMBER,
+        now=NOVEMBER_START,
     )
-    assert billing.period_close(period=october, user=personas.billing, now=NOVEMBER).is_closed
+    assert billing.period_close(
+        period=october_invoiced, user=personas.billing, now=NOVEMBER_START
+    ).is_closed
 
 
 @pytest.mark.django_db
-def test_resolved_contestations_let_the_month_close(october, comma_layout, personas, priced):
+def test_resolved_contestations_let_the_month_close(
+    october_invoiced, comma_layout, personas, priced_simple
+):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     difference = contest_and_answer(invoice, personas)
     services.difference_transition(
         difference=difference, to=S.ACCEPTED, user=personas.billing, text="Comprovado."
     )
-    assert billing.period_close(period=october, user=personas.billing, now=NOVEMBER).is_closed
+    assert billing.period_close(
+        period=october_invoiced, user=personas.billing, now=NOVEMBER_START
+    ).is_closed

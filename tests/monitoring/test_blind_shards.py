@@ -7,9 +7,6 @@ The network: Alfa alone wins lot 1 (metro) with 10 links, Beta leads the consort
 links; the default shard with Alfa's 10 and a shard `interior` with Beta's 3; and a shard per
 lot (10 and 3) beside an empty default shard (0)."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.utils import timezone
 
@@ -20,23 +17,12 @@ from monitoring.models import BlindPeriod, CycleTally, CycleVerdict, Outage, Pol
 from monitoring.selectors import poll_targets
 from monitoring.services import cycles
 from tests.inventory.factories import UBERLANDIA, LinkFactory
+from tests.support.time import BASE_CYCLE, MINUTE, at
 
-SP = ZoneInfo("America/Sao_Paulo")
-MINUTE = timedelta(seconds=60)
-BASE_CYCLE = int(datetime(2026, 10, 15, 10, 0, tzinfo=SP).timestamp()) // 60
 CANARY = "127.254.0.1"
 LAYOUTS = ["one shard", "beta apart", "a shard per lot"]
 
-pytestmark = pytest.mark.django_db
-
-
-def at(minute: int) -> datetime:
-    return datetime(2026, 10, 15, 10, 0, tzinfo=SP) + timedelta(minutes=minute)
-
-
-@pytest.fixture(autouse=True)
-def forget_memory():
-    cycles._memory.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import time_machine
 from inventory.demo.build import seed_demo
 from monitoring.demo import REFERENCE_PREFIX, seed_demo_outage_history
 from monitoring.models import Outage
-from tests.billing.conftest import local
+from tests.support.time import local
 
 
 @pytest.mark.django_db

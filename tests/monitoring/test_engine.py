@@ -7,7 +7,6 @@ A sequence is one character per cycle, cycle i at 10:00 + i minutes (local):
 """
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -26,9 +25,8 @@ from monitoring.engine import (
     Thresholds,
     advance,
 )
+from tests.support.time import BASE_CYCLE, SP, at
 
-SP = ZoneInfo("America/Sao_Paulo")
-BASE = datetime(2026, 10, 15, 10, 0, tzinfo=SP)
 POLLS = {
     "O": PathPoll(5, 5, 5 * 20_000),
     "X": PathPoll(5, 0, 0),
@@ -37,13 +35,6 @@ POLLS = {
     "S": PathPoll(5, 5, 5 * 200_000),
     "s": PathPoll(5, 5, 5 * 150_000),
 }
-
-
-BASE_CYCLE_ID = int(BASE.timestamp()) // 60
-
-
-def at(minute: int) -> datetime:
-    return BASE + timedelta(minutes=minute)
 
 
 BYSTANDER = 999  # an always-healthy link of another carrier, so one carrier failing is not
@@ -284,6 +275,6 @@ def test_thresholds_are_per_contract():
             LinkPoll(1, 1, (POLLS[char],), strict),
             LinkPoll(BYSTANDER, 2, (POLLS["O"],)),
         ]
-        events += advance(state, Cycle(BASE_CYCLE_ID + i, at(i), polls))
+        events += advance(state, Cycle(BASE_CYCLE + i, at(i), polls))
     assert of(events, InterruptionStarted) == [InterruptionStarted(1, 1, at(1))]
     assert of(events, InterruptionEnded) == [InterruptionEnded(1, at(3))]

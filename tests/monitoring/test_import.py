@@ -2,15 +2,14 @@
 
 from datetime import datetime
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from monitoring.choices import OutageKind, OutageSource, Responsibility
 from monitoring.models import Outage
+from tests.support.time import SP
 
-SP = ZoneInfo("America/Sao_Paulo")
 HEADER = "circuit_id,start,end,responsibility,reference,notes\n"
 
 

@@ -16,9 +16,10 @@ from monitoring.choices import (
 from monitoring.models import MaintenanceWindow, Outage, Ticket
 from monitoring.services.maintenance import maintenance_request, maintenance_transition
 from redegov.exceptions import DomainError
-from tests.monitoring.test_services import SP, at, down, forget_memory, record  # noqa: F401
+from tests.support.monitoring import down, record
+from tests.support.time import SP, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 def window(personas, start, end, **kwargs) -> MaintenanceWindow:

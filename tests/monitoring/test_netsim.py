@@ -26,7 +26,7 @@ from monitoring.netsim import (
 from monitoring.netsim.faults import NFT
 from monitoring.netsim.snmp import SYS_UPTIME_OID
 from monitoring.snmp import SnmpDevice, run_coroutine, snmp_read_many
-from tests.monitoring.conftest import ADDRESS_PREFIX, PORT_BASE, TABLE_PREFIX
+from tests.support.monitoring import ADDRESS_PREFIX, PORT_BASE, TABLE_PREFIX
 
 TABLE = f"{TABLE_PREFIX}_netsim"
 NET = ADDRESS_PREFIX

@@ -14,10 +14,11 @@ from monitoring.services import noc
 from outbox.choices import MessageKind
 from outbox.models import Message
 from redegov.exceptions import DomainError
-from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
-from tests.outbox.helpers import deliver_pending
+from tests.support.monitoring import down, record
+from tests.support.outbox import deliver_pending
+from tests.support.time import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@ SNMP services, daily availability from outages, RTT/loss and traffic charts (cou
 the map geometry, and who may open the page."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -21,9 +20,10 @@ from monitoring.history import (
 from monitoring.maps import simplify, state_map
 from monitoring.models import BlindPeriod, Outage, PollWindow
 from monitoring.services.evidence import SnmpRow, poll_windows_set_snmp
-from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
+from tests.support.monitoring import down, record
+from tests.support.time import SP, at
 
-SP = ZoneInfo("America/Sao_Paulo")
+pytestmark = pytest.mark.usefixtures("forget_memory")
 
 
 def test_rates_from_consecutive_counters():

@@ -12,7 +12,7 @@ from django.urls import reverse
 from monitoring.filters import OutageFilter
 from monitoring.models import Outage
 from monitoring.selectors import outage_list
-from tests.monitoring.test_services import at
+from tests.support.time import at
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 filters, order, acknowledgements and comments, the blind banner and the map's states. Outages
 come from the engine's own service (`cycle_record`), as in production."""
 
-import re
 import time
 from datetime import timedelta
 
@@ -23,17 +22,13 @@ from monitoring.models import (
 )
 from monitoring.panel import map_states
 from monitoring.services import shard_default
-from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
+from tests.support.monitoring import circuits, down, record
+from tests.support.time import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 PANEL = reverse("monitoring:panel")
 ITEMS = reverse("monitoring:panel-items")
-
-
-def circuits(html: str) -> list[str]:
-    """The circuit ids of the panel's rows, in order."""
-    return re.findall(r'<a [^>]*class="circuit"[^>]*>([^<]+)</a>', html)
 
 
 @pytest.fixture

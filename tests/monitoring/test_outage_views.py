@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from monitoring.models import Outage, Ticket
-from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
+from tests.support.monitoring import down, record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 @pytest.fixture

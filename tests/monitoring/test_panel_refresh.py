@@ -16,8 +16,7 @@ from monitoring.models import IncidentNote, Outage, RedundancyLoss, Ticket
 from monitoring.templatetags.clocks import repair_clock_at
 from redegov.roles import Role
 from tests.inventory.factories import UBERLANDIA, user_with_role
-from tests.monitoring.test_noc_panel import circuits
-from tests.support.monitoring import down, record
+from tests.support.monitoring import circuits, down, record
 from tests.support.time import at
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.models import BlindPeriod, Canary, Outage, RedundancyLoss
-from tests.monitoring.conftest import run_cycle, worker_ip
+from tests.support.monitoring import run_cycle, worker_ip
 
 
 def interruptions(link):

@@ -12,7 +12,7 @@ from monitoring.choices import OutageKind
 from monitoring.models import MonitoringSettings, Outage
 from monitoring.netsim.faults import table_mark
 from monitoring.netsim.slow import SlowResponder
-from tests.monitoring.conftest import run_cycle
+from tests.support.monitoring import run_cycle
 
 
 @pytest.mark.django_db

@@ -29,15 +29,10 @@ from monitoring.services.evidence import evidence_partitions_prune
 from monitoring.snapshots import links_from_blob, links_to_blob
 from monitoring.verification import verify_month
 from tests.inventory.factories import LinkFactory
-from tests.monitoring.test_services import (  # noqa: F401 - forget_memory is a fixture
-    BASE_CYCLE,
-    at,
-    down,
-    forget_memory,
-    record,
-)
+from tests.support.monitoring import down, record
+from tests.support.time import BASE_CYCLE, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 @pytest.fixture

@@ -1,56 +1,19 @@
 """Cycles recorded in PostgreSQL: outages written once, one timeline per link, the state
 rebuilt from the database."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from monitoring import services
 from monitoring.choices import OutageKind, OutageSource, Responsibility
-from monitoring.icmp import EchoStats
 from monitoring.models import BlindPeriod, Outage, RedundancyLoss
-from monitoring.selectors import poll_targets, unavailable_minutes
+from monitoring.selectors import unavailable_minutes
+from tests.support.monitoring import down, record
+from tests.support.time import at
 
-SP = ZoneInfo("America/Sao_Paulo")
-MINUTE = timedelta(seconds=60)
-BASE_CYCLE = int(datetime(2026, 10, 15, 10, 0, tzinfo=SP).timestamp()) // 60
-
-
-def at(minute: int) -> datetime:
-    return datetime(2026, 10, 15, 10, 0, tzinfo=SP) + timedelta(minutes=minute)
-
-
-def record(minute: int, answers: dict[str, int], shard=None):
-    """Record cycle `minute` of a shard (the default one unless told) where each address
-    answered that many of 5 echoes (default 5), 10 ms each."""
-    shard = shard or services.shard_default()
-    targets = poll_targets(shard=shard)
-    results = {}
-    for target in targets:
-        for address in target.addresses:
-            answered = answers.get(address, 5)
-            rtt = 10_000 if answered else None
-            results[address] = EchoStats(5, answered, answered * 10_000, rtt, rtt)
-    return services.cycle_record(
-        shard_id=shard.pk,
-        cycle_id=BASE_CYCLE + minute,
-        length=MINUTE,
-        targets=targets,
-        results=results,
-        canaries={},
-    )
-
-
-def down(network, minutes: range, *links, shard=None) -> None:
-    for minute in minutes:
-        record(minute, {link.mgmt_ip: 0 for link in links}, shard=shard)
-
-
-@pytest.fixture(autouse=True)
-def forget_memory():
-    services._memory.clear()
+pytestmark = pytest.mark.usefixtures("forget_memory")
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from monitoring.models import SnmpSample
 from monitoring.netsim import OPER_DOWN, OPER_UP, Device, SnmpAgents
 from monitoring.services import shard_default, snmp_poll
 from monitoring.snmp import IF_HIGH_SPEED, SnmpDevice, snmp_read_many
-from tests.monitoring.conftest import PID, PORT_BASE, worker_ip
+from tests.support.monitoring import PID, PORT_BASE, worker_ip
 
 PORT = PORT_BASE + 2
 BATCH_PORT = PORT_BASE + 3

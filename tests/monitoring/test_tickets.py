@@ -23,10 +23,11 @@ from outbox.choices import Channel, MessageKind, MessageStatus
 from outbox.models import Message
 from redegov.exceptions import DomainError
 from tests.inventory.factories import UBERLANDIA, LinkFactory
-from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
-from tests.outbox.helpers import deliver_pending
+from tests.support.monitoring import down, record
+from tests.support.outbox import deliver_pending
+from tests.support.time import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 def open_outage(network, *links, minutes=range(3)):

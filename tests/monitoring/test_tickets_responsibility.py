@@ -14,15 +14,15 @@ from monitoring.services.responsibility import (
     outages_classify,
 )
 from redegov.exceptions import DomainError
-from tests.monitoring.test_services import at, forget_memory  # noqa: F401
+from tests.monitoring.factories import OutageFactory
+from tests.support.time import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
-def outage(link, start=0, end=120, **kwargs) -> Outage:
-    return Outage.objects.create(
-        link=link, start=at(start), end=at(end), kind="interruption", source="icmp", **kwargs
-    )
+def icmp_outage(link, start=0, end=120, **kwargs) -> Outage:
+    """An interruption the poller measured, from cycle minute `start` to `end`."""
+    return OutageFactory(link=link, start=at(start), end=at(end), source="icmp", **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def outage(link, start=0, end=120, **kwargs) -> Outage:
     [("noc", True), ("carrier_a", False), ("manager_x", False), ("billing", False)],
 )
 def test_only_the_noc_classifies(network, personas, who, allowed):
-    row = outage(network.link_x_metro)
+    row = icmp_outage(network.link_x_metro)
     call = {
         "outage_ids": [row.pk],
         "to": Responsibility.AGENCY,
@@ -55,7 +55,7 @@ def test_only_the_noc_classifies(network, personas, who, allowed):
 
 
 def test_bulk_classification_of_a_storm(network, personas):
-    rows = [outage(link) for link in (network.link_x_metro, network.link_y_metro)]
+    rows = [icmp_outage(link) for link in (network.link_x_metro, network.link_y_metro)]
     outages_classify(
         outage_ids=[r.pk for r in rows],
         to=Responsibility.FORCE_MAJEURE,
@@ -75,7 +75,7 @@ def test_bulk_classification_of_a_storm(network, personas):
 
 
 def test_splitting_keeps_one_ticket_and_the_step(network, personas):
-    row = outage(network.link_x_metro)
+    row = icmp_outage(network.link_x_metro)
     with pytest.raises(DomainError):
         outage_split(outage_id=row.pk, at=at(120), reason="fora", by=personas.noc, now=at(200))
     later = outage_split(
@@ -96,7 +96,7 @@ def test_splitting_keeps_one_ticket_and_the_step(network, personas):
 
 def test_a_carrier_disputes_with_files_and_the_noc_decides(network, personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    row = outage(network.link_x_interior)
+    row = icmp_outage(network.link_x_interior)
     with pytest.raises(PermissionDenied):
         dispute_file(
             outage_id=row.pk, requested="agency", text="x", files=[], by=personas.noc, now=at(1)
@@ -144,7 +144,7 @@ def test_a_carrier_disputes_with_files_and_the_noc_decides(network, personas, se
 
 
 def test_a_rejected_dispute_keeps_the_responsibility(network, personas):
-    row = outage(network.link_x_metro, responsibility="carrier")
+    row = icmp_outage(network.link_x_metro, responsibility="carrier")
     dispute = dispute_file(
         outage_id=row.pk,
         requested="force_majeure",

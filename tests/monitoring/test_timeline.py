@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from monitoring.models import Ticket
 from monitoring.services import noc, responsibility, tickets
-from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
+from tests.support.monitoring import down, record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 def _rows(html: str) -> list[str]:

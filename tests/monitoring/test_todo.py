@@ -8,9 +8,10 @@ from monitoring.models import Outage, Ticket
 from monitoring.selectors import noc_todo, ticket_todo
 from monitoring.services.noc import irregularity_answer, irregularity_report
 from monitoring.services.responsibility import dispute_decide, dispute_file
-from tests.monitoring.test_services import at, down, forget_memory, record  # noqa: F401
+from tests.support.monitoring import down, record
+from tests.support.time import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 def carrier_outage(link) -> Outage:

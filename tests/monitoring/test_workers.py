@@ -12,8 +12,8 @@ import redis
 
 from monitoring.choices import OutageKind
 from monitoring.models import EngineCursor, Outage
-from tests.celery_process import celery_env, celery_start, celery_stop, wait_for
-from tests.monitoring.conftest import WORKER_NUMBER
+from tests.support.monitoring import WORKER_NUMBER
+from tests.support.processes import celery_env, celery_start, celery_stop, wait_for
 
 CYCLE_SECONDS = 2
 BROKER = f"redis://127.0.0.1:6379/{13 - WORKER_NUMBER % 4}"

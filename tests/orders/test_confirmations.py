@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from orders.choices import OrderStatus
 from orders.models import OrderEvent
-from tests.orders.conftest import T0, activation, dispatched
+from tests.support.orders import T0, activation, dispatched
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,9 @@ def _cancel(client, order, **data):
         ({"confirmed": "on", "reason": "  "}, "Informe o motivo."),
     ],
 )
-def test_cancelling_needs_the_confirmation_and_a_reason(client, priced, personas, data, error):
+def test_cancelling_needs_the_confirmation_and_a_reason(
+    client, priced_catalog, personas, data, error
+):
     order = dispatched(activation(personas, T0), personas, T0)
     client.force_login(personas.manager_x)
     page = _cancel(client, order, **data).content.decode()
@@ -32,7 +34,7 @@ def test_cancelling_needs_the_confirmation_and_a_reason(client, priced, personas
     assert order.status == OrderStatus.DISPATCHED
 
 
-def test_a_cancelled_order_shows_its_reason_and_who_was_told(client, priced, personas):
+def test_a_cancelled_order_shows_its_reason_and_who_was_told(client, priced_catalog, personas):
     order = dispatched(activation(personas, T0), personas, T0)
     client.force_login(personas.manager_x)
     page = _cancel(client, order, confirmed="on", reason="Unidade fechada.").content.decode()
@@ -45,7 +47,7 @@ def test_a_cancelled_order_shows_its_reason_and_who_was_told(client, priced, per
     assert "Unidade fechada." in timeline
 
 
-def test_another_agencys_manager_cannot_cancel(client, priced, personas):
+def test_another_agencys_manager_cannot_cancel(client, priced_catalog, personas):
     order = dispatched(activation(personas, T0), personas, T0)
     events = OrderEvent.objects.count()
     client.force_login(personas.manager_y)
@@ -54,7 +56,7 @@ def test_another_agencys_manager_cannot_cancel(client, priced, personas):
     assert OrderEvent.objects.count() == events
 
 
-def test_negative_moves_are_apart_and_look_different(client, priced, personas):
+def test_negative_moves_are_apart_and_look_different(client, priced_catalog, personas):
     order = activation(personas, T0)
     client.force_login(personas.manager_x)
     page = client.get(reverse("orders:order-detail", args=[order.pk])).content.decode()

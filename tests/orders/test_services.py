@@ -18,8 +18,9 @@ from orders.selectors import order_actor_role, order_list
 from orders.services import order_create, order_verify_if_answering
 from orders.tasks import order_verify_task
 from outbox.models import Message
-from tests.orders.conftest import T0, activation, at, cancellation, dispatched, in_execution, move
-from tests.outbox.helpers import deliver_pending
+from tests.support.orders import T0, activation, cancellation, dispatched, in_execution, move
+from tests.support.outbox import deliver_pending
+from tests.support.time import local
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -42,19 +43,19 @@ def completed_activation(personas, when=T0):
     )
 
 
-def test_numbers_are_per_year(priced, personas):
+def test_numbers_are_per_year(priced_catalog, personas):
     first = activation(personas, T0)
     second = activation(personas, T0)
     assert (first.number, second.number) == ("OS-2026-000001", "OS-2026-000002")
-    assert activation(personas, at(2027, 1, 4, 9)).number == "OS-2027-000001"
+    assert activation(personas, local(2027, 1, 4, 9)).number == "OS-2027-000001"
 
 
-def test_unsold_speed_is_refused_with_the_speeds_on_sale(priced, personas):
+def test_unsold_speed_is_refused_with_the_speeds_on_sale(priced_catalog, personas):
     with pytest.raises(ValidationError, match=r"não vende acesso Simples de 6 Mbps.*4, 10"):
         activation(personas, T0, speed=6)
 
 
-def test_every_move_follows_the_table_per_role(priced, personas):
+def test_every_move_follows_the_table_per_role(priced_catalog, personas):
     """Walk an order along the happy path; at each status, only the roles of the table may
     make each move, and moves outside the table are refused for everyone."""
     order = activation(personas, T0)
@@ -104,7 +105,7 @@ def test_every_move_follows_the_table_per_role(priced, personas):
     assert set(ALLOWED_TRANSITIONS[S.IN_EXECUTION]) == {S.COMPLETED, S.PENDING_AGENCY}
 
 
-def test_same_status_is_a_noop_and_each_move_is_one_event(priced, personas):
+def test_same_status_is_a_noop_and_each_move_is_one_event(priced_catalog, personas):
     order = activation(personas, T0)
     move(order, S.SUBMITTED, personas.manager_x, T0)
     move(order, S.SUBMITTED, personas.manager_x, T0)
@@ -114,7 +115,7 @@ def test_same_status_is_a_noop_and_each_move_is_one_event(priced, personas):
     ]
 
 
-def test_return_needs_a_reason(priced, personas):
+def test_return_needs_a_reason(priced_catalog, personas):
     order = activation(personas, T0)
     move(order, S.SUBMITTED, personas.manager_x, T0)
     with pytest.raises(ValidationError, match="motivo"):
@@ -123,7 +124,7 @@ def test_return_needs_a_reason(priced, personas):
     assert order.events.last().reason == "Endereço incompleto"
 
 
-def test_dispatch_goes_to_the_consortium_leader(priced, personas):
+def test_dispatch_goes_to_the_consortium_leader(priced_catalog, personas):
     from inventory.models import Municipality
     from tests.inventory.factories import UBERLANDIA
 
@@ -136,7 +137,7 @@ def test_dispatch_goes_to_the_consortium_leader(priced, personas):
         access_type="simple",
     )
     order = dispatched(order, personas, T0)
-    assert order.carrier == priced.carrier_b
+    assert order.carrier == priced_catalog.carrier_b
     assert order.due_date == date(2026, 4, 16)  # 45 calendar days, interior
 
 
@@ -152,27 +153,27 @@ def test_dispatch_goes_to_the_consortium_leader(priced, personas):
         ("outsider", 0),
     ],
 )
-def test_each_role_sees_only_its_orders(priced, personas, persona, numbers):
+def test_each_role_sees_only_its_orders(priced_catalog, personas, persona, numbers):
     dispatched(activation(personas, T0), personas, T0)  # lot 1, carrier A
-    Link.objects.filter(pk=priced.link_x_metro.pk).update(unit=personas.unit_x.unit)
+    Link.objects.filter(pk=priced_catalog.link_x_metro.pk).update(unit=personas.unit_x.unit)
     order_create(
         user=personas.unit_x,
         order_type=OrderType.CANCELLATION,
-        link=Link.objects.get(pk=priced.link_x_metro.pk),
+        link=Link.objects.get(pk=priced_catalog.link_x_metro.pk),
         requested_date=date(2026, 3, 20),
     )
     assert order_list(user=getattr(personas, persona)).count() == numbers
 
 
 def test_activation_link_is_created_ordered_at_completion_and_activated_at_verification(
-    priced, personas
+    priced_catalog, personas
 ):
     order = completed_activation(personas)
     link = order.link
     assert (link.circuit_id, link.status, link.agency) == (
         "BHZ-0900",
         LinkStatus.ORDERED,
-        priced.agency_x,
+        priced_catalog.agency_x,
     )
     answered(link, order.completed_at + timedelta(minutes=2))
     verified_at = order.completed_at + timedelta(minutes=3, seconds=30)
@@ -187,13 +188,15 @@ def test_activation_link_is_created_ordered_at_completion_and_activated_at_verif
     assert order.events.filter(to_status=S.VERIFIED, actor=None).count() == 1
 
 
-def test_a_reply_before_the_completion_does_not_verify(priced, personas):
+def test_a_reply_before_the_completion_does_not_verify(priced_catalog, personas):
     order = completed_activation(personas)
     answered(order.link, order.completed_at - timedelta(minutes=1))
     assert order_verify_if_answering(order_id=order.pk) is False
 
 
-def test_failed_verification_returns_to_execution_and_the_clock_never_stopped(priced, personas):
+def test_failed_verification_returns_to_execution_and_the_clock_never_stopped(
+    priced_catalog, personas
+):
     order = completed_activation(personas)
     order = move(order, S.IN_EXECUTION, personas.noc, T0 + timedelta(days=4), reason="Sem ping")
     assert order.completed_at is None and order.link.status == LinkStatus.ORDERED
@@ -208,11 +211,11 @@ def test_failed_verification_returns_to_execution_and_the_clock_never_stopped(pr
     assert order.completed_at == T0 + timedelta(days=5)
 
 
-def test_speed_change_becomes_one_revision_at_verification(priced, personas):
+def test_speed_change_becomes_one_revision_at_verification(priced_catalog, personas):
     order = order_create(
         user=personas.manager_x,
         order_type=OrderType.SPEED_CHANGE,
-        link=priced.link_x_metro,
+        link=priced_catalog.link_x_metro,
         speed_mbps=10,
     )
     order = in_execution(order, personas, T0)
@@ -226,29 +229,32 @@ def test_speed_change_becomes_one_revision_at_verification(priced, personas):
 @pytest.mark.parametrize(
     ("verified", "ends"),
     [
-        (at(2026, 3, 5, 15, 30), at(2026, 3, 5, 15, 30)),  # verified before the requested date
-        (at(2026, 3, 12, 9), at(2026, 3, 10, 0, 0)),  # never later than the requested date
+        (
+            local(2026, 3, 5, 15, 30),
+            local(2026, 3, 5, 15, 30),
+        ),  # verified before the requested date
+        (local(2026, 3, 12, 9), local(2026, 3, 10, 0, 0)),  # never later than the requested date
     ],
 )
 def test_cancellation_ends_billing_at_the_earlier_of_date_and_verification(
-    priced, personas, verified, ends
+    priced_catalog, personas, verified, ends
 ):
-    order = cancellation(personas, priced.link_x_metro, T0, date(2026, 3, 10))
+    order = cancellation(personas, priced_catalog.link_x_metro, T0, date(2026, 3, 10))
     order = in_execution(order, personas, T0)
     move(order, S.COMPLETED, personas.carrier_a, T0 + timedelta(days=1))
     move(order, S.VERIFIED, personas.noc, verified, reason="Retirada confirmada")
-    link = Link.objects.get(pk=priced.link_x_metro.pk)
+    link = Link.objects.get(pk=priced_catalog.link_x_metro.pk)
     assert (link.status, link.cancelled_at) == (LinkStatus.CANCELLED, ends)
 
 
-def test_address_change_ends_the_old_link_at_the_new_links_activation(priced, personas):
+def test_address_change_ends_the_old_link_at_the_new_links_activation(priced_catalog, personas):
     from inventory.models import Municipality
     from tests.inventory.factories import BELO_HORIZONTE
 
     change = order_create(
         user=personas.manager_x,
         order_type=OrderType.ADDRESS_CHANGE,
-        link=priced.link_x_metro,
+        link=priced_catalog.link_x_metro,
         municipality=Municipality.objects.get(pk=BELO_HORIZONTE),
         address="Rua Nova, 10",
         speed_mbps=4,
@@ -256,12 +262,12 @@ def test_address_change_ends_the_old_link_at_the_new_links_activation(priced, pe
         requested_date=date(2026, 3, 3),
     )
     linked = change.linked_cancellation
-    assert (linked.order_type, linked.link) == (OrderType.CANCELLATION, priced.link_x_metro)
+    assert (linked.order_type, linked.link) == (OrderType.CANCELLATION, priced_catalog.link_x_metro)
     # The linked cancellation is verified first: the old link stays until the new one is active.
     linked = in_execution(linked, personas, T0)
     move(linked, S.COMPLETED, personas.carrier_a, T0)
     move(linked, S.VERIFIED, personas.noc, T0 + timedelta(days=2), reason="Retirado")
-    assert Link.objects.get(pk=priced.link_x_metro.pk).cancelled_at is None
+    assert Link.objects.get(pk=priced_catalog.link_x_metro.pk).cancelled_at is None
     change = in_execution(change, personas, T0)
     change = move(
         change,
@@ -270,14 +276,14 @@ def test_address_change_ends_the_old_link_at_the_new_links_activation(priced, pe
         T0 + timedelta(days=5),
         completion={"circuit_id": "BHZ-0777", "mgmt_ip": "127.99.0.7"},
     )
-    when = at(2026, 3, 9, 11, 20)
+    when = local(2026, 3, 9, 11, 20)
     move(change, S.VERIFIED, personas.noc, when, reason="Responde")
-    old = Link.objects.get(pk=priced.link_x_metro.pk)
+    old = Link.objects.get(pk=priced_catalog.link_x_metro.pk)
     new = Link.objects.get(circuit_id="BHZ-0777")
     assert new.activated_at == when and old.cancelled_at == when
 
 
-def test_notify_sends_one_mail_to_the_next_actor(priced, personas, mailoutbox):
+def test_notify_sends_one_mail_to_the_next_actor(priced_catalog, personas, mailoutbox):
     personas.noc.email = "noc@prodemge.example"
     personas.noc.save()
     order = activation(personas, T0)
@@ -291,14 +297,14 @@ def test_notify_sends_one_mail_to_the_next_actor(priced, personas, mailoutbox):
     assert "OS-2026-000001" in mailoutbox[0].subject
 
 
-def test_compliance_json_counts_each_order_once_in_its_month(priced, personas):
+def test_compliance_json_counts_each_order_once_in_its_month(priced_catalog, personas):
     on_time = completed_activation(personas)
     move(on_time, S.VERIFIED, personas.noc, T0 + timedelta(days=4), reason="ok")
     late = in_execution(activation(personas, T0), personas, T0)  # due 01/04, still open
     cancelled = activation(personas, T0)
     move(cancelled, S.CANCELLED, personas.manager_x, T0, reason="Unidade desativada.")
     out = StringIO()
-    with time_machine.travel(at(2026, 4, 10), tick=False):
+    with time_machine.travel(local(2026, 4, 10), tick=False):
         call_command("orders_compliance", "2026-03", "--format", "json", stdout=out)
         march = json.loads(out.getvalue())
         out = StringIO()
@@ -309,8 +315,8 @@ def test_compliance_json_counts_each_order_once_in_its_month(priced, personas):
         "rows": [
             {
                 "carrier": "alfa",
-                "contract": priced.contract.number,
-                "lot_id": priced.lot_metro.pk,
+                "contract": priced_catalog.contract.number,
+                "lot_id": priced_catalog.lot_metro.pk,
                 "lot": 1,
                 "order_type": "activation",
                 "counted": 1,
@@ -322,8 +328,8 @@ def test_compliance_json_counts_each_order_once_in_its_month(priced, personas):
     }
     assert april["rows"][0] == {
         "carrier": "alfa",
-        "contract": priced.contract.number,
-        "lot_id": priced.lot_metro.pk,
+        "contract": priced_catalog.contract.number,
+        "lot_id": priced_catalog.lot_metro.pk,
         "lot": 1,
         "order_type": "activation",
         "counted": 1,

@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from orders.choices import OrderStatus
 from orders.selectors import order_todo
-from tests.orders.conftest import activation, move
-from tests.billing.conftest import local
+from tests.support.orders import activation, move
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_draft_waits_for_its_manager_until_submitted(client, personas, priced):
+def test_a_draft_waits_for_its_manager_until_submitted(client, personas, priced_catalog):
     order = activation(personas, local(2026, 11, 3, 9, 0))
     [item] = order_todo(user=personas.manager_x)
     assert item.title == f"OS {order.number} (Ativação): enviar ao NOC"

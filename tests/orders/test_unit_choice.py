@@ -10,7 +10,6 @@ from inventory.models import Municipality
 from orders.choices import OrderType
 from orders.models import Order
 from orders.services import order_create
-from tests.api.conftest import api  # noqa: F401  (a fixture)
 from tests.inventory.factories import BELO_HORIZONTE, AgencyUnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +24,11 @@ ACTIVATION = {
 
 
 @pytest.fixture
-def other_units(priced):
+def other_units(priced_catalog):
     """A second unit of agency X and a unit of agency Y."""
     return {
-        "same_agency": AgencyUnitFactory(agency=priced.agency_x, name="Regional Contagem"),
-        "other_agency": AgencyUnitFactory(agency=priced.agency_y, name="Escola Estadual"),
+        "same_agency": AgencyUnitFactory(agency=priced_catalog.agency_x, name="Regional Contagem"),
+        "other_agency": AgencyUnitFactory(agency=priced_catalog.agency_y, name="Escola Estadual"),
     }
 
 
@@ -64,7 +63,7 @@ def test_a_forged_unit_is_refused_on_the_page(client, personas, other_units, whi
 
 
 @pytest.mark.parametrize("which", ["same_agency", "other_agency"])
-def test_a_forged_unit_is_refused_by_the_api(api, personas, other_units, which):  # noqa: F811
+def test_a_forged_unit_is_refused_by_the_api(api, personas, other_units, which):
     body = {**ACTIVATION, "ibge_code": 3106200, "unit": other_units[which].pk}
     del body["municipality"]
     response = api("unit_x").post("/api/v1/orders/", body)

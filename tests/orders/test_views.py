@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from orders.choices import OrderStatus
 from orders.models import Order
-from tests.orders.conftest import T0, activation, dispatched, in_execution
+from tests.support.orders import T0, activation, dispatched, in_execution
 
 pytestmark = pytest.mark.django_db
 LIST_URL = reverse("orders:order-list")
@@ -22,14 +22,16 @@ LIST_URL = reverse("orders:order-list")
         ("outsider", 404),
     ],
 )
-def test_detail_is_seen_only_by_those_who_may(client, priced, personas, persona, status):
+def test_detail_is_seen_only_by_those_who_may(client, priced_catalog, personas, persona, status):
     order = dispatched(activation(personas, T0), personas, T0)
     client.force_login(getattr(personas, persona))
     response = client.get(reverse("orders:order-detail", args=[order.pk]))
     assert response.status_code == status
 
 
-def test_unit_staff_drafts_an_activation_and_the_manager_submits_it(client, priced, personas):
+def test_unit_staff_drafts_an_activation_and_the_manager_submits_it(
+    client, priced_catalog, personas
+):
     client.force_login(personas.unit_x)
     response = client.post(
         reverse("orders:order-create", args=["ativacao"]),
@@ -51,12 +53,12 @@ def test_unit_staff_drafts_an_activation_and_the_manager_submits_it(client, pric
     assert order.number in home
 
 
-def test_carrier_cannot_create_orders(client, priced, personas):
+def test_carrier_cannot_create_orders(client, priced_catalog, personas):
     client.force_login(personas.carrier_a)
     assert client.get(reverse("orders:order-create", args=["ativacao"])).status_code == 403
 
 
-def test_list_filters_late_and_exports(client, priced, personas):
+def test_list_filters_late_and_exports(client, priced_catalog, personas):
     dispatched(activation(personas, T0), personas, T0)
     client.force_login(personas.noc)
     html = client.get(LIST_URL, {"late": "on"}).content.decode()
@@ -68,10 +70,12 @@ def test_list_filters_late_and_exports(client, priced, personas):
     assert client.get(reverse("orders:order-compliance"), {"mes": "2026-04"}).status_code == 200
 
 
-def test_completing_on_the_page_with_another_links_circuit_id_is_refused(client, priced, personas):
+def test_completing_on_the_page_with_another_links_circuit_id_is_refused(
+    client, priced_catalog, personas
+):
     """The form names the field and nothing is written: agency Y's link stays as it was."""
     order = in_execution(activation(personas, T0), personas, T0)
-    victim = priced.link_y_metro
+    victim = priced_catalog.link_y_metro
     before = (victim.agency_id, victim.status, victim.mgmt_ip, victim.address)
     client.force_login(personas.carrier_a)
     response = client.post(

@@ -8,10 +8,8 @@ Idempotency-Key), so a receiver that counts ids counts each message once."""
 import asyncio
 import contextlib
 import email
-import functools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,9 +24,8 @@ from outbox.choices import MessageStatus
 from outbox.models import Message
 from outbox.services import message_email, message_webhook
 from redegov.celery import app
-from tests.celery_process import celery_env
-from tests.celery_process import wait_for as wait_for_condition
-from tests.monitoring.conftest import WORKER_NUMBER
+from tests.support.monitoring import WORKER_NUMBER
+from tests.support.processes import celery_env, free_port, wait_long
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,15 +33,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # other tests 14 and 15, the caches 1 and up): flushing it touches nobody else's tasks.
 BROKER = f"redis://127.0.0.1:6379/{9 - WORKER_NUMBER % 4}"
 LEASE_SECONDS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-wait_for = functools.partial(wait_for_condition, timeout=120.0)  # a loaded machine
 
 
 class SmtpReceiver:
@@ -275,7 +263,7 @@ def test_a_mail_server_refusing_for_a_while_gets_every_message_once_it_accepts(
     smtp = smtp_factory(refuse=4)
     messages = emails(3)
     started(smtp)
-    wait_for(lambda: all_sent(messages), what="every message delivered")
+    wait_long(lambda: all_sent(messages), what="every message delivered")
     assert len(smtp.seen) >= 3 + 4  # four refusals were retried
     assert Counter(smtp.accepted) == Counter({message_id(m): 1 for m in messages})
     assert_counted_once(messages, smtp.seen, smtp.accepted)
@@ -292,7 +280,7 @@ def test_a_webhook_answering_500_then_200_gets_every_message(started):
             for n in range(2)
         ]
         started()
-        wait_for(lambda: all_sent(messages), what="every webhook delivered")
+        wait_long(lambda: all_sent(messages), what="every webhook delivered")
     finally:
         receiver.stop()
     assert len(receiver.seen) == 2 + 3
@@ -304,14 +292,14 @@ def test_a_worker_killed_mid_delivery_delivers_again_with_the_same_id(started, s
     delivery = started(smtp)
     [message] = emails(1)
     # The server has the whole message and the worker waits for its reply: kill it there.
-    wait_for(smtp.holding.is_set, what="the first delivery to reach the server")
+    wait_long(smtp.holding.is_set, what="the first delivery to reach the server")
     delivery.kill_worker()
     smtp.release()
     held = Message.objects.get(pk=message.pk)
     assert (held.status, held.attempts) == (MessageStatus.PENDING, 1)
     assert held.claimed_until is not None  # the dead worker's lease, left to expire
     delivery.start_worker()
-    wait_for(lambda: all_sent([message]), what="the redelivery after the lease expired")
+    wait_long(lambda: all_sent([message]), what="the redelivery after the lease expired")
     assert smtp.seen == [message_id(message)] * 2  # the same Message-ID both times
     assert_counted_once([message], smtp.seen, smtp.accepted)
     assert Message.objects.get(pk=message.pk).attempts == 2
@@ -326,6 +314,6 @@ def test_flushing_the_broker_with_deliveries_pending_loses_nothing(started, smtp
     broker.flushdb()  # this database only, never FLUSHALL
     assert broker.llen(delivery.queue) == 0
     delivery.start_worker()
-    wait_for(lambda: all_sent(messages), what="the sweeper to deliver the flushed messages")
+    wait_long(lambda: all_sent(messages), what="the sweeper to deliver the flushed messages")
     assert_counted_once(messages, smtp.seen, smtp.accepted)
     assert len(smtp.seen) == 3

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from outbox.services import message_deliver, message_email
-from tests.outbox.test_failures import free_port, wait_for
+from tests.support.processes import free_port, wait_long
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,9 @@ def test_the_mail_sink_keeps_each_delivered_message_as_a_file(settings, tmp_path
             subject="Rede Governo: 1 chamado(s) aberto(s) para Alfa Telecom",
             body="Chamado nº 1",
         )
-        wait_for(lambda: listening(port), what="the sink to listen")
+        wait_long(lambda: listening(port), what="the sink to listen")
         assert message_deliver(message_id=message.pk, now=timezone.now())
-        [path] = wait_for(lambda: list(tmp_path.glob("*.eml")), what="the message's file")
+        [path] = wait_long(lambda: list(tmp_path.glob("*.eml")), what="the message's file")
         kept = email.message_from_bytes(path.read_bytes())
         assert kept["Message-ID"] == f"<{message.key}@redegoverno.mg.gov.br>"
         assert kept["To"] == "noc@alfa.example" and "chamado" in path.name

@@ -11,8 +11,8 @@ from penalties.deadlines import business_days_left, deadline_days_for, deadline_
 from penalties.models import PenaltySettings
 from redegov.calendar import BusinessCalendar
 from redegov.models import Holiday
-from tests.billing.conftest import local
 from tests.inventory.factories import ContractFactory
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

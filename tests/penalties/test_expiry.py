@@ -11,7 +11,7 @@ from outbox.models import Message
 from penalties import tasks
 from penalties.choices import ProceedingStatus as S
 from penalties.services import proceeding_expire, proceedings_expire, proceedings_expired_ids
-from tests.billing.conftest import local
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

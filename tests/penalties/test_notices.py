@@ -11,8 +11,8 @@ from outbox.models import Message
 from outbox.services import message_deliver
 from penalties.services import proceeding_deadline_reminders
 from redegov.roles import Role
-from tests.billing.conftest import local
 from tests.inventory.factories import user_with_role
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

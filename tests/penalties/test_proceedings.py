@@ -22,9 +22,9 @@ from redegov.exceptions import DomainError
 from redegov.uploads import PROCEEDING_DOCUMENT, upload_check
 from sla.choices import FlagStatus
 from sla.models import BreachFlag, ImrMonth
-from tests.billing.conftest import local
-from tests.outbox.helpers import deliver_pending
-from tests.penalties.conftest import pdf
+from tests.support.outbox import deliver_pending
+from tests.support.penalties import pdf
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +247,7 @@ def test_same_status_is_a_noop(open_proceeding, personas):
 
 
 def test_a_warning_ends_at_registration(network, personas, authority, lei_8666):
-    from tests.penalties.conftest import Walk
+    from tests.support.penalties import Walk
 
     p = proceeding_open(
         user=personas.billing,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from outbox.models import Message
 from penalties.choices import ProceedingStatus as S
 from penalties.models import Proceeding
-from tests.billing.conftest import local
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

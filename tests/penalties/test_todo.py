@@ -11,7 +11,7 @@ from penalties.choices import OpinionKind
 from penalties.choices import ProceedingStatus as S
 from penalties.selectors import proceeding_todo
 from penalties.services import opinion_add
-from tests.billing.conftest import local
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from penalties.choices import ProceedingStatus as S
 from penalties.models import Document
-from tests.billing.conftest import local
-from tests.penalties.conftest import fined, pdf
+from tests.support.penalties import fined, pdf
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_only_billing_staff_open(client, personas, network, lei_8666, fine_type)
     assert response.status_code == 302
 
 
-def test_fines_report_by_carrier_and_status(client, priced, personas, open_proceeding):
+def test_fines_report_by_carrier_and_status(client, priced_simple, personas, open_proceeding):
     from billing import services as billing
 
     fined(open_proceeding, amount="2000.00", installments=1)

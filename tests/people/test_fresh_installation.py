@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.people.helpers import fresh_installation, invitation_token
+from tests.support.people import fresh_installation, invitation_token
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Rede-Governo-2026!"

@@ -3,7 +3,6 @@
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,8 +17,8 @@ from redegov.csvimport import (
     parse_number,
     read_rows,
 )
+from tests.support.time import SP
 
-SP = ZoneInfo("America/Sao_Paulo")
 COLUMNS = ("code", "name", "value")
 
 

@@ -4,7 +4,7 @@ items without a deadline, oldest first; the deadline said in days, in local time
 from datetime import date
 
 from redegov.todo import TodoItem, due_at_instant, due_by_end_of, todo_row, todo_rows
-from tests.billing.conftest import local
+from tests.support.time import local
 
 
 def item(title: str, since_day: int = 1, **due) -> TodoItem:

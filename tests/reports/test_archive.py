@@ -15,9 +15,10 @@ from billing.choices import JobKind, JobState
 from billing.models import PeriodJob
 from billing.selectors import job_progress_key
 from redegov.exceptions import DomainError
-from tests.billing.conftest import compute, local
-from tests.outbox.helpers import deliver_pending
-from tests.reports.conftest import pdf_pages
+from tests.support.billing import compute
+from tests.support.outbox import deliver_pending
+from tests.support.reports import pdf_pages
+from tests.support.time import local
 
 NOW = local(2026, 11, 25, 10, 0)
 
@@ -40,8 +41,10 @@ def request_reports(period, user) -> PeriodJob:
 
 
 @pytest.mark.django_db
-def test_the_job_zips_every_agencys_report_reports_progress_and_runs_once(october, staff, media):
-    job = request_reports(october, staff)
+def test_the_job_zips_every_agencys_report_reports_progress_and_runs_once(
+    october_closed, staff, media
+):
+    job = request_reports(october_closed, staff)
     seen = []
     original = cache.set
 
@@ -83,7 +86,7 @@ def test_the_job_zips_every_agencys_report_reports_progress_and_runs_once(octobe
 
 
 @pytest.mark.django_db
-def test_reports_are_generated_for_closed_months_only(priced, staff):
+def test_reports_are_generated_for_closed_months_only(priced_simple, staff):
     november = compute(2026, 11, now=NOW)
     with pytest.raises(DomainError, match="saem depois do fechamento"):
         request_reports(november, staff)
@@ -92,7 +95,7 @@ def test_reports_are_generated_for_closed_months_only(priced, staff):
 
 @pytest.mark.django_db
 def test_the_page_queues_the_job_and_offers_the_zip_to_billing_staff_only(
-    client, october, staff, personas
+    client, october_closed, staff, personas
 ):
     client.force_login(staff)
     response = client.post(reverse("reports:month-archive", args=["2026-10"]))
@@ -134,7 +137,7 @@ def test_the_page_queues_the_job_and_offers_the_zip_to_billing_staff_only(
 
 
 @pytest.mark.django_db
-def test_a_job_without_a_file_has_nothing_to_download(client, priced, staff):
+def test_a_job_without_a_file_has_nothing_to_download(client, priced_simple, staff):
     period = services.period_get_or_create(year=2026, month=10)
     job = services.period_job_request(period=period, kind=JobKind.COMPUTE, user=staff, now=NOW)
     services.period_job_run(job_id=job.pk)
@@ -143,7 +146,7 @@ def test_a_job_without_a_file_has_nothing_to_download(client, priced, staff):
 
 
 @pytest.mark.django_db
-def test_refusals_come_back_to_the_months_page_as_messages(client, priced, staff):
+def test_refusals_come_back_to_the_months_page_as_messages(client, priced_simple, staff):
     compute(2026, 10, now=NOW)
     client.force_login(staff)
     html = client.post(reverse("reports:month-archive", args=["2026-10"]), follow=True)

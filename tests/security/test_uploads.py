@@ -20,8 +20,7 @@ from orders.models import OrderEvent
 from orders.services import order_create
 from penalties.models import Document
 from redegov import uploads
-from tests.billing.conftest import local
-from tests.penalties.conftest import authority, fine_type, lei_8666, open_proceeding  # noqa: F401
+from tests.support.time import local
 
 MB = 1024 * 1024
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -112,7 +111,7 @@ def outage(network):
 
 
 @pytest.fixture
-def defense(open_proceeding):  # noqa: F811
+def defense(open_proceeding):
     walk = open_proceeding()
     walk.notify(local(2026, 11, 12, 16, 0))
     return walk.proceeding

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from billing.models import StatementLine
 from sla.demo import BAD_LOT, demo_months
 from sla.models import BreachFlag, ImrMonth, IndicatorDefinition
-from tests.sla.conftest import local
+from tests.support.time import local
 
 
 @pytest.mark.django_db

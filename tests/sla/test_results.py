@@ -15,14 +15,8 @@ from orders.compliance import compliance_report
 from orders.models import OrderPause
 from sla.measurement import measure
 from tests.inventory.factories import LinkFactory
-from tests.sla.conftest import (
-    imr_json,
-    local,
-    open_outage_with_ticket,
-    order,
-    outage,
-    result_of,
-)
+from tests.support.sla import imr_json, interruption, open_outage_with_ticket, order, result_of
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 AFTER_NOVEMBER = local(2026, 12, 2, 9)
@@ -47,7 +41,7 @@ def after_november():
     ],
 )
 def test_availability_of_an_access_in_the_json(network, after_november, counted, value, met, band):
-    outage(network.link_x_metro, local(2026, 11, 10, 8), counted)
+    interruption(network.link_x_metro, local(2026, 11, 10, 8), counted)
     document = imr_json("2026-11")
     assert document["period"] == "2026-11"
     assert result_of(document, "I1", circuit_id="BHZ-0001") == {
@@ -74,10 +68,10 @@ def test_only_carrier_and_pending_outages_count_and_only_in_the_active_window(
     network, after_november
 ):
     link = network.link_x_metro
-    outage(link, local(2026, 11, 3, 8), 300, Responsibility.AGENCY)
-    outage(link, local(2026, 11, 4, 8), 100, Responsibility.PENDING)
-    outage(link, local(2026, 11, 5, 8), 100, Responsibility.MAINTENANCE)
-    outage(link, local(2026, 11, 20, 8), 500)
+    interruption(link, local(2026, 11, 3, 8), 300, Responsibility.AGENCY)
+    interruption(link, local(2026, 11, 4, 8), 100, Responsibility.PENDING)
+    interruption(link, local(2026, 11, 5, 8), 100, Responsibility.MAINTENANCE)
+    interruption(link, local(2026, 11, 20, 8), 500)
     link.cancelled_at, link.status = local(2026, 11, 15, 12, 30, 40), "cancelled"
     link.save()
     result = result_of(imr_json("2026-11"), "I1", circuit_id="BHZ-0001")
@@ -109,7 +103,7 @@ def test_a_redundant_access_is_judged_against_its_own_target(network, after_nove
         access_type="redundant",
         mgmt_ip_secondary="127.20.0.2",
     )
-    outage(link, local(2026, 11, 10, 8), 130)
+    interruption(link, local(2026, 11, 10, 8), 130)
     result = result_of(imr_json("2026-11"), "I1", circuit_id="BHZ-0009")
     assert (result["target"], result["value"], result["met"], result["band"]) == (
         "99.7000",
@@ -144,7 +138,7 @@ def repairs(network, on_time: int, late: int):
     start = local(2026, 11, 2, 8)
     for day in range(on_time + late):
         minutes = 240 if day < on_time else 241
-        outage(network.link_x_metro, start + timedelta(days=day), minutes, ticket=True)
+        interruption(network.link_x_metro, start + timedelta(days=day), minutes, ticket=True)
 
 
 @pytest.mark.parametrize(
@@ -166,8 +160,12 @@ def test_repairs_on_time_per_carrier_and_lot(
 
 
 def test_tickets_of_outages_classified_otherwise_do_not_count(network, after_november):
-    outage(network.link_x_metro, local(2026, 11, 2, 8), 500, Responsibility.AGENCY, ticket=True)
-    outage(network.link_x_metro, local(2026, 11, 3, 8), 500, Responsibility.PENDING, ticket=True)
+    interruption(
+        network.link_x_metro, local(2026, 11, 2, 8), 500, Responsibility.AGENCY, ticket=True
+    )
+    interruption(
+        network.link_x_metro, local(2026, 11, 3, 8), 500, Responsibility.PENDING, ticket=True
+    )
     assert result_of(imr_json("2026-11"), "I2", lot=1)["inputs"] == {
         "counted": 1,
         "on_time": 0,
@@ -179,9 +177,11 @@ def test_a_ticket_counts_in_the_month_of_the_earlier_of_its_end_and_its_due_inst
     network, after_november
 ):
     link = network.link_x_metro
-    outage(link, local(2026, 10, 31, 19), 300, ticket=True)  # due 23:00 on 31/10, late: October
-    outage(link, local(2026, 11, 30, 20), 120, ticket=True)  # ends 30/11 on time: November
-    outage(link, local(2026, 11, 30, 23), 300, ticket=True)  # due 01/12 03:00, late: December
+    interruption(
+        link, local(2026, 10, 31, 19), 300, ticket=True
+    )  # due 23:00 on 31/10, late: October
+    interruption(link, local(2026, 11, 30, 20), 120, ticket=True)  # ends 30/11 on time: November
+    interruption(link, local(2026, 11, 30, 23), 300, ticket=True)  # due 01/12 03:00, late: December
     assert result_of(imr_json("2026-10"), "I2", lot=1)["inputs"]["late"] == 1
     assert result_of(imr_json("2026-11"), "I2", lot=1)["inputs"] == {
         "counted": 1,
@@ -201,7 +201,7 @@ def test_a_ticket_still_open_past_its_due_instant_counts_late_in_the_due_month(n
 
 
 def test_a_split_outage_is_one_ticket(network, after_november):
-    first = outage(network.link_x_metro, local(2026, 11, 2, 8), 300, ticket=True)
+    first = interruption(network.link_x_metro, local(2026, 11, 2, 8), 300, ticket=True)
     end = first.end
     first.end = first.start + timedelta(minutes=100)  # split at 09:40: the rest is the agency's
     first.save()

@@ -13,7 +13,8 @@ from billing import services as billing
 from sla.choices import FlagStatus
 from sla.models import BreachFlag, IndicatorDefinition
 from tests.inventory.factories import LinkFactory
-from tests.sla.conftest import local, outage
+from tests.support.sla import interruption
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 NOW = local(2026, 11, 25, 10)
@@ -27,10 +28,10 @@ def frozen():
 
 
 @pytest.fixture
-def october(priced):
-    outage(priced.link_x_metro, local(2026, 10, 15, 8), 300)
-    outage(priced.link_x_interior, local(2026, 10, 15, 8), 300)
-    return priced
+def october_outages(priced_with_redundant):
+    interruption(priced_with_redundant.link_x_metro, local(2026, 10, 15, 8), 300)
+    interruption(priced_with_redundant.link_x_interior, local(2026, 10, 15, 8), 300)
+    return priced_with_redundant
 
 
 def circuits(response) -> list[str]:
@@ -49,14 +50,14 @@ def circuits(response) -> list[str]:
         ("manager_y", ["CTG-0001"]),
     ],
 )
-def test_each_role_sees_its_own_results(client, personas, october, persona, expected):
+def test_each_role_sees_its_own_results(client, personas, october_outages, persona, expected):
     client.force_login(getattr(personas, persona))
     response = client.get(RESULTS, {"mes": "2026-10"})
     assert response.status_code == 200
     assert circuits(response) == expected
 
 
-def test_a_carrier_sees_only_its_lots_indicators(client, personas, october):
+def test_a_carrier_sees_only_its_lots_indicators(client, personas, october_outages):
     client.force_login(personas.carrier_b)
     response = client.get(RESULTS, {"mes": "2026-10"})
     lots = {(r.code, r.lot.number) for r in response.context["view"].lot_results}
@@ -64,14 +65,14 @@ def test_a_carrier_sees_only_its_lots_indicators(client, personas, october):
     assert [s.lot.number for s in response.context["view"].lots] == [2]
 
 
-def test_an_agency_manager_sees_no_lot_indicators(client, personas, october):
+def test_an_agency_manager_sees_no_lot_indicators(client, personas, october_outages):
     client.force_login(personas.manager_x)
     view = client.get(RESULTS, {"mes": "2026-10"}).context["view"]
     assert (view.lot_results, view.lots) == ([], [])
 
 
 @pytest.mark.parametrize("persona", ["outsider", "legal", "unit_x"])
-def test_outsiders_learn_nothing(client, personas, october, persona):
+def test_outsiders_learn_nothing(client, personas, october_outages, persona):
     client.force_login(getattr(personas, persona))
     for url in (
         RESULTS,
@@ -84,16 +85,16 @@ def test_outsiders_learn_nothing(client, personas, october, persona):
         assert client.get(url).status_code == 404, url
 
 
-def test_filters_narrow_the_results(client, personas, october):
+def test_filters_narrow_the_results(client, personas, october_outages):
     client.force_login(personas.billing)
     response = client.get(
-        RESULTS, {"mes": "2026-10", "lote": october.lot_metro.pk, "descumpridos": "on"}
+        RESULTS, {"mes": "2026-10", "lote": october_outages.lot_metro.pk, "descumpridos": "on"}
     )
     assert circuits(response) == ["BHZ-0001"]
     assert response.context["view"].worst[0].circuit_id == "BHZ-0001"
 
 
-def test_export_and_pdf(client, personas, october):
+def test_export_and_pdf(client, personas, october_outages):
     client.force_login(personas.billing)
     csv = client.get(reverse("sla:result-export", args=["csv"]), {"mes": "2026-10"})
     assert csv["Content-Type"].startswith("text/csv")
@@ -105,7 +106,7 @@ def test_export_and_pdf(client, personas, october):
     assert pdf.content.startswith(b"%PDF")
 
 
-def test_the_page_of_a_closed_month_shows_its_final_results(client, personas, october):
+def test_the_page_of_a_closed_month_shows_its_final_results(client, personas, october_outages):
     period = billing.period_get_or_create(year=2026, month=10)
     billing.period_close(period=period, user=personas.billing, now=NOW)
     client.force_login(personas.billing)
@@ -120,9 +121,9 @@ def test_the_page_of_a_closed_month_shows_its_final_results(client, personas, oc
     assert [row.lot.number for row in committee.context["lots"]] == [1, 2]
 
 
-def test_billing_staff_change_a_definition_from_a_month(client, personas, priced):
+def test_billing_staff_change_a_definition_from_a_month(client, personas, priced_with_redundant):
     client.force_login(personas.billing)
-    url = reverse("sla:definition-change", args=[priced.contract.pk, "I2"])
+    url = reverse("sla:definition-change", args=[priced_with_redundant.contract.pk, "I2"])
     assert client.get(url).status_code == 200
     data = {
         "valid_from": "2026-12",
@@ -153,22 +154,28 @@ def test_billing_staff_change_a_definition_from_a_month(client, personas, priced
         95,
         2,
     )
-    listing = client.get(reverse("sla:definition-list"), {"contrato": priced.contract.pk})
+    listing = client.get(
+        reverse("sla:definition-list"), {"contrato": priced_with_redundant.contract.pk}
+    )
     assert "Termo aditivo nº 2" in listing.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["carrier_a", "committee", "manager_x"])
-def test_only_billing_staff_may_change_definitions(client, personas, priced, persona):
+def test_only_billing_staff_may_change_definitions(
+    client, personas, priced_with_redundant, persona
+):
     client.force_login(getattr(personas, persona))
-    url = reverse("sla:definition-change", args=[priced.contract.pk, "I2"])
+    url = reverse("sla:definition-change", args=[priced_with_redundant.contract.pk, "I2"])
     assert client.get(url).status_code == 404
     assert client.get(reverse("sla:definition-list")).status_code == 200
 
 
-def test_billing_staff_dismiss_a_flag_with_its_ready_made_proceeding(client, personas, priced):
+def test_billing_staff_dismiss_a_flag_with_its_ready_made_proceeding(
+    client, personas, priced_with_redundant
+):
     for month in (7, 8, 9):
-        for link in (priced.link_x_metro, priced.link_y_metro):
-            outage(link, local(2026, month, 10, 8), 500)
+        for link in (priced_with_redundant.link_x_metro, priced_with_redundant.link_y_metro):
+            interruption(link, local(2026, month, 10, 8), 500)
         period = billing.period_get_or_create(year=2026, month=month)
         billing.period_close(period=period, user=personas.billing, now=NOW)
     flag = BreachFlag.objects.get()
@@ -191,7 +198,9 @@ def test_billing_staff_dismiss_a_flag_with_its_ready_made_proceeding(client, per
     assert client.get(reverse("sla:flag-list")).context["flags"] == [flag]
 
 
-def test_the_results_page_makes_as_many_queries_for_many_accesses(client, personas, october):
+def test_the_results_page_makes_as_many_queries_for_many_accesses(
+    client, personas, october_outages
+):
     client.force_login(personas.billing)
 
     def queries() -> int:
@@ -201,11 +210,11 @@ def test_the_results_page_makes_as_many_queries_for_many_accesses(client, person
 
     before = queries()
     for n in range(5):
-        LinkFactory(lot=october.lot_metro, circuit_id=f"BHZ-01{n:02d}")
+        LinkFactory(lot=october_outages.lot_metro, circuit_id=f"BHZ-01{n:02d}")
     assert queries() == before
 
 
-def test_billing_staff_find_last_months_imr_on_their_home(client, personas, october):
+def test_billing_staff_find_last_months_imr_on_their_home(client, personas, october_outages):
     period = billing.period_get_or_create(year=2026, month=10)
     billing.period_close(period=period, user=personas.billing, now=NOW)
     client.force_login(personas.billing)

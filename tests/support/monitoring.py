@@ -1,8 +1,9 @@
-"""Monitoring tests run against real ICMP on loopback and a real nftables table per test
-worker. Each worker polls addresses of its own, so parallel workers never fail each other's
-links."""
+"""Monitoring: real ICMP on loopback and a real nftables table per test process, each process
+polling addresses of its own so that parallel workers never fail each other's links; and cycles
+recorded at given minutes (`record`, `down`) without polling anything."""
 
 import os
+import re
 import time
 from datetime import datetime, timedelta
 
@@ -10,7 +11,10 @@ import pytest
 from django.utils import timezone
 
 from monitoring import services
+from monitoring.icmp import EchoStats
 from monitoring.netsim.faults import FaultTable
+from monitoring.selectors import poll_targets
+from tests.support.time import BASE_CYCLE, MINUTE
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 WORKER_NUMBER = int(WORKER.removeprefix("gw") or 0)
@@ -46,6 +50,17 @@ def polled_network(network):
     return network
 
 
+@pytest.fixture
+def forget_memory():
+    """The poller's in-process state starts empty (modules use it with `usefixtures`)."""
+    services._memory.clear()
+
+
+def circuits(html: str) -> list[str]:
+    """The circuit ids of the incident panel's rows, in order."""
+    return re.findall(r'<a [^>]*class="circuit"[^>]*>([^<]+)</a>', html)
+
+
 def run_cycle(length: timedelta = CYCLE) -> datetime:
     """Wait for the next cycle's scheduled instant, poll and record it; return its instant."""
     seconds = int(length.total_seconds())
@@ -55,3 +70,29 @@ def run_cycle(length: timedelta = CYCLE) -> datetime:
         shard_id=services.shard_default().pk, cycle_id=cycle_id, length=length, now=timezone.now()
     )
     return services.cycle_instant(cycle_id, length)
+
+
+def record(minute: int, answers: dict[str, int], shard=None):
+    """Record cycle `minute` of a shard (the default one unless told) where each address
+    answered that many of 5 echoes (default 5), 10 ms each."""
+    shard = shard or services.shard_default()
+    targets = poll_targets(shard=shard)
+    results = {}
+    for target in targets:
+        for address in target.addresses:
+            answered = answers.get(address, 5)
+            rtt = 10_000 if answered else None
+            results[address] = EchoStats(5, answered, answered * 10_000, rtt, rtt)
+    return services.cycle_record(
+        shard_id=shard.pk,
+        cycle_id=BASE_CYCLE + minute,
+        length=MINUTE,
+        targets=targets,
+        results=results,
+        canaries={},
+    )
+
+
+def down(network, minutes: range, *links, shard=None) -> None:
+    for minute in minutes:
+        record(minute, {link.mgmt_ip: 0 for link in links}, shard=shard)

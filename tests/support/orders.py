@@ -1,5 +1,5 @@
-"""Orders tests: the shared network with a price table, and a helper that moves an order at a
-frozen instant (time-machine), as a person would click at that moment."""
+"""Orders: the network with a price catalog, and helpers that move an order at a frozen instant
+(time-machine), as a person would click at that moment."""
 
 from datetime import date, datetime
 
@@ -10,26 +10,22 @@ from inventory.choices import AccessType, Region
 from inventory.models import Municipality
 from orders.choices import OrderStatus, OrderType
 from orders.services import order_create, order_transition
-from tests.inventory.factories import BELO_HORIZONTE, SP, PriceItemFactory
+from tests.inventory.factories import BELO_HORIZONTE, PriceItemFactory
+from tests.support.time import local
 
 S = OrderStatus
+T0 = local(2026, 3, 2, 10)  # a Monday
 
 
 @pytest.fixture
-def priced(network):
-    """Lot 1 (metro) sells 4 and 10 Mbps, simple and redundant; lot 2 (interior) 4 Mbps simple."""
+def priced_catalog(network):
+    """Lot 1 (metro) sells 4 and 10 Mbps, simple and redundant; lot 2 (interior) 4 Mbps simple.
+    Returns the network."""
     for speed in (4, 10):
         for access in AccessType.values:
             PriceItemFactory(lot=network.lot_metro, speed_mbps=speed, access_type=access)
     PriceItemFactory(lot=network.lot_interior, speed_mbps=4, region=Region.INTERIOR)
     return network
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=SP)
-
-
-T0 = at(2026, 3, 2, 10)  # a Monday
 
 
 def move(order, to, user, when: datetime, **kwargs):

@@ -1,7 +1,10 @@
-"""Real Celery processes for tests: a worker (or beat) of our own app against the test's
-database, with a broker of the test's choosing."""
+"""Real processes for tests: a Celery worker (or beat) of our own app against the test's
+database, with a broker of the test's choosing; a free port for a server of the test's own; and
+waiting for what those processes do."""
 
+import functools
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -51,3 +54,12 @@ def wait_for(condition, timeout: float = 40.0, what: str = ""):
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+wait_long = functools.partial(wait_for, timeout=120.0)  # mail and webhooks on a loaded machine
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

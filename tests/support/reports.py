@@ -1,7 +1,7 @@
-"""A closed October for the reports: the billing tests' priced network (agency X: BHZ-0001 in
-lot 1 and UDI-0001 in the consortium lot 2; agency Y: CTG-0001) with one carrier outage on
-BHZ-0001, closed on 1 November. Agency X's manager and substitute are named in its
-participation declaration."""
+"""Reports: a closed October (the network priced as for billing, `priced_simple`: agency X has
+BHZ-0001 in lot 1 and UDI-0001 in the consortium lot 2, agency Y CTG-0001; the worked example's
+carrier outage on BHZ-0001; closed on 1 November), agency X's manager and substitute named in its
+participation declaration, and a PDF's text page by page."""
 
 import subprocess
 
@@ -10,15 +10,17 @@ import pytest
 from billing import services
 from billing.models import BillingPeriod
 from redegov.roles import Role
-from tests.billing.conftest import local, outage, priced  # noqa: F401 - fixture
 from tests.inventory.factories import user_with_role
+from tests.support.billing import worked_example_outage
+from tests.support.time import local
 
 CLOSED_AT = local(2026, 11, 1, 9, 0)
 
 
 @pytest.fixture
-def october(priced) -> BillingPeriod:  # noqa: F811
-    outage(priced.link_x_metro, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
+def october_closed(priced_simple) -> BillingPeriod:
+    """October 2026 closed at CLOSED_AT, with the worked example's outage."""
+    worked_example_outage(priced_simple)
     period = services.period_get_or_create(year=2026, month=10)
     return services.period_close(period=period, user=None, now=CLOSED_AT)
 

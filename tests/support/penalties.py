@@ -1,5 +1,5 @@
-"""Fine proceedings: the shared network (priced as for billing), the deciding authority's
-persona, a catalog fine, and a helper that walks a proceeding through its steps."""
+"""Fine proceedings: the deciding authority's persona, a catalog fine, and a helper that walks a
+proceeding through its steps."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from inventory.choices import Regime
 from penalties.choices import OpinionKind, Outcome, Sanction
 from penalties.choices import ProceedingStatus as S
-from penalties.models import FineType, Proceeding
+from penalties.models import Proceeding
 from penalties.services import opinion_add, proceeding_open, proceeding_transition
 from redegov.roles import Role
-from tests.billing.conftest import local, priced  # noqa: F401  (fixture used by the tests)
 from tests.inventory.factories import user_with_role
+from tests.penalties.factories import FineTypeFactory
+from tests.support.time import local
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -38,12 +39,7 @@ def lei_8666(network):
 
 @pytest.fixture
 def fine_type(network):
-    return FineType.objects.create(
-        contract=network.contract,
-        name="Multa por inexecução parcial",
-        legal_basis="Cláusula 12.1",
-        amount=Decimal("1000.00"),
-    )
+    return FineTypeFactory(contract=network.contract)
 
 
 class Walk:
@@ -106,7 +102,7 @@ def open_proceeding(network, personas, authority, lei_8666, fine_type):
     def make(lot=None, amount: str | None = None, at: datetime | None = None) -> Walk:
         chosen = fine_type
         if amount is not None:
-            chosen = FineType.objects.create(
+            chosen = FineTypeFactory(
                 contract=network.contract,
                 name=f"Multa de {amount}",
                 legal_basis="Cláusula 12.2",

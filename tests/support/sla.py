@@ -1,56 +1,48 @@
-"""IMR tests: the shared network priced as for billing, and helpers that write outages, tickets
-and orders at exact instants, and read the `imr` command's JSON."""
+"""IMR: the network priced as for billing plus a redundant metro price, and helpers that write
+interruptions, tickets and orders at exact instants, and read the `imr` command's JSON."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 from itertools import count
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 
-from monitoring.choices import OutageKind, OutageSource, Responsibility
-from monitoring.models import Outage, Ticket
+from monitoring.choices import OutageSource, Responsibility
+from monitoring.models import Ticket
 from monitoring.services.tickets import tickets_open
 from orders.choices import OrderStatus, OrderType
 from orders.models import Order
 from redegov.models import User
 from tests.inventory.factories import PriceItemFactory
+from tests.monitoring.factories import OutageFactory
 
-SP = ZoneInfo("America/Sao_Paulo")
 NUMBERS = count(1)
 
 
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=SP)
-
-
 @pytest.fixture
-def priced(network):
-    """Lot 1 (Alfa, metro): 4 Mbps simple R$ 905,52, redundant R$ 1.500,00; lot 2 (consortium
-    Beta 60% leader + Alfa 40%, interior): 4 Mbps simple R$ 1.234,57."""
-    PriceItemFactory(lot=network.lot_metro, region="metro", monthly_price=Decimal("905.52"))
+def priced_with_redundant(priced_simple):
+    """`priced_simple` (lot 1, Alfa, metro: 4 Mbps simple R$ 905,52; lot 2, consortium Beta 60%
+    leader + Alfa 40%, interior: 4 Mbps simple R$ 1.234,57) and lot 1's 4 Mbps redundant access
+    at R$ 1.500,00; returns the network."""
     PriceItemFactory(
-        lot=network.lot_metro,
+        lot=priced_simple.lot_metro,
         region="metro",
         access_type="redundant",
         monthly_price=Decimal("1500.00"),
     )
-    PriceItemFactory(lot=network.lot_interior, region="interior", monthly_price=Decimal("1234.57"))
-    return network
+    return priced_simple
 
 
-def outage(link, start, minutes, responsibility=Responsibility.CARRIER, ticket=False):
+def interruption(link, start, minutes, responsibility=Responsibility.CARRIER, ticket=False):
     """A closed interruption of `minutes` minutes, with its ticket when asked."""
-    row = Outage.objects.create(
+    row = OutageFactory(
         link=link,
         start=start,
         end=start + timedelta(minutes=minutes),
         responsibility=responsibility,
-        kind=OutageKind.INTERRUPTION,
-        source=OutageSource.IMPORT,
     )
     if ticket:
         tickets_open(outages=[row], losses=[], now=start)
@@ -58,12 +50,7 @@ def outage(link, start, minutes, responsibility=Responsibility.CARRIER, ticket=F
 
 
 def open_outage_with_ticket(link, start):
-    row = Outage.objects.create(
-        link=link,
-        start=start,
-        kind=OutageKind.INTERRUPTION,
-        source=OutageSource.ICMP,
-    )
+    row = OutageFactory(link=link, start=start, source=OutageSource.ICMP)
     tickets_open(outages=[row], losses=[], now=start)
     return Ticket.objects.get(outage=row)
 
