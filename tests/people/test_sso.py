@@ -368,3 +368,17 @@ def test_a_revoked_invitation_is_not_used(db):
         sso_person(email="elisa@fazenda.mg.gov.br", now=now)
     elisa.refresh_from_db()
     assert not elisa.is_active
+
+
+def test_a_refusal_from_the_provider_is_said_and_its_state_spent(settings, db):
+    sso_on(settings, {key: "http://127.0.0.1:9/o" for key in DISCOVERY_KEYS})
+    browser = Client()
+    sent = urlsplit(browser.get(reverse("sso:start")).headers["Location"])
+    state = dict(parse_qsl(sent.query))["state"]
+    answer = {"error": "access_denied", "state": state}
+
+    refused = browser.get(reverse("sso:callback"), answer, follow=True)
+
+    assert refused.redirect_chain == [(reverse("login"), 302)]
+    assert "O provedor de identidade não autorizou a entrada" in refused.content.decode()
+    assert state not in browser.session["oidc_states"]
