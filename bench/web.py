@@ -11,9 +11,10 @@ database 15). Then `--users` people log in (the NOC, agency managers and unit st
 carrier, billing staff, the committee) and, for `--seconds` after a warm-up, each opens the
 pages of its role one after another, pausing `--think` seconds (±50%) between two. The NOC's
 people keep the incident panel open: it refreshes itself as the browser's htmx does, with the
-version tokens of its last answer. One more user asks for /healthz all along: the baseline of
-the same run. It prints p50, p95 and p99 per page, the median size and the errors (any answer
-but 200, or 204 for a refresh with nothing new), beside the targets of issue 23."""
+version tokens of its last answer. `--incidents` links are down (with their tickets) all along.
+One more user asks for /healthz all along: the baseline of the same run. It prints p50, p95 and
+p99 per page, the median size and the errors (any answer but 200, or 204 for a refresh with
+nothing new), beside the targets of issue 23."""
 
 import argparse
 import http.cookiejar
@@ -82,6 +83,47 @@ def prepare(links: int, env: dict) -> None:
         _manage("seed_demo", "--links", str(links), env=development)
         print(f"seed_demo --links {links}: {time.monotonic() - started:.0f} s", flush=True)
     _manage("collectstatic", "--noinput", "-v0", env=env)
+
+
+def open_incidents(count: int) -> None:
+    """`count` links down now (1 in 10 of them redundant links losing a path instead), with
+    their tickets, as the engine opens them: what the NOC's panel lists during a bad hour."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redegov.settings")
+    os.environ.setdefault("DJANGO_ENV", "development")
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from inventory.choices import AccessType, LinkStatus
+    from inventory.models import Link
+    from monitoring.choices import OutageKind, OutageSource
+    from monitoring.models import Outage, RedundancyLoss
+    from monitoring.services.tickets import tickets_open
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    if Outage.objects.filter(end=None, kind=OutageKind.INTERRUPTION).exists():
+        return
+    active = Link.objects.filter(status=LinkStatus.ACTIVE).order_by("pk")
+    with transaction.atomic():
+        outages = Outage.objects.bulk_create(
+            Outage(
+                link=link,
+                start=now - timezone.timedelta(minutes=(i * 7) % 300),
+                kind=OutageKind.INTERRUPTION,
+                source=OutageSource.ICMP,
+            )
+            for i, link in enumerate(active.filter(access_type=AccessType.SIMPLE)[::97][:count])
+        )
+        losses = RedundancyLoss.objects.bulk_create(
+            RedundancyLoss(link=link, start=now - timezone.timedelta(minutes=20))
+            for link in active.filter(access_type=AccessType.REDUNDANT)[: count // 10]
+        )
+        tickets_open(outages=outages, losses=losses, now=now)
+    print(f"{len(outages)} interruptions and {len(losses)} lost redundancies open", flush=True)
 
 
 def production_env(port: int) -> dict:
@@ -260,11 +302,13 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--incidents", type=int, default=60, help="links down during the run")
     args = parser.parse_args()
 
     port = free_port()
     env = production_env(port)
     prepare(args.links, env)
+    open_incidents(args.incidents)
     flush = ["redis-cli", "-u", env["REDIS_URL"], "flushdb"]
     subprocess.run(flush, check=True, capture_output=True)  # noqa: S603 - Debian's redis
     gunicorn = subprocess.Popen(  # noqa: S603 - our own arguments

@@ -46,9 +46,11 @@
       Array.prototype.map.call(panel.querySelectorAll("tr.item"), function (row) { return row.id; }) :
       null;
   });
-  document.addEventListener("htmx:afterSwap", function () {
-    var live = document.getElementById("painel-avisos"), panel = document.getElementById("painel");
-    if (shownRows === null || !live || !panel) {
+  // htmx:load fires on the new panel once it is in the page (an outerHTML swap's afterSwap
+  // fires on the old one, out of the page).
+  document.addEventListener("htmx:load", function (event) {
+    var live = document.getElementById("painel-avisos"), panel = event.target;
+    if (shownRows === null || !live || panel.id !== "painel") {
       return;
     }
     var seen = shownRows;
@@ -64,7 +66,7 @@
   // Clocks the server renders in the same words (monitoring/templatetags/clocks.py,
   // redegov/templatetags/formatting.py duration_br): ages since <strong data-since="ISO">
   // and repair time left to <span data-due="ISO">, with its <progress data-start="ISO">,
-  // refreshed every 30 s; htmx swaps bring new ones, ticked at once.
+  // refreshed every 30 s; htmx swaps bring new ones, ticked once loaded.
   function duration(minutes) {
     var d = Math.floor(minutes / 1440), h = Math.floor(minutes % 1440 / 60), m = minutes % 60;
     var mm = (m < 10 ? "0" : "") + m;
@@ -94,7 +96,7 @@
       tick();
     }
     setInterval(tick, 30000);
-    document.body.addEventListener("htmx:afterSwap", tick);
+    document.body.addEventListener("htmx:load", tick);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
