@@ -29,6 +29,20 @@ from redegov.instants import local_midnight, truncate_minute
 from redegov.money import round_cents, whole_cents
 
 RULE_VERSION = "dominio-5/2026-11"
+# Each rule version a line may have been computed with (stored in its inputs), in words.
+RULE_NAMES = {
+    RULE_VERSION: (
+        "valor devido pelos minutos ativos do mês e desconto pelos minutos indisponíveis"
+        " (regra de novembro de 2026)"
+    ),
+}
+
+
+def rule_name(version: str) -> str:
+    """A rule version as the screen says it; an unknown one as stored."""
+    return RULE_NAMES.get(version, version)
+
+
 ANATEL_DIVISOR = 43_200
 ZERO = Decimal("0.00")
 

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing import arithmetic
 from billing.choices import JobKind
 from billing.exports import LINE_COLUMNS
 from billing.filters import LineFilter
@@ -263,7 +264,7 @@ def _explanation(line: StatementLine) -> dict[str, object]:
         "discount": _decimal(discount),
         "discount_capped": round_brl(discount) > line.discount,
         "correction_carry": Decimal(inputs["correction_carry"]),
-        "rule": inputs["rule"],
+        "rule": arithmetic.rule_name(inputs["rule"]),
         "computed_at": datetime.fromisoformat(inputs["computed_at"]),
     }
 

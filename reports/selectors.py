@@ -22,6 +22,7 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import CharField, Count, F, Func, QuerySet, TextField, Value
 from django.http import Http404
 
+from billing.arithmetic import rule_name
 from billing.choices import JobKind, JobState, PeriodStatus
 from billing.computation import month_minutes
 from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
@@ -212,6 +213,10 @@ class AppliedRule:
     contract: str
     divisor: int
     fixed_divisor: bool  # the contract's fixed 43 200 minutes (Anatel), not the month's
+
+    @property
+    def name(self) -> str:
+        return rule_name(self.rule)
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def test_the_pdf_says_every_figure_of_the_statement(october_closed, network):
         assert brl(Decimal(value)) in total, name
     assert "CTG-0001" not in text  # agency Y's link
     assert "Alfa Telecom" in text and "Beta Net" in text
-    assert "dominio-5" in text and "44.640 minutos" in text
+    assert "(regra de novembro de 2026)" in text and "dominio-5" not in text
+    assert "44.640 minutos" in text
     assert "meio centavo para cima" in text
     assert "Aguardando atestado" in text
 
