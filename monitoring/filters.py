@@ -3,7 +3,7 @@ selectors' visible rows). Choice lists offer only what the user may see."""
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from inventory.filters import (
     visible_agencies,
@@ -13,6 +13,7 @@ from inventory.filters import (
 )
 from inventory.models import Carrier, Lot
 from monitoring.choices import (
+    DisputeStatus,
     OutageKind,
     OutageSource,
     PanelKind,
@@ -20,7 +21,7 @@ from monitoring.choices import (
     TicketKind,
     TicketStatus,
 )
-from monitoring.models import IrregularityReport, Outage, RedundancyLoss, Ticket
+from monitoring.models import Dispute, IrregularityReport, Outage, RedundancyLoss, Ticket
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -103,10 +104,21 @@ class OutageFilter(LinkScopeFilterSet):
     circuit = django_filters.CharFilter(
         label="Designação", field_name="link__circuit_id", lookup_expr="icontains"
     )
+    # The NOC's pending work: outages whose carrier dispute waits for its decision.
+    dispute = django_filters.ChoiceFilter(
+        label="Contestação",
+        choices=[("pending", "Pendentes (em análise)")],
+        method="with_dispute",
+        empty_label="Todas",
+    )
 
     class Meta:
         model = Outage
         fields = []
+
+    def with_dispute(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        open_disputes = Dispute.objects.filter(outage=OuterRef("pk"), status=DisputeStatus.OPEN)
+        return queryset.filter(Exists(open_disputes)) if value == "pending" else queryset
 
 
 # Each panel kind and the rows that make it.

@@ -10,6 +10,7 @@ import psycopg
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from inventory.choices import AccessType, LinkStatus
@@ -17,6 +18,8 @@ from inventory.models import Link
 from inventory.selectors import link_lots_at, lot_members
 from monitoring.choices import (
     COUNTED_RESPONSIBILITIES,
+    DisputeStatus,
+    IrregularityStatus,
     TicketStatus,
     WindowScope,
     WindowStatus,
@@ -24,6 +27,8 @@ from monitoring.choices import (
 from monitoring.engine import DEFAULT_THRESHOLDS, Thresholds
 from monitoring.models import (
     Canary,
+    Dispute,
+    IrregularityReport,
     MaintenanceWindow,
     MonitoringSettings,
     Outage,
@@ -31,8 +36,10 @@ from monitoring.models import (
     PollWindow,
     Ticket,
 )
-from redegov.access import restrict
+from redegov.access import NOC_STAFF, holds, restrict
 from redegov.instants import truncate_minute
+from redegov.roles import Role, has_role
+from redegov.todo import TodoItem, due_at_instant
 
 Window = tuple[int, datetime, datetime]
 MAX_PATHS = 2  # a redundant access has two
@@ -392,3 +399,66 @@ def monitoring_home(*, user) -> dict[str, list]:
         "open_outages": list(outage_list(user=user).filter(end=None)[:20]),
         "pending_windows": list(windows[:10]),
     }
+
+
+# -- To-do lists (redegov.todo) ------------------------------------------------------------------
+
+
+def dispute_pending_list(*, user) -> QuerySet[Dispute]:
+    """Carriers' disputes still waiting for the NOC's decision, that the user may see."""
+    return restrict(Dispute.objects.filter(status=DisputeStatus.OPEN), user).select_related(
+        "outage__link", "carrier"
+    )
+
+
+def irregularity_pending_list(*, user) -> QuerySet[IrregularityReport]:
+    """Agencies' irregularity reports still waiting for the NOC's answer, that the user may see."""
+    return restrict(
+        IrregularityReport.objects.filter(status=IrregularityStatus.OPEN), user
+    ).select_related("link__agency")
+
+
+def noc_todo(*, user) -> list[TodoItem]:
+    """The NOC's to-do: contested outages (the carriers' disputes to decide) and irregularity
+    reports to answer. The contract sets no deadline for either: each shows how long it waits."""
+    if not holds(user, NOC_STAFF):
+        return []
+    items = [
+        TodoItem(
+            title=f"Indisponibilidade contestada: {d.outage.link.circuit_id}",
+            detail=f"{d.carrier.name} pede “{d.get_requested_display()}”",
+            url=reverse("monitoring:outage-detail", args=[d.outage_id]),
+            since=d.filed_at,
+        )
+        for d in dispute_pending_list(user=user)
+    ]
+    items += [
+        TodoItem(
+            title=f"Irregularidade informada: {r.link.circuit_id}",
+            detail=r.link.agency.code,
+            url=reverse("monitoring:irregularity-detail", args=[r.pk]),
+            since=r.reported_at,
+        )
+        for r in irregularity_pending_list(user=user)
+    ]
+    return items
+
+
+def ticket_todo(*, user) -> list[TodoItem]:
+    """A carrier's open tickets (its leader's: the leader receives and answers them), each due
+    at its repair deadline; nobody else answers tickets."""
+    if not has_role(user, Role.CARRIER) or not user.carrier_id:
+        return []
+    tickets = (
+        ticket_list(user=user).filter(carrier=user.carrier_id).exclude(status=TicketStatus.CLOSED)
+    )
+    return [
+        TodoItem(
+            title=f"Chamado {t.get_kind_display().lower()}: {t.link.circuit_id}",
+            detail=t.get_status_display(),
+            url=reverse("monitoring:ticket-detail", args=[t.pk]),
+            since=t.opened_at,
+            **due_at_instant(t.due_at),
+        )
+        for t in tickets
+    ]

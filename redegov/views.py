@@ -14,7 +14,7 @@ from invoices.selectors import invoice_todo
 from monitoring.selectors import monitoring_home, noc_todo, ticket_todo
 from orders.selectors import order_home_list, order_todo
 from penalties.selectors import proceeding_todo
-from redegov.access import BILLING_STAFF, holds
+from redegov.access import BILLING_STAFF, NOC_STAFF, holds
 from redegov.context_processors import link_scope
 from redegov.health import health_report
 from redegov.todo import TodoRow, todo_rows
@@ -57,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit": request.user.unit if scope == "unit" else None,
         "orders": order_home_list(user=request.user) if scope else [],
         "monitoring": monitoring_home(user=request.user) if scope else None,
+        "noc": holds(request.user, NOC_STAFF),
         "billing": _billing_month() if holds(request.user, BILLING_STAFF) else None,
         "imr": imr_home() if holds(request.user, BILLING_STAFF) else None,
         "attestations": report_pending_list(user=request.user) if scope == "agency" else None,
