@@ -90,6 +90,16 @@ def duration_br(value: timedelta | None) -> str:
     return f"{minutes} min"
 
 
+@register.simple_tag
+def interval_br(start: datetime, end: datetime | None, now: datetime | None = None) -> str:
+    """An outage's span: "de 01/12/2026 16:58 a 01/12/2026 18:00 (1 h 02 min)", or, still
+    open, "desde 01/12/2026 16:58 (em aberto há 2 h 10 min)"."""
+    if end is None:
+        age = duration_br((now or timezone.now()) - start)
+        return f"desde {local_dt(start)} (em aberto há {age})"
+    return f"de {local_dt(start)} a {local_dt(end)} ({duration_br(end - start)})"
+
+
 @register.filter
 def seconds_br(value: int | None) -> str:
     return "" if value is None else duration_br(timedelta(seconds=value))

@@ -1,11 +1,20 @@
-"""Small things every page shows: the favicon, the message after logging out (issue 23)."""
+"""Small things pages show (issue 23): the favicon, the message after logging out, plurals,
+an outage's span."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import timezone
 
-from redegov.templatetags.formatting import count_br, plural_br
+from monitoring.choices import OutageKind, OutageSource
+from monitoring.models import Outage
+from redegov.templatetags.formatting import count_br, interval_br, local_dt, plural_br
 from tests.e2e.conftest import PASSWORD
+
+SP = ZoneInfo("America/Sao_Paulo")
 
 
 @pytest.mark.django_db
@@ -42,3 +51,26 @@ def test_the_list_of_one_link_says_one_link(client, personas, network):
     client.force_login(personas.noc)
     html = client.get(reverse("inventory:link-list")).content.decode()
     assert "<strong>1</strong> acesso</span>" in html
+
+
+def test_an_outage_says_how_long_it_lasted_or_has_been_open():
+    start = datetime(2026, 12, 1, 16, 58, tzinfo=SP)
+    now = start + timedelta(hours=2, minutes=10)
+    assert interval_br(start, None, now) == "desde 01/12/2026 16:58 (em aberto há 2 h 10 min)"
+    assert interval_br(start, start + timedelta(minutes=62)) == (
+        "de 01/12/2026 16:58 a 01/12/2026 18:00 (1 h 02 min)"
+    )
+
+
+@pytest.mark.django_db
+def test_an_open_outages_page_shows_its_age(client, personas, network):
+    start = timezone.now() - timedelta(hours=2, minutes=10, seconds=5)
+    outage = Outage.objects.create(
+        link=network.link_x_metro,
+        start=start,
+        kind=OutageKind.INTERRUPTION,
+        source=OutageSource.ICMP,
+    )
+    client.force_login(personas.noc)
+    html = client.get(reverse("monitoring:outage-detail", args=[outage.pk])).content.decode()
+    assert f"desde {local_dt(start)} (em aberto há 2 h 10 min)" in html
