@@ -602,49 +602,43 @@ def _contractor_emails(proceeding: Proceeding) -> list[str]:
     )
 
 
-def _notice_mail(event: ProceedingEvent) -> None:
-    """The e-mailed copies of a posted notice, one outbox message to each of the contractor's
-    staff (every member of a consortium), so the proceeding page shows each one's delivery.
-    The notice itself counts from its posting (`event.at`); the caller holds the transaction."""
+def _event_mail(event: ProceedingEvent, text: str) -> None:
+    """One outbox message about a step to each of the contractor's staff (every member of a
+    consortium), with the step's link; the caller holds the transaction."""
     proceeding = event.proceeding
-    body = (
-        f"O processo administrativo de multa {proceeding} tem uma notificação publicada no "
-        f"portal em {timezone.localtime(event.at):%d/%m/%Y %H:%M}. Prazo: "
-        f"{event.deadline_days} dias úteis, de {event.deadline_starts:%d/%m/%Y} até "
-        f"{event.deadline_date:%d/%m/%Y} às 23:59:59.\n\n"
-        f"{settings.PORTAL_URL}{reverse('penalties:proceeding-detail', args=[proceeding.pk])}"
-    )
+    link = reverse("penalties:proceeding-detail", args=[proceeding.pk])
     for address in _contractor_emails(proceeding):
         message_email(
             kind=MessageKind.PROCEEDING_NOTICE,
             ref=ref_of(event),
             to=[address],
             subject=f"[Rede Governo] {proceeding}: {event.label}",
-            body=body,
+            body=f"{text}\n\n{settings.PORTAL_URL}{link}",
         )
+
+
+def _notice_mail(event: ProceedingEvent) -> None:
+    """The e-mailed copies of a posted notice, so the proceeding page shows each one's
+    delivery. The notice itself counts from its posting (`event.at`)."""
+    _event_mail(
+        event,
+        f"O processo administrativo de multa {event.proceeding} tem uma notificação publicada "
+        f"no portal em {timezone.localtime(event.at):%d/%m/%Y %H:%M}. Prazo: "
+        f"{event.deadline_days} dias úteis, de {event.deadline_starts:%d/%m/%Y} até "
+        f"{event.deadline_date:%d/%m/%Y} às 23:59:59.",
+    )
 
 
 def _move_mail(event: ProceedingEvent) -> None:
-    """Tell the contractor's staff (one outbox message each) of a move they did not make and
-    no notice announces: the portal moving on after their deadline expired, a cancellation or
-    a dismissal, with its reason. The caller holds the transaction."""
-    proceeding = event.proceeding
-    body = (
-        f"O processo administrativo de multa {proceeding} passou a "
+    """Tell the contractor's staff of a move they did not make and no notice announces: the
+    portal moving on after their deadline expired, a cancellation or a dismissal, with its
+    reason."""
+    _event_mail(
+        event,
+        f"O processo administrativo de multa {event.proceeding} passou a "
         f"“{event.get_to_status_display()}” em {timezone.localtime(event.at):%d/%m/%Y %H:%M}: "
-        f"{event.label}."
-        + (f"\n\nMotivo: {event.reason}" if event.reason else "")
-        + f"\n\n{settings.PORTAL_URL}"
-        f"{reverse('penalties:proceeding-detail', args=[proceeding.pk])}"
+        f"{event.label}." + (f"\n\nMotivo: {event.reason}" if event.reason else ""),
     )
-    for address in _contractor_emails(proceeding):
-        message_email(
-            kind=MessageKind.PROCEEDING_NOTICE,
-            ref=ref_of(event),
-            to=[address],
-            subject=f"[Rede Governo] {proceeding}: {event.label}",
-            body=body,
-        )
 
 
 # A carrier is reminded of its open deadline (defense, appeal) from this many business days
