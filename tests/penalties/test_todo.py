@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from penalties.choices import OpinionKind
@@ -96,3 +98,17 @@ def test_the_home_lists_the_overdue_decision_first(client, open_proceeding, pers
     assert page.index(late.number) < page.index(on_time.number)
     assert '14/08/2026 · <span class="badge late">vencido há 3 dias</span>' in page
     assert "18/08/2026 · vence em 1 dia" in page
+
+
+def test_the_home_reads_the_same_number_of_queries_however_long_the_list(
+    client, open_proceeding, personas
+):
+    client.force_login(personas.billing)
+    open_proceeding()
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("home"))
+    open_proceeding(), open_proceeding()
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(reverse("home")).content.decode()
+    assert page.count(": notificar a operadora</a>") == 3
+    assert len(three) == len(one)
