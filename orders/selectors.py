@@ -20,6 +20,7 @@ from orders.choices import (
     NOT_COUNTED,
     REASON_REQUIRED,
     SYSTEM,
+    ClockState,
     OrderStatus,
     OrderType,
     action_label,
@@ -186,6 +187,35 @@ def order_clock(order: Order, *, now: datetime | None = None) -> ClockReading:
         now=now or timezone.now(),
         calendar=BusinessCalendar(),
     )
+
+
+def order_due_words(
+    *, order: Order, clock: ClockReading, today: date, calendar: BusinessCalendar
+) -> str:
+    """The one deadline an order's page shows, as a date and in words: "até 15/12/2026 (em 10
+    dias úteis)", counted in the kind of days the order was dispatched with; "" before dispatch.
+    The date is the due instant's (as moved by pauses, an open one so far)."""
+    if clock.due_at is None:
+        return ""
+    due = timezone.localdate(clock.due_at)
+    text = f"até {due:%d/%m/%Y}"
+    if clock.state not in (
+        ClockState.RUNNING,
+        ClockState.WARNING,
+        ClockState.PAUSED,
+        ClockState.LATE,
+    ):
+        return text
+    if due == today:
+        return f"{text} (hoje)"
+    first, last = sorted((today, due))
+    days = (last - first).days
+    names = ("dia corrido", "dias corridos")
+    if order.deadline_business_days:
+        days = sum(calendar.is_business_day(first + timedelta(days=n)) for n in range(1, days + 1))
+        names = ("dia útil", "dias úteis")
+    words = f"{days} {names[days != 1]}"
+    return f"{text} (em {words})" if due > today else f"{text} (vencido há {words})"
 
 
 def order_clocks(orders: list[Order], *, now: datetime | None = None) -> list[tuple]:

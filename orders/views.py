@@ -23,6 +23,7 @@ from orders.selectors import (
     order_actions,
     order_clock,
     order_clocks,
+    order_due_words,
     order_events,
     order_get_for_user,
     order_link_evidence,
@@ -42,6 +43,7 @@ from redegov.access import (
     require,
     sees_whole_network,
 )
+from redegov.calendar import BusinessCalendar
 from redegov.confirm import confirmation_refused
 from redegov.throttling import throttle_expensive
 from redegov.uploads import content_type_for, file_download
@@ -111,10 +113,14 @@ def order_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def order_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = order_get_for_user(user=request.user, pk=pk)
+    clock = order_clock(order)
     actions = order_actions(user=request.user, order=order)
     ctx = {
         "order": order,
-        "clock": order_clock(order),
+        "clock": clock,
+        "due_words": order_due_words(
+            order=order, clock=clock, today=timezone.localdate(), calendar=BusinessCalendar()
+        ),
         "pauses": list(order.pauses.all()),
         "events": order_events(order),
         "actions": [a for a in actions if not a.question],
