@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from billing.selectors import period_get
 from inventory.models import Carrier
-from invoices.choices import DifferenceState
+from invoices.choices import ALLOWED_TRANSITIONS, DifferenceState
 from invoices.forms import DifferenceTextForm, InvoiceLayoutForm, InvoiceUploadForm
 from invoices.models import Difference, InvoiceLayout
 from invoices.selectors import difference_list, invoice_get_for_user, invoice_list
@@ -25,6 +25,8 @@ from invoices.services import (
     invoice_preview,
     invoice_reconcile,
 )
+from outbox.selectors import messages_notice
+from outbox.services import messages_recorded
 from redegov.access import (
     BILLING_STAFF,
     CARRIER_ROLES,
@@ -34,6 +36,7 @@ from redegov.access import (
     holds,
     require,
 )
+from redegov.confirm import confirmation_refused
 from redegov.exceptions import DomainError
 
 PREVIEW_ROWS = 10
@@ -161,6 +164,11 @@ MOVES = {
         (DifferenceState.KEPT, "Manter contestação", BILLING_STAFF),
     ],
 }
+# The negative moves, confirmed with their reason (docs/ui.md, "Confirmações"): the question.
+CONFIRM_QUESTIONS = {
+    DifferenceState.CONTESTED: "A divergência será contestada: a operadora deve responder.",
+    DifferenceState.KEPT: "A resposta da operadora será recusada e a contestação mantida.",
+}
 
 
 @require_GET
@@ -171,7 +179,7 @@ def invoice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         (
             difference,
             [
-                (target, label)
+                (target, label, CONFIRM_QUESTIONS.get(target, ""))
                 for target, label, roles in MOVES.get(difference.state, [])
                 if holds(request.user, roles)
             ],
@@ -206,17 +214,20 @@ def difference_move_view(request: HttpRequest, pk: int, to: str) -> HttpResponse
     invoice = difference.invoice
     if to not in DifferenceState.values:
         raise PermissionDenied
+    may = holds(request.user, ALLOWED_TRANSITIONS[difference.state].get(to, frozenset()))
+    if to in CONFIRM_QUESTIONS and may and confirmation_refused(request):
+        return redirect("invoices:invoice-detail", pk=invoice.pk)
     form = DifferenceTextForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError("Escreva o motivo ou a resposta.")
-        difference_transition(
-            difference=difference, to=to, user=request.user, text=form.cleaned_data["text"]
-        )
+        with messages_recorded() as sent:
+            difference_transition(
+                difference=difference, to=to, user=request.user, text=form.cleaned_data["text"]
+            )
     except (DomainError, ValidationError) as e:
         messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
     else:
-        messages.success(
-            request, f"Divergência {difference.circuit_id}: {DifferenceState(to).label}."
-        )
+        done = f"Divergência {difference.circuit_id}: {DifferenceState(to).label}."
+        messages.success(request, messages_notice(done, sent))
     return redirect("invoices:invoice-detail", pk=invoice.pk)

@@ -143,9 +143,5 @@ class IrregularityForm(forms.Form):
         )
 
 
-class IrregularityAnswerForm(forms.Form):
-    answer = forms.CharField(label="Resposta", widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class SubscriptionForm(forms.Form):
     subscribed = forms.BooleanField(required=False)

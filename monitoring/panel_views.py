@@ -15,7 +15,6 @@ from monitoring import history
 from monitoring.filters import PanelFilter
 from monitoring.forms import (
     IncidentNoteForm,
-    IrregularityAnswerForm,
     IrregularityForm,
     SubscriptionForm,
 )
@@ -24,7 +23,10 @@ from monitoring.maps import state_map
 from monitoring.models import Outage, OutageSubscription
 from monitoring.panel import irregularity_get_for_user, panel_read
 from monitoring.services import noc
+from outbox.selectors import messages_notice
+from outbox.services import messages_recorded
 from redegov.access import AGENCY_MANAGERS, NOC_STAFF, holds
+from redegov.confirm import confirmation_refused
 from redegov.context_processors import link_scope
 from redegov.exceptions import DomainError
 from redegov.uploads import file_download
@@ -165,7 +167,6 @@ def irregularity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "attachments": list(report.attachments.all()),
         "notes": list(report.panel_notes.select_related("by")),
-        "answer_form": IrregularityAnswerForm(),
         "is_noc": holds(request.user, NOC_STAFF),
     }
     return render(request, "monitoring/irregularity_detail.html", ctx)
@@ -174,17 +175,20 @@ def irregularity_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def irregularity_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = irregularity_get_for_user(user=request.user, pk=pk)
+    if holds(request.user, NOC_STAFF) and confirmation_refused(request):
+        return redirect("monitoring:irregularity-detail", pk=report.pk)
     try:
-        noc.irregularity_answer(
-            report_id=report.pk,
-            answer=request.POST.get("answer", ""),
-            by=request.user,
-            now=timezone.now(),
-        )
+        with messages_recorded() as sent:
+            noc.irregularity_answer(
+                report_id=report.pk,
+                answer=request.POST.get("answer", ""),
+                by=request.user,
+                now=timezone.now(),
+            )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Resposta registrada.")
+        messages.success(request, messages_notice("Resposta registrada.", sent))
     return redirect("monitoring:irregularity-detail", pk=report.pk)
 
 

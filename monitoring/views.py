@@ -287,7 +287,8 @@ def dispute_attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -
 def dispute_decide_view(request: HttpRequest, pk: int, dispute_pk: int) -> HttpResponse:
     outage = outage_get_for_user(user=request.user, pk=pk)
     dispute = get_object_or_404(outage.disputes, pk=dispute_pk)
-    if request.POST.get("accept") != "1" and confirmation_refused(request):
+    rejecting = request.POST.get("accept") != "1" and holds(request.user, NOC_STAFF)
+    if rejecting and confirmation_refused(request):  # others are refused by the service
         return redirect("monitoring:outage-detail", pk=outage.pk)
     _act(
         request,

@@ -118,9 +118,12 @@ def test_a_manager_reports_an_irregularity_that_lands_on_the_noc_panel(client, p
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     personas.manager_x.email = "gestor.sef@orgao.mg.gov.br"
     personas.manager_x.save(update_fields=["email"])
-    client.post(
-        reverse("monitoring:irregularity-answer", args=[report.pk]), {"answer": "Chamado aberto."}
-    )
+    answer_url = reverse("monitoring:irregularity-answer", args=[report.pk])
+    unconfirmed = client.post(answer_url, {"answer": "Chamado aberto."}, follow=True)
+    assert "Marque a caixa de confirmação para continuar." in unconfirmed.content.decode()
+    assert IrregularityReport.objects.get(pk=report.pk).status == IrregularityStatus.OPEN
+    done = client.post(answer_url, {"answer": "Chamado aberto.", "confirmed": "on"}, follow=True)
+    assert "Aviso enviado a: " in done.content.decode()
     report.refresh_from_db()
     assert (report.status, report.answered_by) == (IrregularityStatus.ANSWERED, personas.noc)
     [answer] = Message.objects.filter(kind=MessageKind.IRREGULARITY_ANSWER)  # to the reporter
@@ -218,7 +221,7 @@ def test_only_the_noc_answers(client, personas, network):
     url = reverse("monitoring:irregularity-answer", args=[report.pk])
     assert client.post(url, {"answer": "Respondo eu"}).status_code == 403
     client.force_login(personas.noc)
-    client.post(url, {"answer": "Respondido"})
-    client.post(url, {"answer": "De novo"}, follow=True)
+    client.post(url, {"answer": "Respondido", "confirmed": "on"})
+    client.post(url, {"answer": "De novo", "confirmed": "on"}, follow=True)
     report.refresh_from_db()
     assert report.answer == "Respondido"
