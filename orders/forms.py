@@ -56,7 +56,9 @@ class OrderDraftForm(forms.Form):
         OrderType.CANCELLATION: ["link", "requested_date", "notes"],
     }
 
-    def __init__(self, *args, order_type: str, units, links, **kwargs) -> None:
+    def __init__(
+        self, *args, order_type: str, units, links, speeds: list[int] | None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in self.FIELDS_BY_TYPE[order_type]:
@@ -72,6 +74,13 @@ class OrderDraftForm(forms.Form):
             self.fields["requested_date"].label = "Data do cancelamento do acesso antigo"
         if order_type == OrderType.SPEED_CHANGE:
             self.fields["speed_mbps"].label = "Nova velocidade (Mbps)"
+        if "speed_mbps" in self.fields and speeds:  # the speeds on sale for the chosen site
+            label = self.fields["speed_mbps"].label
+            self.fields["speed_mbps"] = forms.TypedChoiceField(
+                label=label,
+                coerce=int,
+                choices=[("", "Escolha a velocidade")] + [(s, f"{s} Mbps") for s in speeds],
+            )
 
 
 class OrderTransitionForm(forms.Form):

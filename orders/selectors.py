@@ -3,6 +3,7 @@ here (`Order.objects.visible_to`, the access policy's `redegov.access.order_rows
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
@@ -25,7 +26,7 @@ from orders.choices import (
     OrderType,
     action_label,
 )
-from orders.clocks import DEFAULT_DEADLINES, ClockReading, PauseSpan, clock_read
+from orders.clocks import DEFAULT_DEADLINES, ClockReading, PauseSpan, clock_read, due_date_for
 from orders.models import Order, OrderDeadline
 from redegov.access import NETWORK_WIDE
 from redegov.calendar import BusinessCalendar
@@ -97,6 +98,52 @@ def sold_speeds(*, lot: Lot, region: str, access_type: str, day: date) -> list[i
                 lot=lot, region=region, access_type=access_type, valid_from__lte=day
             ).values_list("speed_mbps", flat=True)
         )
+    )
+
+
+@dataclass(frozen=True)
+class OrderOffer:
+    """What the draft form shows before it is saved: the lot that serves the site, the speeds
+    on sale there for the access type, the monthly price of the chosen speed and the deadline
+    the order would get if the NOC dispatched it today."""
+
+    lot: Lot
+    speeds: list[int]
+    monthly_price: Decimal | None
+    deadline_days: int
+    business_days: bool
+    due_if_dispatched_today: date
+
+
+def order_offer(
+    *,
+    municipality: Municipality,
+    access_type: str,
+    speed_mbps: int | None,
+    order_type: str,
+    at: datetime,
+) -> OrderOffer | None:
+    """The offer for a site at `at`, or None when no contract in force covers it."""
+    day = timezone.localdate(at)
+    try:
+        contract, lot = contract_for_municipality(municipality=municipality, day=day)
+    except Http404:
+        return None
+    region = municipality.region
+    prices = {
+        item.speed_mbps: item.monthly_price
+        for item in PriceItem.objects.filter(
+            lot=lot, region=region, access_type=access_type, valid_from__lte=day
+        ).order_by("valid_from")  # the latest price of each speed wins
+    }
+    days, business = order_deadline_for(contract=contract, order_type=order_type, region=region)
+    return OrderOffer(
+        lot=lot,
+        speeds=sorted(prices),
+        monthly_price=prices.get(speed_mbps) if speed_mbps else None,
+        deadline_days=days,
+        business_days=business,
+        due_if_dispatched_today=due_date_for(at, days, business, BusinessCalendar()),
     )
 
 

@@ -12,14 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from inventory.choices import AccessType
 from inventory.exports import Column, export_response
-from inventory.models import Lot
+from inventory.models import Lot, Municipality
 from orders.choices import CONFIRM_QUESTIONS, OrderType
 from orders.compliance import compliance_rows
 from orders.filters import OrderFilter
 from orders.forms import OrderDraftForm, OrderTransitionForm
 from orders.models import OrderEvent
 from orders.selectors import (
+    OrderOffer,
     order_actions,
     order_clock,
     order_clocks,
@@ -28,6 +30,7 @@ from orders.selectors import (
     order_get_for_user,
     order_link_evidence,
     order_list,
+    order_offer,
     orderable_links,
     orderable_units,
 )
@@ -131,6 +134,31 @@ def order_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orders/order_detail.html", ctx)
 
 
+def _offer(order_type: str, data, links) -> OrderOffer | None:
+    """The offer for the site the draft names so far: the chosen municipality (a new site) or
+    the chosen link's (a speed change); None until there is one."""
+    link = (
+        links.filter(pk=data.get("link")).first() if str(data.get("link", "")).isdigit() else None
+    )
+    if order_type == OrderType.SPEED_CHANGE:
+        if link is None:
+            return None
+        municipality, access_type = link.municipality, link.access_type
+    else:
+        municipality = Municipality.objects.filter(ibge_code=data.get("municipality") or 0).first()
+        access_type = data.get("access_type") or AccessType.SIMPLE
+    if municipality is None or order_type == OrderType.CANCELLATION:
+        return None
+    speed = data.get("speed_mbps", "")
+    return order_offer(
+        municipality=municipality,
+        access_type=access_type,
+        speed_mbps=int(speed) if speed.isdigit() else None,
+        order_type=order_type,
+        at=timezone.now(),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def order_create_view(request: HttpRequest, kind: str) -> HttpResponse:
     order_type = TYPE_SLUGS.get(kind)
@@ -140,13 +168,18 @@ def order_create_view(request: HttpRequest, kind: str) -> HttpResponse:
     require(user, ORDER_FILERS, "Só o gestor do órgão e os servidores das unidades abrem OS.")
     if not user.agency_id:
         raise PermissionDenied("Seu usuário não está vinculado a um órgão.")
+    links = orderable_links(user=user)
+    offer = _offer(order_type, request.POST, links)
+    preview = "preview" in request.POST  # "Atualizar preço e prazo": show, save nothing
     form = OrderDraftForm(
-        request.POST or None,
+        None if preview else (request.POST or None),
+        initial=request.POST.dict() if preview else None,
         order_type=order_type,
         units=orderable_units(user=user),
-        links=orderable_links(user=user),
+        links=links,
+        speeds=offer.speeds if offer else None,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not preview and form.is_valid():
         try:
             order = order_create(user=user, order_type=order_type, **form.cleaned_data)
         except ValidationError as e:
@@ -154,7 +187,7 @@ def order_create_view(request: HttpRequest, kind: str) -> HttpResponse:
         else:
             messages.success(request, f"Rascunho {order.number} criado.")
             return redirect("orders:order-detail", pk=order.pk)
-    ctx = {"form": form, "order_type": OrderType(order_type)}
+    ctx = {"form": form, "order_type": OrderType(order_type), "offer": offer}
     return render(request, "orders/order_form.html", ctx)
 
 
