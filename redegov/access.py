@@ -108,13 +108,6 @@ def require(
         raise PermissionDenied(message)
 
 
-def require_or_404(user, roles: frozenset[str]) -> None:
-    """Http404 unless the user holds one of `roles`: for pages whose existence outsiders need
-    not learn (the IMR's definitions editor and flags)."""
-    if not has_role(user, *roles):
-        raise Http404("Página não encontrada")
-
-
 # -- Building blocks of the row rules -----------------------------------------------------------
 
 NOTHING = Q(pk__in=[])

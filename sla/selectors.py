@@ -23,6 +23,7 @@ from redegov.access import (
     get_for_user,
     holds,
     lot_rows,
+    require,
     sees_whole_network,
 )
 from sla.choices import FlagStatus, Scope
@@ -35,7 +36,7 @@ from sla.rules import Rule, decimal_text, pct_text, percent
 def imr_document(*, year: int, month: int, now: datetime, user=None) -> dict:
     """The JSON of `manage.py imr` (and of the API): {"period", "results": [...]}, every
     percentage a string with four decimals (None when not applicable). With `user`, only the
-    results the user may see (`visibility_for`: Http404 for users who see none)."""
+    results the user may see (`visibility_for`: 403 for roles that see none)."""
     sees = visibility_for(user).sees if user is not None else None
     results = month_results(year=year, month=month, now=now)
     return {
@@ -81,9 +82,8 @@ class Visibility:
 
 
 def visibility_for(user) -> Visibility:
-    """The user's view of the IMR; Http404 for users who have none (outsiders learn nothing)."""
-    if not holds(user, IMR_READERS):
-        raise Http404("Indicadores não encontrados")
+    """The user's view of the IMR; PermissionDenied (403) for roles that have none."""
+    require(user, IMR_READERS)
     if sees_whole_network(user):
         return Visibility(everything=True)
     if holds(user, AGENCY_MANAGERS):

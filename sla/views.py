@@ -37,7 +37,7 @@ from redegov.access import (
     NETWORK_WIDE,
     SUMMARY_READERS,
     holds,
-    require_or_404,
+    require,
     sees_whole_network,
 )
 from redegov.templatetags.formatting import pct_br
@@ -166,7 +166,7 @@ def definition_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def definition_change_view(request: HttpRequest, contract_id: int, code: str) -> HttpResponse:
-    require_or_404(request.user, BILLING_STAFF)
+    require(request.user, BILLING_STAFF)
     contract = get_object_or_404(Contract, pk=contract_id)
     year, month = last_month()
     current = rule_in_force(contract=contract, code=code, day=date(year, month, 1))
@@ -273,7 +273,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def committee_view(request: HttpRequest) -> HttpResponse:
-    require_or_404(request.user, NETWORK_WIDE)
+    require(request.user, NETWORK_WIDE)
     money = money_series(None)
     every_lot = set(lot_choices(request.user).values_list("pk", flat=True))
     ctx = {
@@ -293,7 +293,7 @@ def committee_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def flag_list_view(request: HttpRequest) -> HttpResponse:
-    require_or_404(request.user, SUMMARY_READERS)
+    require(request.user, SUMMARY_READERS)
     page = Paginator(flag_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {"page": page, "flags": list(page.object_list), "tabs": _tabs(request, "flags")}
     return render(request, "sla/flag_list.html", ctx)
@@ -301,10 +301,11 @@ def flag_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def flag_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, SUMMARY_READERS)
     flag = flag_get_for_user(user=request.user, pk=pk)
     form = FlagDecisionForm(request.POST or None)
     if request.method == "POST":
-        require_or_404(request.user, BILLING_STAFF)
+        require(request.user, BILLING_STAFF)
         if form.is_valid():
             try:
                 breach_flag_transition(

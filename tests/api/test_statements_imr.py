@@ -96,6 +96,6 @@ def test_imr_results_per_role(api, october_computed):
     assert _lots(api("carrier_b").get("/api/v1/imr/2026-10/")) == {2}
     agency = api("manager_y").get("/api/v1/imr/2026-10/").json()["results"]
     assert {(r["scope"], r["circuit_id"]) for r in agency} == {("access", "CTG-0001")}
-    refused = api("legal").get("/api/v1/imr/2026-10/")
-    assert refused.status_code == 404
-    assert refused.json() == {"erro": "Indicadores não encontrados", "campos": {}}
+    refused = api("legal").get("/api/v1/imr/2026-10/")  # a role without the IMR
+    assert refused.status_code == 403
+    assert refused.json()["erro"]

@@ -174,17 +174,15 @@ EXPECTATIONS: dict[str, Expect] = {
         access.INVOICE_READERS, refusal=403, pk="difference", to="answered"
     ),
     # IMR.
-    "sla:result-list": page(access.IMR_READERS, refusal=404),
-    "sla:result-export": page(access.IMR_READERS, refusal=404, fmt="csv"),
-    "sla:report-pdf": page(access.IMR_READERS, refusal=404),
-    "sla:definition-list": page(access.IMR_READERS, refusal=404),
-    "sla:definition-change": page(BILLING, refusal=404, contract_id="contract", code="I1"),
-    "sla:dashboard": page(access.IMR_READERS, refusal=404),
-    "sla:committee": page(access.NETWORK_WIDE, refusal=404),
-    "sla:flag-list": page(access.SUMMARY_READERS, refusal=404),
-    "sla:flag-detail": page(
-        access.SUMMARY_READERS, refusal=404, post=BILLING, post_refusal=404, pk="flag"
-    ),
+    "sla:result-list": page(access.IMR_READERS),
+    "sla:result-export": page(access.IMR_READERS, fmt="csv"),
+    "sla:report-pdf": page(access.IMR_READERS),
+    "sla:definition-list": page(access.IMR_READERS),
+    "sla:definition-change": page(BILLING, contract_id="contract", code="I1"),
+    "sla:dashboard": page(access.IMR_READERS),
+    "sla:committee": page(access.NETWORK_WIDE),
+    "sla:flag-list": page(access.SUMMARY_READERS),
+    "sla:flag-detail": page(access.SUMMARY_READERS, post=BILLING, pk="flag"),
     # Fine proceedings.
     "penalties:proceeding-list": page(PROCEEDINGS),
     "penalties:proceeding-export": page(PROCEEDINGS, fmt="csv"),
@@ -234,7 +232,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "api:maintenance-detail": row(access.NETWORK_WIDE | CARRIER, pk="window"),
     "api:statement-list": page(access.BILL_READERS),
     "api:statement-detail": page(access.BILL_READERS, period="open_month"),
-    "api:imr-detail": page(access.IMR_READERS, refusal=404, period="closed_month"),
+    "api:imr-detail": page(access.IMR_READERS, period="closed_month"),
     "api:proceeding-list": page(),
     "api:proceeding-detail": row(PROCEEDINGS, pk="proceeding"),
     "api:proceeding-defense": row(CARRIER, refusal=403, pk="proceeding"),

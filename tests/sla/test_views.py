@@ -72,7 +72,9 @@ def test_an_agency_manager_sees_no_lot_indicators(client, personas, october_outa
 
 
 @pytest.mark.parametrize("persona", ["outsider", "legal", "unit_x"])
-def test_outsiders_learn_nothing(client, personas, october_outages, persona):
+def test_roles_without_the_imr_are_refused_with_the_friendly_403(
+    client, personas, october_outages, persona
+):
     client.force_login(getattr(personas, persona))
     for url in (
         RESULTS,
@@ -82,7 +84,9 @@ def test_outsiders_learn_nothing(client, personas, october_outages, persona):
         reverse("sla:flag-list"),
         reverse("sla:report-pdf"),
     ):
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Seu perfil não permite abrir esta página." in response.content.decode()
 
 
 def test_filters_narrow_the_results(client, personas, october_outages):
@@ -166,7 +170,7 @@ def test_only_billing_staff_may_change_definitions(
 ):
     client.force_login(getattr(personas, persona))
     url = reverse("sla:definition-change", args=[priced_with_redundant.contract.pk, "I2"])
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
     assert client.get(reverse("sla:definition-list")).status_code == 200
 
 
@@ -181,7 +185,7 @@ def test_billing_staff_dismiss_a_flag_with_its_ready_made_proceeding(
     flag = BreachFlag.objects.get()
     url = reverse("sla:flag-detail", args=[flag.pk])
     client.force_login(personas.carrier_a)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403  # a role that never reads flags
     client.force_login(personas.committee)  # reads flags, writes nothing
     assert client.get(url).status_code == 200
     assert client.post(url, {"to": FlagStatus.DISMISSED, "reason": "x"}).status_code == 403
