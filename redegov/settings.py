@@ -247,6 +247,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 LANGUAGE_CODE = "pt-br"
+# A list filter left empty reads "Todos", never django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "Todos"
 TIME_ZONE = "America/Sao_Paulo"
 USE_I18N = True
 USE_TZ = True
