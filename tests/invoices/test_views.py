@@ -11,8 +11,8 @@ from billing.models import PeriodJob
 from invoices.choices import DifferenceKind as K
 from invoices.choices import DifferenceState as S
 from invoices.models import CarrierInvoice, ClosingOverride, InvoiceLayout
-from tests.billing.conftest import local
-from tests.invoices.test_services import ALFA_WITH_EVERY_DIFFERENCE, import_invoice
+from tests.support.invoices import ALFA_WITH_EVERY_DIFFERENCE, import_invoice
+from tests.support.time import local
 
 LIST_URL = reverse("invoices:invoice-list", args=["2026-10"])
 IMPORT_URL = reverse("invoices:invoice-import", args=["2026-10"])
@@ -36,9 +36,9 @@ def upload(client, carrier, text: str, number="F-77"):
 
 
 @pytest.mark.django_db
-def test_staff_edit_a_layout_and_a_bad_pattern_is_refused(client, personas, priced):
+def test_staff_edit_a_layout_and_a_bad_pattern_is_refused(client, personas, priced_simple):
     client.force_login(personas.billing)
-    url = reverse("invoices:layout-edit", args=[priced.carrier_b.pk])
+    url = reverse("invoices:layout-edit", args=[priced_simple.carrier_b.pk])
     fields = {
         "encoding": "cp1252",
         "delimiter": ";",
@@ -52,26 +52,26 @@ def test_staff_edit_a_layout_and_a_bad_pattern_is_refused(client, personas, pric
     response = client.post(url, fields)
     assert "Expressão inválida" in response.content.decode()
     client.post(url, {**fields, "circuit_pattern": r"Circuito\s+([A-Z]{3}-\d{4})"})
-    layout = InvoiceLayout.objects.get(carrier=priced.carrier_b)
+    layout = InvoiceLayout.objects.get(carrier=priced_simple.carrier_b)
     assert (layout.encoding, layout.header_rows, layout.amount_column) == ("cp1252", 3, 4)
     assert "Beta Net" in client.get(reverse("invoices:layout-list")).content.decode()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["carrier_a", "noc", "manager_x", "outsider"])
-def test_only_billing_staff_see_layouts(client, personas, priced, persona):
+def test_only_billing_staff_see_layouts(client, personas, priced_simple, persona):
     client.force_login(getattr(personas, persona))
     assert client.get(reverse("invoices:layout-list")).status_code == 403
-    url = reverse("invoices:layout-edit", args=[priced.carrier_a.pk])
+    url = reverse("invoices:layout-edit", args=[priced_simple.carrier_a.pk])
     assert client.post(url, {}).status_code == 403
 
 
 @pytest.mark.django_db
 def test_upload_shows_a_preview_then_imports_and_lists_the_differences(
-    client, personas, priced, october, comma_layout
+    client, personas, priced_simple, october_invoiced, comma_layout
 ):
     client.force_login(personas.billing)
-    preview = upload(client, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE)
+    preview = upload(client, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE)
     html = preview.content.decode()
     assert "5 linha(s) lida(s)" in html
     assert "CTG-0001" in html and "R$ 950,00" in html
@@ -90,9 +90,11 @@ def test_upload_shows_a_preview_then_imports_and_lists_the_differences(
 
 
 @pytest.mark.django_db
-def test_a_preview_with_errors_offers_no_import(client, personas, priced, october, comma_layout):
+def test_a_preview_with_errors_offers_no_import(
+    client, personas, priced_simple, october_invoiced, comma_layout
+):
     client.force_login(personas.billing)
-    html = upload(client, priced.carrier_a, "c,v\nBHZ-0001,abc\n").content.decode()
+    html = upload(client, priced_simple.carrier_a, "c,v\nBHZ-0001,abc\n").content.decode()
     assert "fatura.csv:2: valor: &#x27;abc&#x27; não é um número" in html
     assert "Importar fatura" not in html
     assert (
@@ -103,11 +105,13 @@ def test_a_preview_with_errors_offers_no_import(client, personas, priced, octobe
 
 
 @pytest.mark.django_db
-def test_a_carrier_uploads_only_its_own_invoice(client, personas, priced, october, comma_layout):
+def test_a_carrier_uploads_only_its_own_invoice(
+    client, personas, priced_simple, october_invoiced, comma_layout
+):
     client.force_login(personas.carrier_a)
-    refused = upload(client, priced.carrier_b, "c,v\nUDI-0001,740.74\n")
+    refused = upload(client, priced_simple.carrier_b, "c,v\nUDI-0001,740.74\n")
     assert "Faça uma escolha válida" in refused.content.decode()
-    preview = upload(client, priced.carrier_a, "c,v\nBHZ-0001,905.52\n")
+    preview = upload(client, priced_simple.carrier_a, "c,v\nBHZ-0001,905.52\n")
     client.post(IMPORT_URL, {"token": preview.context["token"]})
     assert CarrierInvoice.objects.get().imported_by == personas.carrier_a
     client.force_login(personas.carrier_b)  # another user's preview token is not theirs
@@ -116,9 +120,11 @@ def test_a_carrier_uploads_only_its_own_invoice(client, personas, priced, octobe
 
 
 @pytest.mark.django_db
-def test_each_persona_sees_only_its_invoices(client, personas, priced, october, comma_layout):
+def test_each_persona_sees_only_its_invoices(
+    client, personas, priced_simple, october_invoiced, comma_layout
+):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     detail = reverse("invoices:invoice-detail", args=[invoice.pk])
     for persona, status in [("billing", 200), ("committee", 200), ("carrier_a", 200)]:
@@ -135,9 +141,11 @@ def test_each_persona_sees_only_its_invoices(client, personas, priced, october, 
 
 
 @pytest.mark.django_db
-def test_contestation_through_the_pages(client, personas, priced, october, comma_layout):
+def test_contestation_through_the_pages(
+    client, personas, priced_simple, october_invoiced, comma_layout
+):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     difference = invoice.differences.get(kind=K.AMOUNT)
     detail = reverse("invoices:invoice-detail", args=[invoice.pk])
@@ -172,10 +180,10 @@ def test_contestation_through_the_pages(client, personas, priced, october, comma
 
 @pytest.mark.django_db
 def test_the_close_page_asks_for_a_reason_over_unresolved_contestations(
-    client, personas, priced, october, comma_layout
+    client, personas, priced_simple, october_invoiced, comma_layout
 ):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     difference = invoice.differences.get(kind=K.AMOUNT)
     difference.state = S.CONTESTED
@@ -193,10 +201,10 @@ def test_the_close_page_asks_for_a_reason_over_unresolved_contestations(
 
 @pytest.mark.django_db
 def test_home_lists_the_invoices_waiting_for_each_side(
-    client, personas, priced, october, comma_layout
+    client, personas, priced_simple, october_invoiced, comma_layout
 ):
     invoice = import_invoice(
-        october, priced.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
+        october_invoiced, priced_simple.carrier_a, ALFA_WITH_EVERY_DIFFERENCE, personas.billing
     )
     title = f"Fatura {invoice.number} de Alfa Telecom (competência 10/2026)</a>"
     home = reverse("home")
