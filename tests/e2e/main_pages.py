@@ -7,7 +7,7 @@ MAIN_PAGES = {
         "/",
         "/acessos/",
         "/ordens/",
-        "/ordens/nova/activation/",
+        "/ordens/nova/ativacao/",
         "/indisponibilidades/",
         "/chamados/",
         "/relatorios/",

@@ -42,14 +42,13 @@ def test_the_main_pages_of_each_role_have_no_serious_violation(
     audited, login, live_server, role_pages_world, username
 ):
     login(username)
-    found = {}
+    found = []
     for path in MAIN_PAGES[username]:
         response = audited.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         audited.wait_for_load_state("networkidle")
-        if problems := blocking_violations(audited):
-            found[path] = problems
-    assert found == {}
+        found += [f"{path}: {line}" for line in blocking_violations(audited)]
+    assert not found, "\n".join(found)
 
 
 def test_the_audit_sees_a_violation(audited, login, live_server, role_pages_world):
