@@ -26,9 +26,9 @@ def test_activation_journey_to_an_active_link(login, personas, priced_catalog, l
     page.get_by_label("Município").select_option("3106200")
     # The page asks again for what the site's lot sells, its price and deadline (issue 23).
     offer = page.locator("#oferta")
-    expect(offer).to_contain_text("Velocidades à venda: 4, 10 Mbps")
+    expect(offer).to_contain_text("Velocidades à venda: 4, 10 Mbps", timeout=30_000)
     page.get_by_label("Velocidade (Mbps)").select_option("4")
-    expect(offer).to_contain_text("Mensalidade: R$ 905,52")
+    expect(offer).to_contain_text("Mensalidade: R$ 905,52", timeout=30_000)
     expect(offer).to_contain_text("Prazo previsto: até")
     page.get_by_label("Endereço").fill("Av. Afonso Pena, 1212")
     page.get_by_label("Contato no local").fill("Maria, 31 3333-0000")
