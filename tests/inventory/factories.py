@@ -3,7 +3,6 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth.models import Group
@@ -23,8 +22,8 @@ from inventory.models import (
     PriceItem,
 )
 from redegov.models import User
+from tests.support.time import SP
 
-SP = ZoneInfo("America/Sao_Paulo")
 BELO_HORIZONTE = 3106200
 CONTAGEM = 3118601
 UBERLANDIA = 3170206
