@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from api.models import ApiToken
-from tests.api.conftest import client_with, token_for
-from tests.billing.conftest import local
+from tests.support.api import client_with, token_for
+from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from people.models import Invitation
 from redegov.models import User
 from redegov.roles import Role, user_roles
 from tests.inventory.factories import user_with_role
-from tests.people.helpers import (
+from tests.support.people import (
     AGENCIES,
     CARRIERS,
     USERS,
