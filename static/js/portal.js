@@ -63,6 +63,38 @@
     }
   });
 
+  // A table wider than its card scrolls inside its .table-wrap: that region is reached by
+  // keyboard (tabindex 0, so the arrow keys scroll it) and named after its table (its caption,
+  // else the heading before it), as WCAG asks of a scrollable region; narrower, it is left alone.
+  function tableName(wrap) {
+    var caption = wrap.querySelector("caption"), node = wrap;
+    if (caption) {
+      return caption.textContent.trim();
+    }
+    while (node && node !== document.body) {
+      var sibling = node.previousElementSibling;
+      while (sibling && !/^H[1-6]$/.test(sibling.tagName)) {
+        sibling = sibling.previousElementSibling;
+      }
+      if (sibling) {
+        return sibling.textContent.trim();
+      }
+      node = node.parentElement;
+    }
+    return document.title;
+  }
+  function markScrollingTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Tabela: " + tableName(wrap));
+      } else if (wrap.hasAttribute("tabindex")) {
+        ["tabindex", "role", "aria-label"].forEach(function (name) { wrap.removeAttribute(name); });
+      }
+    });
+  }
+
   // Clocks the server renders in the same words (monitoring/templatetags/clocks.py,
   // redegov/templatetags/formatting.py duration_br): ages since <strong data-since="ISO">
   // and repair time left to <span data-due="ISO">, with its <progress data-start="ISO">,
@@ -97,6 +129,9 @@
     }
     setInterval(tick, 30000);
     document.body.addEventListener("htmx:load", tick);
+    markScrollingTables();
+    document.body.addEventListener("htmx:load", markScrollingTables);
+    window.addEventListener("resize", markScrollingTables);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
