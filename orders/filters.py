@@ -9,6 +9,7 @@ from django.utils import timezone
 from inventory.models import Agency, Carrier, Lot, Municipality
 from orders.choices import OrderStatus, OrderType
 from orders.models import Order
+from redegov.widgets import LabelledDateRangeWidget
 
 
 def _visible(request: HttpRequest, field: str):
@@ -62,7 +63,7 @@ class OrderFilter(django_filters.FilterSet):
     period = django_filters.DateFromToRangeFilter(
         field_name="created_at__date",
         label="Aberta entre",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=LabelledDateRangeWidget(),
     )
 
     class Meta:
