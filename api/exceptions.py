@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 from api.services import IdempotencyKeyReused
-from redegov.exceptions import DomainError
+from core.exceptions import DomainError
 
 INVALID = "Dados inválidos; veja os campos."
 NON_FIELD_KEYS = ("non_field_errors", "__all__")

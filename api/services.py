@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from api.models import ApiToken, ApiWrite, IdempotencyKey
 from api.selectors import TOKEN_PREFIX, token_digest
+from core.exceptions import DomainError
+from core.instants import local_midnight
 from monitoring.importing import outage_values_import
 from monitoring.models import Outage
-from redegov.exceptions import DomainError
-from redegov.instants import local_midnight
 from redegov.models import User
 
 # `last_used_at` is rewritten at most this often: a busy integration is not a write per request.

@@ -14,8 +14,8 @@ from api.forms import TokenForm
 from api.models import ApiToken
 from api.selectors import api_token_get_for_user, api_token_list
 from api.services import api_token_create, api_token_revoke
+from core.templatetags.formatting import local_dt
 from redegov.confirm import confirmation_refused
-from redegov.templatetags.formatting import local_dt
 
 
 def _state(token: ApiToken, now) -> str:

@@ -23,7 +23,7 @@ def build(links: int, per_link: int) -> None:
     `per_link` outages each in the month, spaced so that a link's never overlap."""
     from django.db import connection
 
-    from redegov.instants import month_bounds
+    from core.instants import month_bounds
 
     with connection.cursor() as cursor:
         # A benchmark's own database: emptied fast, without audit triggers or cascades in Python.
@@ -82,7 +82,7 @@ def closing() -> float:
 
     from billing import services
     from billing.models import BillingPeriod
-    from redegov.instants import month_bounds
+    from core.instants import month_bounds
 
     user, _ = get_user_model().objects.get_or_create(username="bench-billing")
     period = BillingPeriod.objects.get(year=YEAR, month=MONTH)
@@ -106,9 +106,9 @@ def per_link_loop(sample: int) -> tuple[float, int, int]:
     from billing.arithmetic import State
     from billing.computation import month_minutes
     from billing.models import BillingPeriod, StatementLine
+    from core.instants import month_bounds
     from inventory.models import Link, PriceItem
     from monitoring.models import Outage
-    from redegov.instants import month_bounds
 
     start, end = month_bounds(YEAR, MONTH)
     minutes = month_minutes(YEAR, MONTH)

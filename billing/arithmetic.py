@@ -1,7 +1,7 @@
 """The arithmetic of a statement line (docs/domain.md section 5), as pure functions.
 
 Everything here is exact: prices are Decimals, minutes are integers, proportions are integer
-ratios, and each amount is rounded once, half-up, by `redegov.money.round_cents` (the integer
+ratios, and each amount is rounded once, half-up, by `core.money.round_cents` (the integer
 form of `round_brl`). The caller (services) gathers the inputs from the database in bulk and
 stores the outputs with their inputs.
 
@@ -24,9 +24,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 # active_window: [activated_at, cancelled_at) ∩ the month, shared with the IMR's availability.
-from redegov.instants import active_window as active_window
-from redegov.instants import local_midnight, truncate_minute
-from redegov.money import round_cents, whole_cents
+from core.instants import active_window as active_window
+from core.instants import local_midnight, truncate_minute
+from core.money import round_cents, whole_cents
 
 RULE_VERSION = "dominio-5/2026-11"
 # Each rule version a line may have been computed with (stored in its inputs), in words.

@@ -20,12 +20,12 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet,
 from billing import arithmetic
 from billing.arithmetic import LineAmounts, MissingPrice, Part, Segment, State
 from billing.models import BillingPeriod, BillingSettings, Correction
+from core.exceptions import DomainError
+from core.instants import month_bounds
 from inventory.choices import Region
 from inventory.models import Link, LinkRevision, LotMember, PriceItem
 from monitoring.selectors import Counted, count_unavailable, unavailable_minutes
 from penalties.collection import FineBase, LineFine, fines_due
-from redegov.exceptions import DomainError
-from redegov.instants import month_bounds
 from sla.adjustments import LineAdjustment, imr_adjustments
 from sla.measurement import Access, MeasuredAccesses
 from sla.rules import LineBase

@@ -1,8 +1,8 @@
-"""The statement's columns as exported (CSV/XLSX through `inventory.exports`): one row per line,
+"""The statement's columns as exported (CSV/XLSX through `core.exports`): one row per line,
 amounts as numbers, the leader naming a consortium's line."""
 
 from billing.models import StatementLine
-from inventory.exports import Column
+from core.exports import Column
 
 AMOUNT_HEADERS = {
     "amount_due": "Valor devido",

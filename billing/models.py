@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 
 from billing.choices import ACTIVE_JOB_STATES, CorrectionKind, JobKind, JobState, PeriodStatus
+from core.money import DecimalDigits
 from inventory.models import Agency, Carrier, Contract, Link, Lot
-from redegov.money import DecimalDigits
 
 MONEY: DecimalDigits = {"max_digits": 14, "decimal_places": 2}
 

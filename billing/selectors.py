@@ -16,8 +16,8 @@ from django.urls import reverse
 from billing.choices import ACTIVE_JOB_STATES, JobState, PeriodStatus
 from billing.computation import month_minutes
 from billing.models import BillingPeriod, Correction, LineShare, PeriodJob, StatementLine
+from core.instants import local_midnight, local_month_of, month_bounds
 from redegov.access import BILLING_STAFF, holds, restrict
-from redegov.instants import local_midnight, local_month_of, month_bounds
 from redegov.todo import TodoItem
 
 AMOUNTS = ("amount_due", "discount", "imr_adjustment", "fines", "corrections", "net")

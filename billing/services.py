@@ -25,14 +25,14 @@ from billing.computation import LineResult, LineStream, compute_lines
 from billing.digest import lines_digest
 from billing.models import BillingPeriod, Correction, PeriodJob
 from billing.selectors import job_progress_key
+from core.bulk import forked_map, gc_paused
+from core.exceptions import DomainError
+from core.instants import month_bounds
 from invoices.services import closing_check
 from outbox.choices import MessageKind
 from outbox.selectors import ref_of
 from outbox.services import message_email
 from penalties.services import fines_month_close
-from redegov.bulk import forked_map, gc_paused
-from redegov.exceptions import DomainError
-from redegov.instants import month_bounds
 from sla.measurement import MeasuredAccesses
 from sla.services import LineFigures, imr_month_finalize
 

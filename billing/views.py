@@ -36,15 +36,15 @@ from billing.selectors import (
     zero_sums,
 )
 from billing.services import period_get_or_create, period_job_request
-from inventory.exports import export_response
+from core.exceptions import DomainError
+from core.exports import export_response
+from core.money import round_brl
 from inventory.models import PriceItem
 from invoices.selectors import unresolved_count
 from invoices.services import closing_override_record
 from monitoring.selectors import outage_list
 from redegov.access import BILL_READERS, BILLING_STAFF, get_for_user, holds, require, restrict
 from redegov.confirm import confirmation_refused
-from redegov.exceptions import DomainError
-from redegov.money import round_brl
 from redegov.throttling import throttle_expensive
 from redegov.uploads import file_download
 

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from django.utils import timezone
 
-from redegov.templatetags.formatting import brl, format_decimal_br
+from core.templatetags.formatting import brl, format_decimal_br
 
 Number = Decimal | Fraction | float | int
 BRL, PCT = "R$", "%"

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 
+from core.instants import truncate_minute
 from inventory.models import (
     Agency,
     AgencyUnit,
@@ -28,7 +29,6 @@ from inventory.models import (
     PriceItem,
 )
 from inventory.services import covering_lot, link_status_for, lot_shares_check
-from redegov.instants import truncate_minute
 
 
 @admin.register(Municipality)

@@ -20,6 +20,9 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.csvimport import WHOLE_ROW, ErrorLog, Row, RowError, parse_number, read_rows
+from core.instants import truncate_minute
+from core.validators import normalize_cnpj
 from inventory.choices import AccessType, Participation, Regime, Region
 from inventory.models import (
     Agency,
@@ -44,11 +47,8 @@ from inventory.services import (
     price_item_upsert,
 )
 from people.services import person_invite
-from redegov.csvimport import WHOLE_ROW, ErrorLog, Row, RowError, parse_number, read_rows
-from redegov.instants import truncate_minute
 from redegov.models import User
 from redegov.roles import Role
-from redegov.validators import normalize_cnpj
 
 
 @dataclass

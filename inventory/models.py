@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.history import audited
+from core.validators import validate_cnpj
 from inventory.choices import AccessType, LinkStatus, Participation, Regime, Region
 from inventory.querysets import LinkQuerySet
-from redegov.history import audited
-from redegov.validators import validate_cnpj
 
 CNPJ_DIGITS = Q(cnpj__regex=r"^[0-9]{14}$")
 

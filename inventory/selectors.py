@@ -10,9 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 from pghistory.models import MiddlewareEvents
 
+from core.history import HistoryEntry, history_entries
 from inventory.choices import LinkStatus
 from inventory.models import Contract, Link, LinkRevision, Lot, LotMember
-from redegov.history import HistoryEntry, history_entries
 
 
 def _latest_revision_value(field: str, at: datetime):

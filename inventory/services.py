@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from core.instants import truncate_minute
+from core.validators import normalize_cnpj
 from inventory.choices import AccessType, LinkStatus
 from inventory.models import (
     Agency,
@@ -25,8 +27,6 @@ from inventory.models import (
     PriceItem,
 )
 from inventory.selectors import lot_for_municipality
-from redegov.instants import truncate_minute
-from redegov.validators import normalize_cnpj
 
 HUNDRED = Decimal(100)
 M = TypeVar("M", bound=models.Model)

@@ -5,8 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.exports import export_response
 from inventory.choices import LinkStatus
-from inventory.exports import LINK_COLUMNS, export_response
+from inventory.exports import LINK_COLUMNS
 from inventory.filters import LinkFilter
 from inventory.selectors import link_get_for_user, link_history, link_list, link_timeline
 from redegov.access import sees_whole_network

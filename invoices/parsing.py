@@ -1,6 +1,6 @@
 """Reading an invoice file in its carrier's layout (`InvoiceLayout`): pure, no database. Errors
 are collected, never raised, as `file:line: column: what is wrong`, so one run reports every bad
-line (redegov.csvimport.ErrorLog)."""
+line (core.csvimport.ErrorLog)."""
 
 import csv
 import io
@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from redegov.csvimport import WHOLE_ROW, ErrorLog
-from redegov.money import parse_decimal
+from core.csvimport import WHOLE_ROW, ErrorLog
+from core.money import parse_decimal
 
 CIRCUIT = "circuito"
 AMOUNT = "valor"

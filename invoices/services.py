@@ -11,6 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.models import BillingPeriod
+from core.csvimport import ErrorLog
+from core.exceptions import DomainError
+from core.instants import month_bounds
 from inventory.choices import LinkStatus
 from inventory.models import Carrier, Link
 from invoices.choices import (
@@ -29,9 +32,6 @@ from invoices.models import (
 from invoices.parsing import BilledLine, read_invoice
 from invoices.selectors import amounts_owed, unresolved_count
 from redegov.access import holds
-from redegov.csvimport import ErrorLog
-from redegov.exceptions import DomainError
-from redegov.instants import month_bounds
 
 ZERO = Decimal("0.00")
 

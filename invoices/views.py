@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.selectors import period_get
+from core.exceptions import DomainError
 from inventory.models import Carrier
 from invoices.choices import ALLOWED_TRANSITIONS, DifferenceState
 from invoices.forms import DifferenceTextForm, InvoiceLayoutForm, InvoiceUploadForm
@@ -37,7 +38,6 @@ from redegov.access import (
     require,
 )
 from redegov.confirm import confirmation_refused
-from redegov.exceptions import DomainError
 
 PREVIEW_ROWS = 10
 PREVIEW_SECONDS = 3600

@@ -8,11 +8,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core.instants import month_bounds
 from inventory.choices import LinkStatus
 from inventory.models import Link
 from monitoring.choices import OutageKind, OutageSource, Responsibility
 from monitoring.models import Outage
-from redegov.instants import month_bounds
 
 REFERENCE_PREFIX = "DEMO-HIST-"
 # Most outages are the carrier's; some the agency's, some in maintenance windows, a few pending.

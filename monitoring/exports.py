@@ -1,6 +1,7 @@
-"""Columns of the outage list's export (inventory.exports.export_response writes the file)."""
+"""Columns of the outage list's export (core.exports.export_response writes the file)."""
 
-from inventory.exports import Column, lot_contractor
+from core.exports import Column
+from inventory.exports import lot_contractor
 
 OUTAGE_COLUMNS = [
     Column("Designação", lambda o: o.link.circuit_id, 16),

@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
+from core.instants import local_midnight, truncate_minute
 from inventory.choices import LinkStatus
 from inventory.models import Link
 from monitoring.choices import COUNTED_RESPONSIBILITIES, OutageKind
@@ -34,7 +35,6 @@ from monitoring.models import (
     Ticket,
 )
 from monitoring.selectors import latest_windows, link_shard, unavailable_minutes
-from redegov.instants import local_midnight, truncate_minute
 
 HISTORY_ROWS = 50
 # Windows before this instant are aligned on it: UTC whole hours are local whole hours here.

@@ -18,6 +18,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from core.csvimport import COMMA, ErrorLog, Row, RowError, read_rows
+from core.instants import truncate_minute
+from core.templatetags.formatting import local_dt
 from inventory.models import Link
 from monitoring.choices import (
     COUNTED_RESPONSIBILITIES,
@@ -27,9 +30,6 @@ from monitoring.choices import (
 )
 from monitoring.models import Outage
 from monitoring.services.tickets import tickets_open
-from redegov.csvimport import COMMA, ErrorLog, Row, RowError, read_rows
-from redegov.instants import truncate_minute
-from redegov.templatetags.formatting import local_dt
 
 COLUMNS = ("circuit_id", "start", "end", "responsibility", "reference", "notes")
 REFERENCE_LENGTH = Outage._meta.get_field("reference").max_length

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 
+from core.history import audited
 from inventory.models import Agency, Carrier, Contract, Link, Lot, Municipality
 from monitoring.choices import (
     DecisionAction,
@@ -31,7 +32,6 @@ from monitoring.choices import (
     WindowScope,
     WindowStatus,
 )
-from redegov.history import audited
 
 
 class TsTzRange(Func):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exceptions import DomainError
 from inventory.selectors import link_get_for_user
 from monitoring import history
 from monitoring.filters import PanelFilter
@@ -28,7 +29,6 @@ from outbox.services import messages_recorded
 from redegov.access import AGENCY_MANAGERS, NOC_STAFF, holds
 from redegov.confirm import confirmation_refused
 from redegov.context_processors import link_scope
-from redegov.exceptions import DomainError
 from redegov.uploads import file_download
 
 

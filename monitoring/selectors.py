@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from core.instants import truncate_minute
 from inventory.choices import AccessType, LinkStatus
 from inventory.models import Link
 from inventory.selectors import link_lots_at, lot_members
@@ -37,7 +38,6 @@ from monitoring.models import (
     Ticket,
 )
 from redegov.access import NOC_STAFF, holds, restrict
-from redegov.instants import truncate_minute
 from redegov.roles import Role, has_role
 from redegov.todo import TodoItem, due_at_instant
 

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from core.instants import month_bounds
 from inventory.models import Link
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.engine import (
@@ -53,7 +54,6 @@ from monitoring.models import (
     cycle_bits_kept,
 )
 from monitoring.selectors import path_count, shard_links_q, thresholds_by_contract
-from redegov.instants import month_bounds
 
 WARM_UP = timedelta(hours=1)  # replayed before the month, so streaks crossing its start count
 TAIL = timedelta(hours=1)  # after it, so windows held back at its end are released

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inventory.exports import export_response
+from core.exceptions import DomainError
+from core.exports import export_response
 from monitoring.exports import OUTAGE_COLUMNS
 from monitoring.filters import OutageFilter, TicketFilter
 from monitoring.forms import (
@@ -45,7 +46,6 @@ from outbox.selectors import messages_by_ref, messages_notice, ref_of
 from outbox.services import messages_recorded
 from redegov.access import CARRIER_ROLES, NOC_STAFF, holds, sees_whole_network
 from redegov.confirm import confirmation_refused
-from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
 from redegov.uploads import content_type_for, file_download
 

@@ -21,10 +21,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from core.instants import LOCAL_TZ, local_midnight
 from inventory.choices import Region
 from orders.choices import NOT_COUNTED, ClockState, OrderStatus, OrderType
 from redegov.calendar import BusinessCalendar
-from redegov.instants import LOCAL_TZ, local_midnight
 
 END_OF_DAY = time(23, 59, 59)
 WARNING_OF = (4, 5)  # warn when 4/5 (80%) of the time allowed is used; exact arithmetic

@@ -18,12 +18,12 @@ from fractions import Fraction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.instants import month_bounds
 from orders.choices import OrderStatus
 from orders.clocks import counting_due, pause_spans
 from orders.models import Order, OrderPause
 from orders.selectors import not_counted
 from redegov.calendar import BusinessCalendar
-from redegov.instants import month_bounds
 
 STOPPED = frozenset({OrderStatus.VERIFIED, OrderStatus.CLOSED})
 

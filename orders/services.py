@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.instants import local_midnight, truncate_minute
+from core.templatetags.formatting import local_dt
 from inventory.choices import LinkStatus, Region
 from inventory.models import AgencyUnit, Link, Municipality
 from inventory.selectors import lot_leader
@@ -38,10 +40,8 @@ from outbox.selectors import ref_of
 from outbox.services import message_email
 from redegov.access import ORDER_FILERS, holds, sees
 from redegov.calendar import BusinessCalendar
-from redegov.instants import local_midnight, truncate_minute
 from redegov.models import User
 from redegov.roles import Role, has_role
-from redegov.templatetags.formatting import local_dt
 from redegov.uploads import ORDER_ATTACHMENT, CheckedUpload, raw_uploads, uploads_check
 
 S = OrderStatus

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exports import Column, export_response
 from inventory.choices import AccessType
-from inventory.exports import Column, export_response
 from inventory.models import Lot, Municipality
 from orders.choices import CONFIRM_QUESTIONS, OrderType
 from orders.compliance import compliance_rows

@@ -19,10 +19,10 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from core.exceptions import DomainError
 from outbox.choices import ALLOWED_TRANSITIONS, ActionKind, Channel, MessageStatus
 from outbox.models import Message, MessageAction
 from outbox.sending import message_send
-from redegov.exceptions import DomainError
 
 S = MessageStatus
 INTERRUPTED = "o envio foi interrompido (o processo que enviava parou)"

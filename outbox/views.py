@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.exceptions import DomainError
 from outbox.forms import CancelForm, RetryForm
 from outbox.selectors import message_counts, message_dead_list
 from outbox.services import message_cancel, message_retry
 from redegov.access import NOC_STAFF, require
-from redegov.exceptions import DomainError
 
 PAGE_SIZE = 50
 

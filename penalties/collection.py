@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from core.money import round_brl, spread
 from penalties.choices import ProceedingStatus
 from penalties.models import Collection, CollectionMonth, Proceeding
-from redegov.money import round_brl, spread
 
 ZERO = Decimal("0.00")
 

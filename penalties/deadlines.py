@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from core.instants import local_midnight
 from inventory.choices import Regime
 from inventory.models import Contract
 from penalties.choices import DeadlineKind
 from penalties.models import PenaltySettings
 from redegov.calendar import BusinessCalendar
-from redegov.instants import local_midnight
 
 # Business days by regime: defense, appeal, reconsideration, superior decision (editable per
 # contract in PenaltySettings).

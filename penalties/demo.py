@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.instants import local_midnight
 from inventory.models import Contract, Lot
 from penalties.choices import OpinionKind, Outcome, Sanction
 from penalties.choices import ProceedingStatus as S
@@ -18,7 +19,6 @@ from penalties.services import (
     proceeding_transition,
     proceedings_expire,
 )
-from redegov.instants import local_midnight
 from redegov.models import User
 
 FACTS = (

@@ -18,6 +18,8 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exceptions import DomainError
+from core.money import round_brl
 from inventory.choices import Regime
 from inventory.models import Lot
 from outbox.choices import MessageKind
@@ -64,9 +66,7 @@ from penalties.models import (
 from penalties.selectors import EvidenceItem, proceeding_actor_role
 from redegov.access import BILLING_STAFF, holds
 from redegov.calendar import BusinessCalendar
-from redegov.exceptions import DomainError
 from redegov.models import User
-from redegov.money import round_brl
 from redegov.roles import Role, has_role
 from redegov.uploads import PROCEEDING_DOCUMENT, raw_uploads, uploads_check
 from sla.choices import FlagStatus

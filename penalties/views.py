@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inventory.exports import Column, export_response
+from core.exceptions import DomainError
+from core.exports import Column, export_response
 from outbox.selectors import messages_notice
 from outbox.services import messages_recorded
 from penalties.choices import CONFIRM_QUESTIONS
@@ -45,7 +46,6 @@ from penalties.services import (
 )
 from redegov.access import BILLING_STAFF, PROCEEDING_READERS, holds, require
 from redegov.confirm import ConfirmForm
-from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
 from redegov.todo import todo_rows
 from redegov.uploads import file_download

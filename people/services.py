@@ -15,15 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from core.exceptions import DomainError
+from core.templatetags.formatting import local_dt
 from inventory.models import Agency, AgencyUnit, Carrier
 from outbox.choices import MessageKind
 from outbox.services import message_email
 from people.models import Invitation
-from redegov.exceptions import DomainError
 from redegov.models import User
 from redegov.roles import Role, user_roles
 from redegov.services import user_ties_check
-from redegov.templatetags.formatting import local_dt
 
 
 def token_hash(token: str) -> str:

@@ -31,8 +31,8 @@ from django.views.decorators.http import require_GET
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+from core.exceptions import DomainError
 from people.services import sso_person
-from redegov.exceptions import DomainError
 
 BACKEND = "people.sso.SsoBackend"
 log = logging.getLogger(__name__)

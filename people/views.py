@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
+from core.exceptions import DomainError
 from people import otp
 from people.account import account_overview
 from people.forms import CodeForm, OutboxPasswordResetForm
@@ -34,7 +35,6 @@ from people.services import (
 from people.sessions import sessions_end_all
 from redegov import access
 from redegov.confirm import confirmation_refused
-from redegov.exceptions import DomainError
 
 PAGE_SIZE = 50
 ADMINS_ONLY = "Só os administradores do portal cuidam dos convites."

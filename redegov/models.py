@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from redegov.history import audited
+from core.history import audited
 
 
 @audited()

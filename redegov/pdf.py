@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
-from redegov.bulk import gc_paused
+from core.bulk import gc_paused
 
 
 class StaticFilesFetcher(URLFetcher):

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "core",
     "redegov",
     "outbox",
     "inventory",
@@ -143,7 +144,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "redegov.context_processors.navigation",
             ],
-            "builtins": ["redegov.templatetags.formatting"],
+            "builtins": ["core.templatetags.formatting"],
         },
     }
 ]

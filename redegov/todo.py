@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from redegov.instants import local_midnight
+from core.instants import local_midnight
 
 
 @dataclass(frozen=True)

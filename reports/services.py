@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from billing.models import BillingPeriod, StatementLine
 from billing.selectors import totals
+from core.exceptions import DomainError
 from inventory.models import Agency
-from redegov.exceptions import DomainError
 from reports.models import Attestation
 from reports.pdf import agency_report_pdf
 from reports.selectors import agency_report, attest_capacity, report_digests

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 from billing.choices import JobKind
 from billing.selectors import period_get
 from billing.services import period_job_request
+from core.exceptions import DomainError
 from redegov.access import BILLING_STAFF, REPORT_READERS, SUMMARY_READERS, holds, require
 from redegov.confirm import confirmation_refused
-from redegov.exceptions import DomainError
 from redegov.throttling import throttle_expensive
 from reports import pdf
 from reports.forms import AttestForm, SummaryForm

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.instants import month_bounds
 from inventory.choices import LinkStatus
 from inventory.models import Contract, Link, LotMember
 from monitoring.choices import OutageKind, OutageSource, Responsibility, TicketKind, TicketStatus
 from monitoring.models import Outage, Ticket, TicketMessage
 from monitoring.selectors import repair_deadlines
-from redegov.instants import month_bounds
 from sla.services import definitions_install_defaults
 
 REFERENCE_PREFIX = "DEMO-IMR-"

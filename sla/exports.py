@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from inventory.exports import Column
+from core.exports import Column
 from sla.choices import Scope
 
 

@@ -3,7 +3,7 @@ is open, or the final results stored when billing closed it. Nothing here writes
 
 What counts, and in which month:
 - I1 (availability, per access): every link active at some minute of the month; active
-  minutes from `redegov.instants.active_window`, counted minutes from THE count
+  minutes from `core.instants.active_window`, counted minutes from THE count
   (`monitoring.selectors.unavailable_minutes`, the same as the bill's discount).
 - I2 (tickets on time, per carrier and lot): interruption tickets whose outage (any piece of a
   split one) is `carrier` or `pending`, each once, in the month of the earlier of its end and
@@ -22,12 +22,12 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Least
 
+from core.instants import active_window, month_bounds, truncate_minute
 from inventory.models import Link, LinkRevision, Lot, LotMember
 from monitoring.choices import COUNTED_RESPONSIBILITIES, TicketKind
 from monitoring.models import Outage, Ticket
 from monitoring.selectors import Counted, unavailable_minutes
 from orders.compliance import compliance_rows
-from redegov.instants import active_window, month_bounds, truncate_minute
 from sla.choices import Formula, Scope
 from sla.definitions import rule_from_definition, rules_in_force
 from sla.models import ImrMonth, IndicatorResult, LotMonth

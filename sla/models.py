@@ -7,10 +7,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
+from core.history import audited
+from core.money import DecimalDigits
 from inventory.models import Carrier, Contract, Link, Lot
 from orders.choices import OrderType
-from redegov.history import audited
-from redegov.money import DecimalDigits
 from sla.choices import BandBase, BandMeasure, BreachRule, FlagStatus, Formula, Scope
 
 RATE: DecimalDigits = {"max_digits": 7, "decimal_places": 4}

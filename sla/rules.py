@@ -6,7 +6,7 @@
   a band holds shortfalls in (lower, upper], an empty upper meaning no limit. A band measured in
   counted minutes (I1: more than 1 440 in the month) replaces the shortfall band when it holds.
 - Percentages are shown as strings with four decimals, rounded half-up by the one rounding rule
-  (`redegov.money.round_cents`).
+  (`core.money.round_cents`).
 - An adjustment is the band's percentage of a base: the access's amount_due (I1), or the
   carrier's amount_due in the lot (I2-I4), spread over its lines by largest remainder.
 - Repeated breach: 3 misses in a row, or 5 in 12 months, per carrier, lot and indicator; a month
@@ -22,8 +22,8 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from core.money import round_cents, spread
 from inventory.choices import AccessType
-from redegov.money import round_cents, spread
 from sla.choices import BandMeasure, BreachRule
 
 FOUR_PLACES = Decimal("0.0001")

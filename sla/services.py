@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.bulk import copy_insert
+from core.exceptions import DomainError
 from inventory.models import Contract
 from redegov.access import BILLING_STAFF, require
-from redegov.bulk import copy_insert
-from redegov.exceptions import DomainError
 from sla.adjustments import adjustments_for
 from sla.choices import (
     ALLOWED_FLAG_TRANSITIONS,

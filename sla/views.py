@@ -30,7 +30,8 @@ from core.charts import (
     Series,
     category_chart,
 )
-from inventory.exports import export_response
+from core.exports import export_response
+from core.templatetags.formatting import pct_br
 from inventory.models import Contract
 from redegov.access import (
     BILLING_STAFF,
@@ -40,7 +41,6 @@ from redegov.access import (
     require,
     sees_whole_network,
 )
-from redegov.templatetags.formatting import pct_br
 from redegov.throttling import throttle_expensive
 from sla import pdf
 from sla.choices import FlagStatus

@@ -15,6 +15,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Protocol
 
+from core.instants import LOCAL_TZ
+from core.money import round_brl
 from inventory.choices import AccessType, Region
 from inventory.demo.catalog import (
     AGENCIES,
@@ -33,8 +35,6 @@ from inventory.demo.catalog import (
     STREETS,
     AgencySpec,
 )
-from redegov.instants import LOCAL_TZ
-from redegov.money import round_brl
 
 RMBH_LOT = 1
 # cos(19° S), the middle of Minas Gerais: makes a degree of longitude comparable to one of

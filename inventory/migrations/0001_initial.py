@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import redegov.validators
+import core.validators
 
 
 class Migration(migrations.Migration):
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=14,
                         unique=True,
-                        validators=[redegov.validators.validate_cnpj],
+                        validators=[core.validators.validate_cnpj],
                         verbose_name="CNPJ",
                     ),
                 ),
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                     "cnpj",
                     models.CharField(
                         max_length=14,
-                        validators=[redegov.validators.validate_cnpj],
+                        validators=[core.validators.validate_cnpj],
                         verbose_name="CNPJ",
                     ),
                 ),
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=14,
                         unique=True,
-                        validators=[redegov.validators.validate_cnpj],
+                        validators=[core.validators.validate_cnpj],
                         verbose_name="CNPJ",
                     ),
                 ),
@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
                     "cnpj",
                     models.CharField(
                         max_length=14,
-                        validators=[redegov.validators.validate_cnpj],
+                        validators=[core.validators.validate_cnpj],
                         verbose_name="CNPJ",
                     ),
                 ),

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from psycopg.types.numeric import Int8
 
+from core.instants import local_month_of, month_bounds
 from monitoring.engine import window_start_of
 from monitoring.models import EVIDENCE_WINDOW_MINUTES, cycle_bits_kept
-from redegov.instants import local_month_of, month_bounds
 
 # Months whose partition this process has seen committed: checked once per month, not per cycle.
 _partitions: set[date] = set()

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.lookups import In
 
+from core.exceptions import DomainError
+from core.instants import truncate_minute
 from inventory.models import Link, Lot, Municipality
 from monitoring.choices import (
     ALLOWED_WINDOW_TRANSITIONS,
@@ -25,8 +27,6 @@ from monitoring.selectors import maintenance_notice_hours, maintenance_occurrenc
 from monitoring.services.responsibility import outage_cut, outage_transition, require_noc
 from monitoring.services.tickets import tickets_open
 from redegov.access import CARRIER_ROLES, carrier_acts_on_link, holds, lot_in_force
-from redegov.exceptions import DomainError
-from redegov.instants import truncate_minute
 
 # An occurrence must end before the next one starts.
 MAX_LENGTH = {Recurrence.WEEKLY: timedelta(days=7), Recurrence.MONTHLY: timedelta(days=28)}

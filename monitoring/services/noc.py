@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
+from core.exceptions import DomainError
 from inventory.models import Link
 from monitoring.choices import IrregularityStatus
 from monitoring.models import (
@@ -23,7 +24,6 @@ from outbox.choices import MessageKind
 from outbox.selectors import ref_of
 from outbox.services import message_email
 from redegov.access import AGENCY_MANAGERS, holds
-from redegov.exceptions import DomainError
 from redegov.uploads import IRREGULARITY_ATTACHMENT, raw_uploads, uploads_check
 
 NOTE_SUBJECTS = ("outage", "redundancy_loss", "irregularity")

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from core.exceptions import DomainError
+from core.instants import truncate_minute
 from monitoring.choices import (
     ALLOWED_DISPUTE_TRANSITIONS,
     ALLOWED_RESPONSIBILITY_MOVES,
@@ -18,8 +20,6 @@ from monitoring.choices import (
 )
 from monitoring.models import Dispute, DisputeAttachment, Outage, OutageDecision
 from redegov.access import CARRIER_ROLES, NOC_STAFF, holds, require, sees
-from redegov.exceptions import DomainError
-from redegov.instants import truncate_minute
 from redegov.uploads import DISPUTE_EVIDENCE, raw_uploads, uploads_check
 
 # Responsibilities a carrier may ask for in a dispute.

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timezone import localtime
 
+from core.exceptions import DomainError
 from inventory.choices import LinkStatus
 from inventory.models import Carrier, Link
 from inventory.selectors import link_lots_at, lot_members
@@ -41,7 +42,6 @@ from outbox.choices import MessageKind
 from outbox.selectors import ref_of
 from outbox.services import message_email, message_webhook
 from outbox.signing import secret_source
-from redegov.exceptions import DomainError
 
 
 def tickets_open(

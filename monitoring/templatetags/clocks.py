@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 
-from redegov.templatetags.formatting import duration_br
+from core.templatetags.formatting import duration_br
 
 register = template.Library()
 

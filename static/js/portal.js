@@ -96,7 +96,7 @@
   }
 
   // Clocks the server renders in the same words (monitoring/templatetags/clocks.py,
-  // redegov/templatetags/formatting.py duration_br): ages since <strong data-since="ISO">
+  // core/templatetags/formatting.py duration_br): ages since <strong data-since="ISO">
   // and repair time left to <span data-due="ISO">, with its <progress data-start="ISO">,
   // refreshed every 30 s; htmx swaps bring new ones, ticked once loaded.
   function duration(minutes) {

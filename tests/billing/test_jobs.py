@@ -13,7 +13,7 @@ from billing import services
 from billing.choices import JobKind, JobState
 from billing.models import BillingPeriod, PeriodJob
 from billing.selectors import job_progress, job_progress_key
-from redegov.exceptions import DomainError
+from core.exceptions import DomainError
 from tests.support.billing import worked_example_outage
 from tests.support.outbox import deliver_pending
 from tests.support.time import local

@@ -9,9 +9,9 @@ from django.db.models import ProtectedError
 
 from billing import services
 from billing.models import BillingSettings, Correction
+from core.exceptions import DomainError
 from inventory.models import LinkRevision
 from monitoring.choices import OutageKind, Responsibility
-from redegov.exceptions import DomainError
 from tests.support.billing import compute, line_of, outage, price, worked_example_outage
 from tests.support.time import NOVEMBER_END, local
 

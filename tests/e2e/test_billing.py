@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.computation import month_minutes
-from redegov.instants import LOCAL_TZ
-from redegov.money import round_brl
-from redegov.templatetags.formatting import brl
+from core.instants import LOCAL_TZ
+from core.money import round_brl
+from core.templatetags.formatting import brl
 from tests.support.billing import outage
 from tests.support.processes import celery_env, celery_start, celery_stop
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, expect
 
 from billing import services
 from billing.computation import month_minutes
-from redegov.instants import LOCAL_TZ
+from core.instants import LOCAL_TZ
 from sla.selectors import rule_in_force
 from tests.support.billing import outage
 

@@ -16,6 +16,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 
+
 @pytest.fixture
 def watched(page):
     """The page with chromium's CSP reports collected: violation events and console lines."""

@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from billing import services
 from billing.computation import month_minutes
-from redegov.instants import LOCAL_TZ
-from redegov.money import round_brl
-from redegov.templatetags.formatting import brl
+from core.instants import LOCAL_TZ
+from core.money import round_brl
+from core.templatetags.formatting import brl
 from tests.support.billing import outage
 
 pytestmark = pytest.mark.e2e

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.test import Client
 from django.urls import reverse
 
+from core.validators import normalize_cnpj
 from inventory.choices import AccessType, LinkStatus, Region
 from inventory.demo.build import seed_demo
 from inventory.demo.catalog import (
@@ -40,7 +41,6 @@ from inventory.models import (
 from inventory.reference_data import MUNICIPALITY_COUNT, municipality_records
 from redegov.models import Holiday, User
 from redegov.roles import Role
-from redegov.validators import normalize_cnpj
 
 SMALL = 200
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.templatetags.formatting import local_dt
 from inventory.models import LinkRevision
 from monitoring.choices import OutageKind, OutageSource, Responsibility
 from monitoring.models import Outage
 from monitoring.services.responsibility import outage_transition
-from redegov.templatetags.formatting import local_dt
 from tests.inventory.factories import LinkFactory
 
 LIST_URL = reverse("inventory:link-list")

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.exceptions import DomainError
 from monitoring.choices import (
     DecisionAction,
     Recurrence,
@@ -15,7 +16,6 @@ from monitoring.choices import (
 )
 from monitoring.models import MaintenanceWindow, Outage, Ticket
 from monitoring.services.maintenance import maintenance_request, maintenance_transition
-from redegov.exceptions import DomainError
 from tests.support.monitoring import down, record
 from tests.support.time import SP, at
 

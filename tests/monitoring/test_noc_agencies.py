@@ -7,13 +7,13 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.exceptions import DomainError
 from monitoring.choices import IrregularityStatus
 from monitoring.forms import IrregularityForm
 from monitoring.models import IrregularityReport, OutageSubscription
 from monitoring.services import noc
 from outbox.choices import MessageKind
 from outbox.models import Message
-from redegov.exceptions import DomainError
 from tests.support.monitoring import down, record
 from tests.support.outbox import deliver_pending
 from tests.support.time import at

@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from core.exceptions import DomainError
 from inventory.choices import LinkStatus
 from inventory.models import Municipality
 from monitoring.choices import TicketKind, TicketStatus
@@ -21,7 +22,6 @@ from monitoring.selectors import ticket_list
 from monitoring.services import tickets as ticket_services
 from outbox.choices import Channel, MessageKind, MessageStatus
 from outbox.models import Message
-from redegov.exceptions import DomainError
 from tests.inventory.factories import UBERLANDIA, LinkFactory
 from tests.support.monitoring import down, record
 from tests.support.outbox import deliver_pending

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.exceptions import DomainError
 from monitoring.choices import DecisionAction, DisputeStatus, Responsibility
 from monitoring.models import Outage, Ticket
 from monitoring.services.responsibility import (
@@ -13,7 +14,6 @@ from monitoring.services.responsibility import (
     outage_split,
     outages_classify,
 )
-from redegov.exceptions import DomainError
 from tests.monitoring.factories import OutageFactory
 from tests.support.time import at
 

@@ -221,7 +221,7 @@ def test_closing_twice_records_once(priced_simple, personas, open_proceeding):
 
 def test_no_fine_is_collected_by_hand(priced_simple, personas, open_proceeding):
     walk = fined(open_proceeding, amount="100.00", installments=1)
-    from redegov.exceptions import DomainError
+    from core.exceptions import DomainError
 
     with pytest.raises(DomainError):
         proceeding_transition(

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from core.exceptions import DomainError
 from outbox.models import Message
 from penalties.choices import ALLOWED_TRANSITIONS, OpinionKind, Outcome, Sanction
 from penalties.choices import ProceedingStatus as S
@@ -18,7 +19,6 @@ from penalties.services import (
     proceeding_open_from_flag,
     proceedings_expire,
 )
-from redegov.exceptions import DomainError
 from redegov.uploads import PROCEEDING_DOCUMENT, upload_check
 from sla.choices import FlagStatus
 from sla.models import BreachFlag, ImrMonth

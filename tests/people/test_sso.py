@@ -32,9 +32,9 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.exceptions import DomainError
 from people.services import invitation_revoke, person_invite, sso_person
 from people.sso import BACKEND
-from redegov.exceptions import DomainError
 from redegov.models import User
 from redegov.roles import Role, user_roles
 from redegov.settings import OIDC_REQUIRED

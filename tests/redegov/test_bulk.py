@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from redegov.bulk import forked_map
+from core.bulk import forked_map
 
 
 def square_with_pid(n: int) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from redegov.csvimport import (
+from core.csvimport import (
     COMMA,
     SEMICOLON,
     ErrorLog,

@@ -3,7 +3,7 @@ by the English name Django makes of a field without a verbose name ("decided by"
 
 from django.apps import apps
 
-from redegov.history import field_label
+from core.history import field_label
 
 
 def test_every_audited_field_has_a_portuguese_label():

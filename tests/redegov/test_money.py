@@ -4,9 +4,9 @@ import pytest
 from django.apps import apps
 from django.db import models
 
+from core.money import parse_decimal, round_brl
+from core.templatetags.formatting import brl, number_br
 from redegov.checks import check_no_float_fields
-from redegov.money import parse_decimal, round_brl
-from redegov.templatetags.formatting import brl, number_br
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
+from core.templatetags.formatting import count_br, interval_br, local_dt, plural_br
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.models import Outage
-from redegov.templatetags.formatting import count_br, interval_br, local_dt, plural_br
 from tests.e2e.conftest import PASSWORD
 
 SP = ZoneInfo("America/Sao_Paulo")

@@ -14,7 +14,7 @@ from billing import services
 from billing.choices import JobKind, JobState
 from billing.models import PeriodJob
 from billing.selectors import job_progress_key
-from redegov.exceptions import DomainError
+from core.exceptions import DomainError
 from tests.support.billing import compute
 from tests.support.outbox import deliver_pending
 from tests.support.reports import pdf_pages

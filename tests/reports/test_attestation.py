@@ -5,7 +5,7 @@ month) leaves the attestation outdated until a new one."""
 import pytest
 
 from billing import services as billing
-from redegov.exceptions import DomainError
+from core.exceptions import DomainError
 from reports.choices import AttestationStatus, Capacity
 from reports.models import Attestation
 from reports.selectors import attestation_states, report_digests, report_pending_list

@@ -10,8 +10,8 @@ from weasyprint.urls import URLFetchingError
 
 from billing.models import Correction
 from billing.selectors import statement_document
+from core.templatetags.formatting import brl, number_br
 from redegov.pdf import StaticFilesFetcher
-from redegov.templatetags.formatting import brl, number_br
 from reports.pdf import agency_report_pdf
 from reports.selectors import agency_report
 from tests.inventory.factories import (

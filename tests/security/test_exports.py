@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from inventory.exports import Column, neutralise, rows_to_csv, rows_to_xlsx
+from core.exports import Column, neutralise, rows_to_csv, rows_to_xlsx
 from monitoring.models import Outage
 from tests.inventory.factories import LinkFactory
 from tests.support.time import at

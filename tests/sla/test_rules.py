@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from redegov.money import spread
+from core.money import spread
 from sla.choices import BreachRule
 from sla.defaults import DEFAULT_RULES
 from sla.rules import LineBase, breaches, evaluate, lot_spread, pct_text, percent_of

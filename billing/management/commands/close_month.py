@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from billing import services
 from billing.selectors import totals
-from redegov.exceptions import DomainError
+from core.exceptions import DomainError
 from redegov.models import User
 
 

@@ -15,8 +15,8 @@ from billing import services
 from billing.management.commands.close_month import parse_month
 from billing.models import StatementLine
 from billing.selectors import AMOUNTS, statement_document
-from inventory.exports import neutralise
-from redegov.exceptions import DomainError
+from core.exceptions import DomainError
+from core.exports import neutralise
 
 LINE_COLUMNS = ["circuit_id", "agency", "carrier", "lot", "outage_minutes", *AMOUNTS]
 MEMBER_COLUMNS = ["circuit_id", "agency", "lot", "carrier", "share", *AMOUNTS]

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from billing.management.commands.close_month import parse_month
+from core.templatetags.formatting import local_dt
 from monitoring.models import PollShard
 from monitoring.verification import verify_month
-from redegov.templatetags.formatting import local_dt
 
 
 class Command(BaseCommand):

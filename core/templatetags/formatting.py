@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils import timezone
 
-from redegov.money import round_brl
+from core.money import round_brl
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import BooleanField, DateField, DateTimeField, Field, Model
 
-from redegov.templatetags.formatting import local_date, local_dt
+from core.templatetags.formatting import local_date, local_dt
 
 
 def audited():

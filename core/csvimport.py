@@ -18,8 +18,8 @@ from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 
-from redegov.instants import parse_date, parse_instant
-from redegov.money import parse_decimal
+from core.instants import parse_date, parse_instant
+from core.money import parse_decimal
 
 T = TypeVar("T")
 
