@@ -26,6 +26,7 @@ from api.services import api_write_record, outage_create_idempotent
 from billing.filters import LineFilter
 from billing.models import BillingPeriod
 from billing.selectors import line_list, period_get, statement_document
+from core.instants import month_parse
 from inventory.filters import LinkFilter
 from inventory.selectors import link_get_for_user, link_list
 from monitoring.filters import OutageFilter, TicketFilter
@@ -400,7 +401,7 @@ class ImrViewSet(ApiViewSet):
         parameters=[PERIOD_PARAMETER], responses={200: s.ImrSerializer, 404: ERRORS[404]}
     )
     def retrieve(self, request, period=None):
-        year, month = (int(part) for part in period.split("-"))
+        year, month = month_parse(period)
         document = imr_document(year=year, month=month, now=timezone.now(), user=request.user)
         return Response(document)
 

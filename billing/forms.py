@@ -1,11 +1,9 @@
 """Input of the billing pages: which month to compute."""
 
-import re
-
 from django import forms
 from django.utils import timezone
 
-MONTH = re.compile(r"(\d{4})-(\d{2})")
+from core.instants import month_parse
 
 
 class PeriodMonthForm(forms.Form):
@@ -19,10 +17,12 @@ class PeriodMonthForm(forms.Form):
     def clean_month(self) -> tuple[int, int]:
         """-> (year, month). A month that has not begun has nothing to compute yet: refusing it
         keeps a typo from creating a competência years ahead."""
-        match = MONTH.fullmatch(self.cleaned_data["month"].strip())
-        if match is None or not 1 <= int(match[2]) <= 12:
-            raise forms.ValidationError("Informe a competência como AAAA-MM, por exemplo 2026-10.")
-        year, month = int(match[1]), int(match[2])
+        try:
+            year, month = month_parse(self.cleaned_data["month"])
+        except ValueError as exc:
+            raise forms.ValidationError(
+                "Informe a competência como AAAA-MM, por exemplo 2026-10."
+            ) from exc
         today = timezone.localdate()
         if (year, month) > (today.year, today.month):
             raise forms.ValidationError("Esta competência ainda não começou.")

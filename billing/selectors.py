@@ -16,7 +16,7 @@ from django.urls import reverse
 from billing.choices import ACTIVE_JOB_STATES, JobState, PeriodStatus
 from billing.computation import month_minutes
 from billing.models import BillingPeriod, Correction, LineShare, PeriodJob, StatementLine
-from core.instants import local_midnight, local_month_of, month_bounds
+from core.instants import local_midnight, local_month_of, month_bounds, month_parse
 from redegov.access import BILLING_STAFF, holds, restrict
 from redegov.todo import TodoItem
 
@@ -43,7 +43,7 @@ def line_get_for_user(*, user, pk: int) -> StatementLine:
 def period_get(*, label: str) -> BillingPeriod:
     """ "2026-10" -> its period; Http404 when it was never computed."""
     try:
-        year, month = (int(part) for part in label.split("-"))
+        year, month = month_parse(label)
     except ValueError as exc:
         raise Http404("Competência inválida") from exc
     period = BillingPeriod.objects.filter(year=year, month=month).first()

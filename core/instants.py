@@ -1,5 +1,8 @@
-"""Instants: parsing, minute truncation and local month boundaries (America/Sao_Paulo)."""
+"""Instants: parsing, minute truncation, months ("AAAA-MM") and local month boundaries
+(America/Sao_Paulo)."""
 
+import argparse
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -43,6 +46,29 @@ def local_month_of(instant: datetime) -> date:
     """The first day of the calendar month (America/Sao_Paulo) holding an instant."""
     local = instant.astimezone(LOCAL_TZ)
     return date(local.year, local.month, 1)
+
+
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+def month_parse(text: str) -> tuple[int, int]:
+    """A competência written "AAAA-MM" (what `<input type="month">` sends) -> (year, month).
+
+    The one month parser of the portal: pages, forms, commands and the API all read months here.
+    Raises ValueError for anything else ("2026-13", "10/2026", "")."""
+    match = MONTH.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"competência '{text}' inválida; use AAAA-MM")
+    return int(match[1]), int(match[2])
+
+
+def month_argument(text: str) -> tuple[int, int]:
+    """`month_parse` as a command's argument type (`add_argument("month", type=...)`): the
+    command refuses a bad month with the parser's message."""
+    try:
+        return month_parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:

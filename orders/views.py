@@ -1,7 +1,6 @@
 """The order pages: list (filters, export), detail (timeline, clock, actions), the draft forms,
 the transition form and the compliance page. Thin: rules live in services and selectors."""
 
-from datetime import date
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exports import Column, export_response
+from core.instants import month_parse
 from inventory.choices import AccessType
 from inventory.models import Lot, Municipality
 from orders.choices import CONFIRM_QUESTIONS, OrderType
@@ -232,8 +232,7 @@ def order_attachment_view(request: HttpRequest, pk: int, event_pk: int) -> HttpR
 def order_compliance_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
-        year, month = (int(part) for part in request.GET.get("mes", "").split("-"))
-        date(year, month, 1)
+        year, month = month_parse(request.GET.get("mes", ""))
     except ValueError:
         year, month = today.year, today.month
     rows = compliance_rows(year=year, month=month)

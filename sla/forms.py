@@ -3,19 +3,17 @@ decision on a repeated-breach flag. Each form turns its fields into domain value
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import cast
 
 from django import forms
 from django.utils import timezone
 
+from core.instants import month_parse
 from inventory.models import Carrier, Contract, Lot
 from orders.choices import OrderType
 from sla.choices import BASE_OF_SCOPE, BandMeasure, FlagStatus, Formula
 from sla.rules import Band, Rule
-
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def last_month() -> tuple[int, int]:
@@ -23,19 +21,19 @@ def last_month() -> tuple[int, int]:
     return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    match = MONTH.match(text.strip())
-    if match is None:
-        raise forms.ValidationError("Informe a competência como AAAA-MM (ex.: 2026-10).")
-    return int(match[1]), int(match[2])
-
-
 class MonthField(forms.CharField):
     """A competência written "2026-10", cleaned to (year, month)."""
 
     def clean(self, value):
         value = super().clean(value)
-        return parse_month(value) if value else None
+        if not value:
+            return None
+        try:
+            return month_parse(value)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                "Informe a competência como AAAA-MM (ex.: 2026-10)."
+            ) from exc
 
 
 class ResultFilterForm(forms.Form):

@@ -7,29 +7,22 @@ from django.utils import timezone
 from billing import services
 from billing.selectors import totals
 from core.exceptions import DomainError
+from core.instants import month_argument
 from redegov.models import User
-
-
-def parse_month(label: str) -> tuple[int, int]:
-    try:
-        year, month = (int(part) for part in label.split("-"))
-    except ValueError as exc:
-        raise CommandError(f"competência '{label}' inválida; use AAAA-MM") from exc
-    if not 1 <= month <= 12:
-        raise CommandError(f"competência '{label}' inválida; use AAAA-MM")
-    return year, month
 
 
 class Command(BaseCommand):
     help = "Calcula a competência AAAA-MM; com --close, calcula e fecha (congela) a competência."
 
     def add_arguments(self, parser):
-        parser.add_argument("month", help="AAAA-MM")
+        parser.add_argument("month", type=month_argument, help="AAAA-MM")
         parser.add_argument("--close", action="store_true", help="fecha a competência")
         parser.add_argument("--user", help="usuário que fecha (padrão: nenhum)")
 
-    def handle(self, *args, month: str, close: bool, user: str | None, **options) -> None:
-        year, number = parse_month(month)
+    def handle(
+        self, *args, month: tuple[int, int], close: bool, user: str | None, **options
+    ) -> None:
+        year, number = month
         period = services.period_get_or_create(year=year, month=number)
         closer = User.objects.filter(username=user).first() if user else None
         try:

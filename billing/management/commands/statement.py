@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from billing import services
-from billing.management.commands.close_month import parse_month
 from billing.models import StatementLine
 from billing.selectors import AMOUNTS, statement_document
 from core.exceptions import DomainError
 from core.exports import neutralise
+from core.instants import month_argument
 
 LINE_COLUMNS = ["circuit_id", "agency", "carrier", "lot", "outage_minutes", *AMOUNTS]
 MEMBER_COLUMNS = ["circuit_id", "agency", "lot", "carrier", "share", *AMOUNTS]
@@ -32,7 +32,7 @@ class Command(BaseCommand):
     help = "Demonstrativo da competência AAAA-MM em JSON ou CSV."
 
     def add_arguments(self, parser):
-        parser.add_argument("month", help="AAAA-MM")
+        parser.add_argument("month", type=month_argument, help="AAAA-MM")
         parser.add_argument("--agency", help="sigla do órgão")
         parser.add_argument("--carrier", help="código da operadora (contratada ou consorciada)")
         parser.add_argument("--format", choices=["json", "csv"], default="json")
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="arquivo de saída (padrão: a saída padrão)")
 
     def handle(self, *args, month, agency, carrier, format, by_member, output, **options):
-        year, number = parse_month(month)
+        year, number = month
         period = services.period_get_or_create(year=year, month=number)
         if not period.is_closed:
             try:

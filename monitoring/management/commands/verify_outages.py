@@ -7,7 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from billing.management.commands.close_month import parse_month
+from core.instants import month_argument
 from core.templatetags.formatting import local_dt
 from monitoring.models import PollShard
 from monitoring.verification import verify_month
@@ -20,11 +20,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("month", help="AAAA-MM")
+        parser.add_argument("month", type=month_argument, help="AAAA-MM")
         parser.add_argument("--shard", help="só esta fatia (padrão: todas)")
 
-    def handle(self, *args, month: str, shard: str | None, **options) -> None:
-        year, number = parse_month(month)
+    def handle(self, *args, month: tuple[int, int], shard: str | None, **options) -> None:
+        year, number = month
         shards = PollShard.objects.all()
         if shard:
             shards = shards.filter(name=shard)
