@@ -6,7 +6,7 @@ order_transition` is the only code that moves an order, and it reads this table.
 
 from django.db import models
 
-from redegov.roles import Role
+from redegov.access import AGENCY_MANAGERS, AGENCY_ROLES, CARRIER_ROLES, NOC_STAFF
 
 
 class OrderType(models.TextChoices):
@@ -45,34 +45,30 @@ class ClockState(models.TextChoices):
 
 SYSTEM = "system"  # the portal itself, acting without a user
 S = OrderStatus
-MANAGER = Role.AGENCY_MANAGER
-AGENCY = frozenset({Role.AGENCY_MANAGER, Role.AGENCY_UNIT})
-NOC = frozenset({Role.NOC, Role.ADMIN})
-CARRIER = frozenset({Role.CARRIER})
 
 ALLOWED_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    S.DRAFT: {S.SUBMITTED: frozenset({MANAGER}), S.CANCELLED: AGENCY},
-    S.RETURNED: {S.SUBMITTED: frozenset({MANAGER}), S.CANCELLED: AGENCY},
+    S.DRAFT: {S.SUBMITTED: AGENCY_MANAGERS, S.CANCELLED: AGENCY_ROLES},
+    S.RETURNED: {S.SUBMITTED: AGENCY_MANAGERS, S.CANCELLED: AGENCY_ROLES},
     S.SUBMITTED: {
-        S.DISPATCHED: NOC,  # approval: dispatched at once to the lot's carrier
-        S.RETURNED: NOC,
-        S.REJECTED: NOC,
-        S.CANCELLED: frozenset({MANAGER}),
+        S.DISPATCHED: NOC_STAFF,  # approval: dispatched at once to the lot's carrier
+        S.RETURNED: NOC_STAFF,
+        S.REJECTED: NOC_STAFF,
+        S.CANCELLED: AGENCY_MANAGERS,
     },
     S.DISPATCHED: {
-        S.ACCEPTED: CARRIER,
-        S.REJECTED: CARRIER,
-        S.CANCELLED: frozenset({MANAGER}),
+        S.ACCEPTED: CARRIER_ROLES,
+        S.REJECTED: CARRIER_ROLES,
+        S.CANCELLED: AGENCY_MANAGERS,
     },
     S.ACCEPTED: {
-        S.IN_EXECUTION: CARRIER,
-        S.PENDING_AGENCY: CARRIER,
-        S.CANCELLED: frozenset({MANAGER}),
+        S.IN_EXECUTION: CARRIER_ROLES,
+        S.PENDING_AGENCY: CARRIER_ROLES,
+        S.CANCELLED: AGENCY_MANAGERS,
     },
-    S.IN_EXECUTION: {S.COMPLETED: CARRIER, S.PENDING_AGENCY: CARRIER},
-    S.PENDING_AGENCY: {S.IN_EXECUTION: CARRIER | NOC | frozenset({MANAGER})},
-    S.COMPLETED: {S.VERIFIED: NOC | {SYSTEM}, S.IN_EXECUTION: NOC},
-    S.VERIFIED: {S.CLOSED: NOC | frozenset({MANAGER})},
+    S.IN_EXECUTION: {S.COMPLETED: CARRIER_ROLES, S.PENDING_AGENCY: CARRIER_ROLES},
+    S.PENDING_AGENCY: {S.IN_EXECUTION: CARRIER_ROLES | NOC_STAFF | AGENCY_MANAGERS},
+    S.COMPLETED: {S.VERIFIED: NOC_STAFF | {SYSTEM}, S.IN_EXECUTION: NOC_STAFF},
+    S.VERIFIED: {S.CLOSED: NOC_STAFF | AGENCY_MANAGERS},
 }
 
 # Moves that need a written reason (returned, rejected, cancelled, paused, verified by hand,

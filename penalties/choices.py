@@ -6,7 +6,12 @@ proceeding_transition` is the only code that moves a proceeding, and it reads th
 
 from django.db import models
 
-from redegov.roles import Role
+from redegov.access import (
+    AUTHORITIES,
+    BILLING_OFFICERS,
+    CARRIER_ROLES,
+    PROCEEDING_CANCELLERS,
+)
 
 
 class Sanction(models.TextChoices):
@@ -64,37 +69,38 @@ class DocumentStep(models.TextChoices):
 
 SYSTEM = "system"  # the portal itself, acting without a user
 S = ProceedingStatus
-BILLING = frozenset({Role.BILLING})
-AUTHORITY = frozenset({Role.AUTHORITY})
-CARRIER = frozenset({Role.CARRIER})
-CANCELLERS = BILLING | AUTHORITY
 
 ALLOWED_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    S.OPENED: {S.NOTIFIED: BILLING, S.CANCELLED: CANCELLERS},
+    S.OPENED: {S.NOTIFIED: BILLING_OFFICERS, S.CANCELLED: PROCEEDING_CANCELLERS},
     S.NOTIFIED: {
-        S.OPINION: CARRIER | BILLING | {SYSTEM},  # the defense; or its deadline expired
-        S.CANCELLED: CANCELLERS,
+        # the defense; or its deadline expired
+        S.OPINION: CARRIER_ROLES | BILLING_OFFICERS | {SYSTEM},
+        S.CANCELLED: PROCEEDING_CANCELLERS,
     },
-    S.OPINION: {S.DECIDED: AUTHORITY, S.ARCHIVED: AUTHORITY, S.CANCELLED: CANCELLERS},
+    S.OPINION: {
+        S.DECIDED: AUTHORITIES,
+        S.ARCHIVED: AUTHORITIES,
+        S.CANCELLED: PROCEEDING_CANCELLERS,
+    },
     S.DECIDED: {
-        S.APPEALED: CARRIER,
-        S.FINAL: BILLING | {SYSTEM},  # the appeal's deadline expired
-        S.CANCELLED: AUTHORITY,
+        S.APPEALED: CARRIER_ROLES,
+        S.FINAL: BILLING_OFFICERS | {SYSTEM},  # the appeal's deadline expired
+        S.CANCELLED: AUTHORITIES,
     },
     S.APPEALED: {  # the same authority reconsiders (or not) and sends it up
-        S.FINAL: AUTHORITY,
-        S.ARCHIVED: AUTHORITY,
-        S.SUPERIOR: AUTHORITY,
-        S.CANCELLED: AUTHORITY,
+        S.FINAL: AUTHORITIES,
+        S.ARCHIVED: AUTHORITIES,
+        S.SUPERIOR: AUTHORITIES,
+        S.CANCELLED: AUTHORITIES,
     },
-    S.SUPERIOR: {S.FINAL: AUTHORITY, S.ARCHIVED: AUTHORITY, S.CANCELLED: AUTHORITY},
-    S.FINAL: {S.REGISTERED: BILLING, S.CANCELLED: AUTHORITY},
-    S.REGISTERED: {S.COLLECTING: BILLING, S.CANCELLED: AUTHORITY},
+    S.SUPERIOR: {S.FINAL: AUTHORITIES, S.ARCHIVED: AUTHORITIES, S.CANCELLED: AUTHORITIES},
+    S.FINAL: {S.REGISTERED: BILLING_OFFICERS, S.CANCELLED: AUTHORITIES},
+    S.REGISTERED: {S.COLLECTING: BILLING_OFFICERS, S.CANCELLED: AUTHORITIES},
     S.COLLECTING: {
         S.PAID: frozenset({SYSTEM}),
         S.GUARANTEE: frozenset({SYSTEM}),
         S.JUDICIAL: frozenset({SYSTEM}),
-        S.CANCELLED: AUTHORITY,
+        S.CANCELLED: AUTHORITIES,
     },
 }
 

@@ -60,6 +60,11 @@ PROCEEDING_READERS = PROCEEDING_STAFF | {Role.CARRIER}
 ORDER_FILERS = frozenset({Role.AGENCY_MANAGER, Role.AGENCY_UNIT})
 # Attest an agency's technical report (as its manager or substitute), report irregularities.
 AGENCY_MANAGERS = frozenset({Role.AGENCY_MANAGER})
+# Move a proceeding on as the contract's manager (notify, register, collect): billing staff, not
+# admins; and decide it: the deciding authority. Either may cancel it early on.
+BILLING_OFFICERS = frozenset({Role.BILLING})
+AUTHORITIES = frozenset({Role.AUTHORITY})
+PROCEEDING_CANCELLERS = BILLING_OFFICERS | AUTHORITIES
 # Read everything and write nothing: the steering committee.
 READ_ONLY = frozenset({Role.COMMITTEE})
 # What a read-only person may still post (URL names): signing in and out, its own API tokens.
@@ -77,6 +82,13 @@ PEOPLE_ADMINS = frozenset({Role.ADMIN})
 # Must sign in with a second factor (TOTP) when SECOND_FACTOR_REQUIRED is on: those who close
 # months, operate the network, decide proceedings or administer the portal (docs/users.md).
 SECOND_FACTOR_ROLES = frozenset({Role.BILLING, Role.NOC, Role.AUTHORITY, Role.ADMIN})
+# Who finds billing in the menu: the bills' readers but the NOC (bills are not its work,
+# though it may read them).
+BILLING_MENU = BILL_READERS - {Role.NOC}
+# Who finds the technical reports: their readers but the NOC.
+REPORTS_MENU = REPORT_READERS - {Role.NOC}
+# Who finds the fine proceedings (carrier staff see those against their lots).
+PENALTIES_MENU = PROCEEDING_STAFF | CARRIER_ROLES
 
 
 def holds(user, roles: frozenset[str]) -> bool:

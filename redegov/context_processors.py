@@ -4,11 +4,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from redegov.access import (
-    BILL_READERS,
-    CARRIER_ROLES,
+    BILLING_MENU,
     NOC_STAFF,
-    PROCEEDING_STAFF,
-    REPORT_READERS,
+    PENALTIES_MENU,
+    REPORTS_MENU,
     holds,
     sees_whole_network,
 )
@@ -28,15 +27,6 @@ def link_scope(user) -> str:
         if has_role(user, role):
             return scope
     return ""
-
-
-# Who finds billing in the menu: the bills' readers but the NOC (bills are not its work,
-# though it may read them).
-BILLING_MENU = BILL_READERS - {Role.NOC}
-# Who finds the technical reports: their readers but the NOC.
-REPORTS_MENU = REPORT_READERS - {Role.NOC}
-# Who finds the fine proceedings (carrier staff see those against their lots).
-PENALTIES_MENU = PROCEEDING_STAFF | CARRIER_ROLES
 
 
 @dataclass(frozen=True)
