@@ -97,11 +97,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "portal",
 ]
 
 MIDDLEWARE = [
-    # First: times the whole request for /metrics and logs it (redegov.metrics).
-    "redegov.metrics.RequestMetrics",
+    # First: times the whole request for /metrics and logs it (portal.metrics).
+    "portal.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -129,7 +130,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "redegov.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "redegov.wsgi.application"
 
 TEMPLATES = [

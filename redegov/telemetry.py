@@ -1,4 +1,4 @@
-"""What background work reports of itself, for /metrics (redegov.metrics) and the logs.
+"""What background work reports of itself, for /metrics (portal.metrics) and the logs.
 
 A poll cycle's figures (how long it took, how many addresses it pinged, echoes sent and lost)
 exist only while its task runs: `cycle_observe` keeps the last cycle's figures of each shard in

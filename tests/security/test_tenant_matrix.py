@@ -103,7 +103,7 @@ PROCEEDINGS = access.PROCEEDING_READERS
 EXPECTATIONS: dict[str, Expect] = {
     "home": page(),
     "healthz": Expect(foreign=False, also=(503,)),  # 503 names what is down (no workers here)
-    # Scrapers only, by token or address (redegov.metrics); a session is not enough.
+    # Scrapers only, by token or address (portal.metrics); a session is not enough.
     "metrics": page(NOBODY, refusal=404),
     "login": page(),
     "logout": page(),

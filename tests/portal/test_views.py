@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from redegov import views
+from portal import views
 
 PASSWORD = "senha-de-teste-123"
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from people import views as people_views
-from redegov import metrics, views
+from portal import metrics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
