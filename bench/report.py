@@ -141,8 +141,8 @@ def render(period, agency) -> tuple[float, float, int]:
     """(seconds reading the report, seconds writing its PDF, pages)."""
     from django.utils import timezone
 
-    from reports.pdf import agency_report_pdf
-    from reports.selectors import agency_report
+    from billing.reports.pdf import agency_report_pdf
+    from billing.reports.selectors import agency_report
 
     began = time.perf_counter()
     report = agency_report(period=period, agency=agency, now=timezone.now())

@@ -23,12 +23,13 @@ from django.utils import timezone
 from billing.choices import ALLOWED_TRANSITIONS, CorrectionKind, JobKind, JobState, PeriodStatus
 from billing.computation import LineResult, LineStream, compute_lines
 from billing.digest import lines_digest
+from billing.invoices.services import closing_check
 from billing.models import BillingPeriod, Correction, PeriodJob
+from billing.reports.services import reports_archive
 from billing.selectors import job_progress_key
 from core.bulk import forked_map, gc_paused
 from core.exceptions import DomainError
 from core.instants import month_bounds
-from invoices.services import closing_check
 from outbox.choices import MessageKind
 from outbox.selectors import ref_of
 from outbox.services import message_email
@@ -455,9 +456,6 @@ def period_job_run(*, job_id: int) -> PeriodJob:
 
 def _reports_store(job: PeriodJob, progress: Progress) -> str:
     """Every agency's technical report of the job's month, kept as the job's ZIP file."""
-    # The reports app reads billing (it comes after it); this one call hands it a month.
-    from reports.services import reports_archive
-
     archive = reports_archive(period=job.period, progress=progress)
     with archive.file:
         job.file.save(archive.file.name, archive.file, save=False)  # type: ignore[arg-type]  # a stored file has a name

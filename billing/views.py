@@ -22,6 +22,8 @@ from billing.choices import JobKind
 from billing.exports import LINE_COLUMNS
 from billing.filters import LineFilter
 from billing.forms import PeriodMonthForm
+from billing.invoices.selectors import unresolved_count
+from billing.invoices.services import closing_override_record
 from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
 from billing.selectors import (
     SUMS,
@@ -40,8 +42,6 @@ from core.exceptions import DomainError
 from core.exports import export_response
 from core.money import round_brl
 from inventory.models import PriceItem
-from invoices.selectors import unresolved_count
-from invoices.services import closing_override_record
 from monitoring.selectors import outage_list
 from redegov.access import BILL_READERS, BILLING_STAFF, get_for_user, holds, require, restrict
 from redegov.confirm import confirmation_refused

@@ -37,6 +37,7 @@ from inventory.models import (
     PriceItem,
 )
 from inventory.services import (
+    agency_unit_get_or_create,
     agency_upsert,
     carrier_upsert,
     contract_upsert,
@@ -234,10 +235,8 @@ def _user(row: Row, refs: _References) -> _Plan | None:
     role = row.choice("role", Role.values)
     agency = refs.named(row, "agency", Agency, "órgão '{}' não cadastrado", required=False)
     carrier = refs.named(row, "carrier", Carrier, "operadora '{}' não cadastrada", required=False)
-    values = {
-        "name": row.text("name", required=False, max_length=300),
-        "unit_name": row.text("unit", required=False, max_length=200),
-    }
+    name = row.text("name", required=False, max_length=300)
+    unit_name = row.text("unit", required=False, max_length=200)
     if not row.ok:
         return None
     return _Plan(
@@ -247,15 +246,23 @@ def _user(row: Row, refs: _References) -> _Plan | None:
             User.groups.through.objects.filter(user__email__iexact=email),
         ),
         write=partial(
-            person_invite,
+            _user_write,
             email=email,
             role=role,
+            name=name,
             agency=agency,
+            unit_name=unit_name,
             carrier=carrier,
             now=timezone.now(),
-            **values,
         ),
     )
+
+
+def _user_write(*, agency: Agency | None, unit_name: str, **person: Any) -> User:
+    """The person of a users.csv row, tied to the agency's unit of that name (created, name only,
+    when the agency has none yet): people.services.person_invite."""
+    unit = agency_unit_get_or_create(agency=agency, name=unit_name)
+    return person_invite(agency=agency, unit=unit, **person)
 
 
 def _contract(row: Row, refs: _References) -> _Plan | None:

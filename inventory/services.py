@@ -16,6 +16,7 @@ from core.validators import normalize_cnpj
 from inventory.choices import AccessType, LinkStatus
 from inventory.models import (
     Agency,
+    AgencyUnit,
     Carrier,
     Contract,
     Link,
@@ -90,6 +91,18 @@ def agency_upsert(
 
 
 @transaction.atomic
+def agency_unit_get_or_create(*, agency: Agency | None, name: str) -> AgencyUnit | None:
+    """The agency's unit of that name, created (name only) when the agency has none yet."""
+    if agency is None or not name:
+        return None
+    unit = AgencyUnit.objects.filter(agency=agency, name=name).first()
+    if unit is None:
+        unit = AgencyUnit(agency=agency, name=name)
+        unit.full_clean()
+        unit.save()
+    return unit
+
+
 def contract_upsert(
     *, number: str, regime: str, start_date: date, end_date: date, value: Decimal
 ) -> Contract:

@@ -8,6 +8,7 @@ import that invites is rolled back). The link carries a random token; only its S
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -17,13 +18,15 @@ from django.urls import reverse
 
 from core.exceptions import DomainError
 from core.templatetags.formatting import local_dt
-from inventory.models import Agency, AgencyUnit, Carrier
 from outbox.choices import MessageKind
 from outbox.services import message_email
 from people.models import Invitation
 from redegov.models import User
 from redegov.roles import Role, user_roles
 from redegov.services import user_ties_check
+
+if TYPE_CHECKING:  # people come before the inventory: its rows are only handed in
+    from inventory.models import Agency, AgencyUnit, Carrier
 
 
 def token_hash(token: str) -> str:
@@ -166,18 +169,6 @@ def sso_person(*, email: str, now: datetime) -> User:
     return _invitation_use(invitation, now)
 
 
-def _unit(agency: Agency | None, name: str) -> AgencyUnit | None:
-    """The agency's unit of that name, created (name only) when the agency has none yet."""
-    if agency is None or not name:
-        return None
-    unit = AgencyUnit.objects.filter(agency=agency, name=name).first()
-    if unit is None:
-        unit = AgencyUnit(agency=agency, name=name)
-        unit.full_clean()
-        unit.save()
-    return unit
-
-
 def _split_name(name: str) -> tuple[str, str]:
     first, _, last = name.strip().partition(" ")
     return first[:150], last.strip()[:150]
@@ -199,9 +190,9 @@ def person_invite(
     role: str,
     now: datetime,
     name: str = "",
-    agency: Agency | None = None,
-    unit_name: str = "",
-    carrier: Carrier | None = None,
+    agency: "Agency | None" = None,
+    unit: "AgencyUnit | None" = None,
+    carrier: "Carrier | None" = None,
 ) -> User:
     """The person of this e-mail (matched case-insensitively), with this role and ties.
 
@@ -213,7 +204,6 @@ def person_invite(
     if role not in Role.values:
         raise ValidationError({"role": f"'{role}' não é um papel; use {', '.join(Role.values)}"})
     email = email.strip()
-    unit = _unit(agency, unit_name)
     ties = {"agency": agency, "unit": unit, "carrier": carrier}
     first_name, last_name = _split_name(name)
     user = User.objects.select_for_update().filter(email__iexact=email).first()

@@ -16,10 +16,10 @@ urlpatterns = [
     path("", include("monitoring.urls")),  # chamados/, indisponibilidades/, manutencoes/
     path("ordens/", include("orders.urls")),
     path("faturamento/", include("billing.urls")),
-    path("faturamento/", include("invoices.urls")),  # faturas/ and <competência>/faturas/
+    path("faturamento/", include("billing.invoices.urls")),  # faturas/ and <competência>/faturas/
     path("imr/", include("sla.urls")),
     path("multas/", include("penalties.urls")),
-    path("relatorios/", include("reports.urls")),
+    path("relatorios/", include("billing.reports.urls")),
     path("mensagens/", include("outbox.urls")),  # nao-entregues/: the outbox's dead letters
     path("", include("people.urls")),  # convite/<token>/, pessoas/...
     path("", include("api.urls")),  # api/v1/, api/schema/, api/docs/, tokens-de-api/

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from billing.invoices.selectors import invoice_todo
 from billing.models import BillingPeriod
+from billing.reports.selectors import report_pending_list
 from billing.selectors import period_todo
 from inventory.selectors import lot_summary_list, network_counts
-from invoices.selectors import invoice_todo
 from monitoring.selectors import monitoring_home, noc_todo, ticket_todo
 from orders.selectors import order_home_list, order_todo
 from penalties.selectors import proceeding_todo
@@ -18,7 +19,6 @@ from redegov.access import BILLING_STAFF, NOC_STAFF, holds
 from redegov.context_processors import link_scope
 from redegov.health import health_report
 from redegov.todo import TodoRow, todo_rows
-from reports.selectors import report_pending_list
 from sla.selectors import imr_home
 
 

@@ -7,23 +7,26 @@ takes the roles explicitly; `user_create` and the admin's user forms both call i
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from inventory.models import Agency, AgencyUnit, Carrier
 from redegov.access import AGENCY_ROLES, CARRIER_ROLES
 from redegov.models import User
 from redegov.roles import Role
+
+if TYPE_CHECKING:  # the platform comes before the inventory: its rows are only handed in
+    from inventory.models import Agency, AgencyUnit, Carrier
 
 
 def user_ties_check(
     *,
     roles: Iterable[str],
-    agency: Agency | None,
-    unit: AgencyUnit | None,
-    carrier: Carrier | None,
+    agency: "Agency | None",
+    unit: "AgencyUnit | None",
+    carrier: "Carrier | None",
 ) -> None:
     """Refuse ties that do not fit the roles: agency roles need an agency (unit staff also a unit
     of that agency), the carrier role needs a carrier, and no other role has ties.
@@ -61,9 +64,9 @@ def user_create(
     password: str,
     role: str,
     email: str = "",
-    agency: Agency | None = None,
-    unit: AgencyUnit | None = None,
-    carrier: Carrier | None = None,
+    agency: "Agency | None" = None,
+    unit: "AgencyUnit | None" = None,
+    carrier: "Carrier | None" = None,
     first_name: str = "",
     last_name: str = "",
 ) -> User:

@@ -6,13 +6,13 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from billing.invoices import services
+from billing.invoices.choices import DifferenceKind as K
+from billing.invoices.demo import seed_demo_invoices
+from billing.invoices.models import InvoiceLayout
 from billing.services import period_get_or_create
 from inventory.demo.build import seed_demo
 from inventory.models import Carrier
-from invoices import services
-from invoices.choices import DifferenceKind as K
-from invoices.demo import seed_demo_invoices
-from invoices.models import InvoiceLayout
 from redegov.models import User
 from tests.support.time import SP
 

@@ -4,8 +4,8 @@ bad line reported as file:line: column: what is wrong."""
 
 from decimal import Decimal
 
+from billing.invoices.parsing import Layout, read_invoice
 from core.csvimport import ErrorLog
-from invoices.parsing import Layout, read_invoice
 
 D = Decimal
 

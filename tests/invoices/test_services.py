@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 
 from billing import services as billing
 from billing.choices import JobKind
+from billing.invoices import services
+from billing.invoices.choices import DifferenceKind as K
+from billing.invoices.choices import DifferenceState as S
+from billing.invoices.models import CarrierInvoice, InvoiceLayout
 from core.exceptions import DomainError
-from invoices import services
-from invoices.choices import DifferenceKind as K
-from invoices.choices import DifferenceState as S
-from invoices.models import CarrierInvoice, InvoiceLayout
 from tests.support.invoices import ALFA_WITH_EVERY_DIFFERENCE, import_invoice
 from tests.support.time import NOVEMBER_START
 

@@ -7,10 +7,10 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from billing.invoices.choices import DifferenceKind as K
+from billing.invoices.choices import DifferenceState as S
+from billing.invoices.models import CarrierInvoice, ClosingOverride, InvoiceLayout
 from billing.models import PeriodJob
-from invoices.choices import DifferenceKind as K
-from invoices.choices import DifferenceState as S
-from invoices.models import CarrierInvoice, ClosingOverride, InvoiceLayout
 from tests.support.invoices import ALFA_WITH_EVERY_DIFFERENCE, import_invoice
 from tests.support.time import local
 

@@ -5,11 +5,11 @@ month) leaves the attestation outdated until a new one."""
 import pytest
 
 from billing import services as billing
+from billing.reports.choices import AttestationStatus, Capacity
+from billing.reports.models import Attestation
+from billing.reports.selectors import attestation_states, report_digests, report_pending_list
+from billing.reports.services import report_attest
 from core.exceptions import DomainError
-from reports.choices import AttestationStatus, Capacity
-from reports.models import Attestation
-from reports.selectors import attestation_states, report_digests, report_pending_list
-from reports.services import report_attest
 from tests.inventory.factories import user_with_role
 from tests.support.billing import compute, outage
 from tests.support.time import local

@@ -9,11 +9,11 @@ from django.core.exceptions import SuspiciousFileOperation
 from weasyprint.urls import URLFetchingError
 
 from billing.models import Correction
+from billing.reports.pdf import agency_report_pdf
+from billing.reports.selectors import agency_report
 from billing.selectors import statement_document
 from core.templatetags.formatting import brl, number_br
 from redegov.pdf import StaticFilesFetcher
-from reports.pdf import agency_report_pdf
-from reports.selectors import agency_report
 from tests.inventory.factories import (
     LinkFactory,
     PriceItemFactory,

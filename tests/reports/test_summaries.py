@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from billing.reports.pdf import summary_pdf
+from billing.reports.summaries import summary
 from billing.selectors import totals
-from reports.pdf import summary_pdf
-from reports.summaries import summary
 from tests.support.billing import compute, outage
 from tests.support.reports import pdf_pages
 from tests.support.time import local

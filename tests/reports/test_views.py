@@ -4,8 +4,8 @@ lists), attesting from the page, the PDF, the month's list, and the query count 
 import pytest
 from django.urls import reverse
 
-from reports.models import Attestation
-from reports.selectors import report_digests
+from billing.reports.models import Attestation
+from billing.reports.selectors import report_digests
 from tests.inventory.factories import LinkFactory, user_with_role
 from tests.support.billing import compute
 from tests.support.reports import pdf_pages

@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from api.services import api_token_create
 from billing.choices import JobKind
+from billing.invoices.demo import demo_invoice_dir
+from billing.invoices.services import invoice_import
 from billing.models import BillingPeriod, StatementLine
 from billing.services import period_job_request
 from inventory.models import Carrier, Link
-from invoices.demo import demo_invoice_dir
-from invoices.services import invoice_import
 from monitoring.choices import OutageKind, Responsibility, WindowScope
 from monitoring.models import Outage, Ticket
 from monitoring.services import maintenance, noc, responsibility, tickets

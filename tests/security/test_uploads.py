@@ -13,8 +13,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from billing.invoices.models import CarrierInvoice
 from billing.services import period_get_or_create
-from invoices.models import CarrierInvoice
 from monitoring.models import Dispute, IrregularityReport, Outage
 from orders.models import OrderEvent
 from orders.services import order_create

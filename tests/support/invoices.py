@@ -6,9 +6,9 @@ and its import."""
 
 import pytest
 
+from billing.invoices import services
+from billing.invoices.models import CarrierInvoice, InvoiceLayout
 from inventory.choices import LinkStatus
-from invoices import services
-from invoices.models import CarrierInvoice, InvoiceLayout
 from tests.inventory.factories import LinkFactory
 from tests.support.billing import compute
 from tests.support.time import NOVEMBER_START, local

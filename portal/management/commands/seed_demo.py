@@ -7,12 +7,12 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from billing.invoices.demo import seed_demo_invoices
 from billing.services import period_close, period_get_or_create
 from inventory.choices import LinkStatus
 from inventory.demo.build import seed_demo
 from inventory.demo.catalog import DEMO_PASSWORD, PORTAL_URL
 from inventory.demo.plan import MAX_LINKS
-from invoices.demo import seed_demo_invoices
 from monitoring.demo import seed_demo_outage_history
 from monitoring.netsim import DEFAULT_CANARY
 from monitoring.services import canary_upsert

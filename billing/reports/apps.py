@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
-    name = "reports"
+    name = "billing.reports"
+    label = "reports"
     verbose_name = "Relatórios técnicos"

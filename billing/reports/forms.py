@@ -4,7 +4,7 @@ the summary's filters (a contract, a month or the whole life)."""
 from django import forms
 
 from billing.models import BillingPeriod
-from reports.summaries import summary_contracts
+from billing.reports.summaries import summary_contracts
 
 
 class AttestForm(forms.Form):

@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import BillingPeriod, StatementLine
+from billing.reports.models import Attestation
+from billing.reports.pdf import agency_report_pdf
+from billing.reports.selectors import agency_report, attest_capacity, report_digests
 from billing.selectors import totals
 from core.exceptions import DomainError
 from inventory.models import Agency
-from reports.models import Attestation
-from reports.pdf import agency_report_pdf
-from reports.selectors import agency_report, attest_capacity, report_digests
 
 
 @transaction.atomic

@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 
 from billing.models import BillingPeriod
+from billing.reports.choices import Capacity
 from inventory.models import Agency
-from reports.choices import Capacity
 
 
 class Attestation(models.Model):

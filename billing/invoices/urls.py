@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoices import views
+from billing.invoices import views
 
 app_name = "invoices"
 urlpatterns = [

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from billing.invoices.choices import Delimiter, DifferenceKind, DifferenceState, Encoding
 from billing.models import MONEY, BillingPeriod
 from inventory.models import Carrier, Link
-from invoices.choices import Delimiter, DifferenceKind, DifferenceState, Encoding
 
 
 class InvoiceLayout(models.Model):

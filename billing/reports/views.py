@@ -11,15 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from billing.choices import JobKind
-from billing.selectors import period_get
-from billing.services import period_job_request
-from core.exceptions import DomainError
-from redegov.access import BILLING_STAFF, REPORT_READERS, SUMMARY_READERS, holds, require
-from redegov.confirm import confirmation_refused
-from redegov.throttling import throttle_expensive
-from reports import pdf
-from reports.forms import AttestForm, SummaryForm
-from reports.selectors import (
+from billing.reports import pdf
+from billing.reports.forms import AttestForm, SummaryForm
+from billing.reports.selectors import (
     agency_report,
     attest_capacity,
     report_agency_get_for_user,
@@ -27,8 +21,14 @@ from reports.selectors import (
     report_month_rows,
     report_period_rows,
 )
-from reports.services import report_attest
-from reports.summaries import summary
+from billing.reports.services import report_attest
+from billing.reports.summaries import summary
+from billing.selectors import period_get
+from billing.services import period_job_request
+from core.exceptions import DomainError
+from redegov.access import BILLING_STAFF, REPORT_READERS, SUMMARY_READERS, holds, require
+from redegov.confirm import confirmation_refused
+from redegov.throttling import throttle_expensive
 
 # Who lists reports: REPORT_READERS (an agency manager sees its own agency's); the others get
 # 403. An agency's report itself answers 404 to whoever may not open it

@@ -7,9 +7,9 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from billing.choices import PeriodStatus
+from billing.invoices.choices import UNRESOLVED, DifferenceState
+from billing.invoices.models import CarrierInvoice, Difference
 from billing.models import BillingPeriod, LineShare, StatementLine
-from invoices.choices import UNRESOLVED, DifferenceState
-from invoices.models import CarrierInvoice, Difference
 from redegov.access import BILLING_STAFF, CARRIER_ROLES, get_for_user, holds, restrict
 from redegov.todo import TodoItem
 

@@ -13,19 +13,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.selectors import period_get
-from core.exceptions import DomainError
-from inventory.models import Carrier
-from invoices.choices import ALLOWED_TRANSITIONS, DifferenceState
-from invoices.forms import DifferenceTextForm, InvoiceLayoutForm, InvoiceUploadForm
-from invoices.models import Difference, InvoiceLayout
-from invoices.selectors import difference_list, invoice_get_for_user, invoice_list
-from invoices.services import (
+from billing.invoices.choices import ALLOWED_TRANSITIONS, DifferenceState
+from billing.invoices.forms import DifferenceTextForm, InvoiceLayoutForm, InvoiceUploadForm
+from billing.invoices.models import Difference, InvoiceLayout
+from billing.invoices.selectors import difference_list, invoice_get_for_user, invoice_list
+from billing.invoices.services import (
     difference_transition,
     invoice_import,
     invoice_preview,
     invoice_reconcile,
 )
+from billing.selectors import period_get
+from core.exceptions import DomainError
+from inventory.models import Carrier
 from outbox.selectors import messages_notice
 from outbox.services import messages_recorded
 from redegov.access import (

@@ -26,11 +26,11 @@ from billing.arithmetic import rule_name
 from billing.choices import JobKind, JobState, PeriodStatus
 from billing.computation import month_minutes
 from billing.models import BillingPeriod, Correction, PeriodJob, StatementLine
+from billing.reports.choices import AttestationStatus, Capacity
+from billing.reports.models import Attestation
 from billing.selectors import AMOUNTS, SUMS, member_sums, sums_by, totals
 from inventory.models import Agency, Carrier, Contract, Lot
 from redegov.access import AGENCY_MANAGERS, holds, report_agency_rows, sees_whole_network
-from reports.choices import AttestationStatus, Capacity
-from reports.models import Attestation
 
 
 def report_agency_list(*, user) -> QuerySet[Agency]:

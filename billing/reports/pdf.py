@@ -1,9 +1,9 @@
 """The technical report and the summaries as PDF (WeasyPrint through `redegov.pdf`, whose
 fetcher serves the project's static files only), nothing else."""
 
+from billing.reports.selectors import AgencyReport
+from billing.reports.summaries import Summary
 from redegov.pdf import render_pdf
-from reports.selectors import AgencyReport
-from reports.summaries import Summary
 
 
 def agency_report_pdf(report: AgencyReport) -> bytes:

@@ -10,18 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from billing.models import BillingPeriod
-from core.csvimport import ErrorLog
-from core.exceptions import DomainError
-from core.instants import month_bounds
-from inventory.choices import LinkStatus
-from inventory.models import Carrier, Link
-from invoices.choices import (
+from billing.invoices.choices import (
     ALLOWED_TRANSITIONS,
     DifferenceKind,
     DifferenceState,
 )
-from invoices.models import (
+from billing.invoices.models import (
     CarrierInvoice,
     ClosingOverride,
     Difference,
@@ -29,8 +23,14 @@ from invoices.models import (
     InvoiceLayout,
     InvoiceLine,
 )
-from invoices.parsing import BilledLine, read_invoice
-from invoices.selectors import amounts_owed, unresolved_count
+from billing.invoices.parsing import BilledLine, read_invoice
+from billing.invoices.selectors import amounts_owed, unresolved_count
+from billing.models import BillingPeriod
+from core.csvimport import ErrorLog
+from core.exceptions import DomainError
+from core.instants import month_bounds
+from inventory.choices import LinkStatus
+from inventory.models import Carrier, Link
 from redegov.access import holds
 
 ZERO = Decimal("0.00")

@@ -9,13 +9,13 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from billing.invoices.choices import Delimiter, Encoding
+from billing.invoices.models import InvoiceLayout
+from billing.invoices.selectors import amounts_owed
 from billing.models import BillingPeriod
 from billing.services import period_compute
 from inventory.demo.catalog import CARRIERS
 from inventory.models import Carrier
-from invoices.choices import Delimiter, Encoding
-from invoices.models import InvoiceLayout
-from invoices.selectors import amounts_owed
 
 # code -> layout fields: three families of files, as carriers send them.
 LAYOUTS = {

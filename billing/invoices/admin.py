@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from invoices.models import CarrierInvoice, ClosingOverride, Difference, InvoiceLayout
+from billing.invoices.models import CarrierInvoice, ClosingOverride, Difference, InvoiceLayout
 
 
 @admin.register(InvoiceLayout)

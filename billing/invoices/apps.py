@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class InvoicesConfig(AppConfig):
-    name = "invoices"
+    name = "billing.invoices"
+    label = "invoices"
     verbose_name = "Faturas das operadoras"

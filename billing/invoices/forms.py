@@ -3,8 +3,8 @@ text of a contestation move."""
 
 from django import forms
 
+from billing.invoices.models import InvoiceLayout
 from inventory.models import Carrier
-from invoices.models import InvoiceLayout
 from redegov.uploads import CARRIER_INVOICE, UploadField
 
 
