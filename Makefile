@@ -51,6 +51,7 @@ lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache  # the app graph: pyproject.toml, docs/architecture.md
 	$(PY) manage.py makemigrations --check --dry-run
 
 check-deploy:
