@@ -1,6 +1,6 @@
 """Kinds and states of a carrier invoice's differences, and who may move them (docs/domain.md
 section 5, month closing: every difference is listed and can be contested before the bill goes to
-the agency). `invoices.services.difference_transition` is the only code that moves one."""
+the agency). `billing.invoices.services.difference_transition` is the only code that moves one."""
 
 from django.db import models
 

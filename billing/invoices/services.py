@@ -219,7 +219,7 @@ def difference_transition(
     *, difference: Difference, to: str, user, text: str, now: datetime | None = None
 ) -> Difference:
     """Contest (staff), answer (the invoice's carrier), accept or keep (staff) a difference,
-    always with a text; the allowed moves are `invoices.choices.ALLOWED_TRANSITIONS`."""
+    always with a text; the allowed moves are `billing.invoices.choices.ALLOWED_TRANSITIONS`."""
     difference = (
         Difference.objects.select_for_update().select_related("invoice").get(pk=difference.pk)
     )

@@ -1,7 +1,7 @@
 """The carrier invoice pages: layouts (billing staff), a month's invoices with the upload and
 its preview, an invoice's differences and their contestation. Thin: reading a file is
-`invoices.parsing`, the writes `invoices.services`, the rows a user may see
-`invoices.selectors`."""
+`billing.invoices.parsing`, the writes `billing.invoices.services`, the rows a user may see
+`billing.invoices.selectors`."""
 
 import uuid
 

@@ -14,7 +14,7 @@ from inventory.models import Agency
 
 class Attestation(models.Model):
     """An agency manager's attestation of the agency's technical report of one month: who, in
-    which capacity, when, and the digest of the figures attested (`reports.selectors.
+    which capacity, when, and the digest of the figures attested (`billing.reports.selectors.
     report_digests`) with their totals for people to read. Never changed nor deleted: a new
     attestation of new figures joins the older ones."""
 

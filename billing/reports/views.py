@@ -1,7 +1,7 @@
 """The technical reports' pages: the months, a month's reports of every agency (and their
 generation as one ZIP), an agency's report as a page and as a PDF, its attestation, and the
-summaries for billing staff and the committee. Thin: reads in `reports.selectors` and
-`reports.summaries`, writes in `reports.services`."""
+summaries for billing staff and the committee. Thin: reads in `billing.reports.selectors` and
+`billing.reports.summaries`, writes in `billing.reports.services`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
