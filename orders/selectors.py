@@ -54,7 +54,8 @@ def order_get_for_user(*, user, pk: int) -> Order:
 
 
 def order_deadline_for(*, contract: Contract, order_type: str, region: str) -> tuple[int, bool]:
-    """(days, business days?) of the contract's deadline, or the default of docs/domain.md section 3."""
+    """(days, business days?) of the contract's deadline, or the default of docs/domain.md
+    section 3."""
     row = OrderDeadline.objects.filter(
         contract=contract, order_type=order_type, region=region
     ).first()

@@ -7,7 +7,8 @@ from django.db import models
 
 @checks.register(checks.Tags.models)
 def check_no_float_fields(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    """Money is Decimal, never float (docs/domain.md section 5): refuse any FloatField in the project's models."""
+    """Money is Decimal, never float (docs/domain.md section 5): refuse any FloatField in the
+    project's models."""
     errors = []
     for model in apps.get_models():
         for field in model._meta.get_fields():

@@ -1,6 +1,7 @@
 """PDF reports: a template rendered to HTML, then to PDF bytes by WeasyPrint. WeasyPrint fetches
 every URL a page names: the fetcher here serves the project's static files only and refuses
-anything else, so a stray remote font or image can never hang a report (weasyprint fetches every URL a document names, and would wait on it)."""
+anything else, so a stray remote font or image can never hang a report (weasyprint fetches
+every URL a document names, and would wait on it)."""
 
 import mimetypes
 from pathlib import Path

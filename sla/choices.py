@@ -14,7 +14,8 @@ class Scope(models.TextChoices):
     LOT = "lot", "Por operadora e lote"
 
 
-# Availability is measured per access; tickets and orders per carrier and lot (docs/domain.md section 6).
+# Availability is measured per access; tickets and orders per carrier and lot (docs/domain.md
+# section 6).
 SCOPE_OF_FORMULA: dict[str, str] = {
     Formula.AVAILABILITY: Scope.ACCESS,
     Formula.TICKETS_ON_TIME: Scope.LOT,

@@ -1,5 +1,5 @@
-"""The default indicators I1-I4 of docs/domain.md section 6: what a contract uses until billing staff
-change a definition (and what `sla.services.definitions_install_defaults` stores for it).
+"""The default indicators I1-I4 of docs/domain.md section 6: what a contract uses until billing
+staff change a definition (and what `sla.services.definitions_install_defaults` stores for it).
 Pure data: the data migration imports it too."""
 
 from decimal import Decimal

@@ -1,6 +1,6 @@
-"""Carrier invoices (docs/domain.md section 5, month closing): each carrier's own file layout, kept in
-the database and editable by billing staff; an imported invoice's lines; and the differences
-found by matching them to the month's statement lines, with their contestation."""
+"""Carrier invoices (docs/domain.md section 5, month closing): each carrier's own file layout,
+kept in the database and editable by billing staff; an imported invoice's lines; and the
+differences found by matching them to the month's statement lines, with their contestation."""
 
 import re
 

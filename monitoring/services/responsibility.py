@@ -1,5 +1,5 @@
-"""Who answers for an outage (docs/domain.md section 4): the NOC classifies (one or many at once) and
-splits; the carrier disputes with text and files; the NOC decides. Every step is an
+"""Who answers for an outage (docs/domain.md section 4): the NOC classifies (one or many at once)
+and splits; the carrier disputes with text and files; the NOC decides. Every step is an
 OutageDecision row (who, when, why), shown on the outage's page."""
 
 from collections.abc import Sequence
