@@ -111,7 +111,7 @@ class IrregularityStatus(models.TextChoices):
 
 
 class PanelKind(models.TextChoices):
-    """What an item of the incident panel is (monitoring.panel)."""
+    """What an item of the incident panel is (monitoring.selectors.panel)."""
 
     INTERRUPTION = "interruption", "Interrupção"
     REDUNDANCY = "redundancy", "Perda de redundância"

@@ -1,4 +1,4 @@
-"""The charts of a link's page: its reads (`monitoring.history`) drawn as SVG geometry
+"""The charts of a link's page: its reads (`monitoring.selectors.history`) drawn as SVG geometry
 (`core.charts`)."""
 
 from datetime import datetime, timedelta
@@ -17,7 +17,7 @@ from core.charts import (
     time_chart,
 )
 from inventory.models import Link
-from monitoring import history
+from monitoring.selectors import history
 
 AVAILABILITY_DAYS = 30
 # The periods the RTT, loss and traffic charts cover: label, span, stride of their points.

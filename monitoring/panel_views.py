@@ -1,6 +1,7 @@
 """Pages of the incident panel (the NOC's home), the map, a link's monitoring history, agency
-subscriptions and irregularity reports (issue 5). Thin: the filters narrow, `monitoring.panel`
-and `monitoring.history` read, `monitoring.services.noc` writes."""
+subscriptions and irregularity reports (issue 5). Thin: the filters narrow,
+`monitoring.selectors.panel` and `monitoring.selectors.history` read, `monitoring.services.noc`
+writes."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from inventory.selectors import link_get_for_user
-from monitoring import history
 from monitoring.filters import PanelFilter
 from monitoring.forms import (
     IncidentNoteForm,
@@ -22,7 +22,8 @@ from monitoring.forms import (
 from monitoring.link_charts import CHART_PERIODS, DEFAULT_PERIOD, link_charts
 from monitoring.maps import state_map
 from monitoring.models import Outage, OutageSubscription
-from monitoring.panel import irregularity_get_for_user, panel_read
+from monitoring.selectors import history
+from monitoring.selectors.panel import irregularity_get_for_user, panel_read
 from monitoring.services import noc
 from outbox.selectors import messages_notice
 from outbox.services import messages_recorded
@@ -38,7 +39,8 @@ def _require_links(request: HttpRequest) -> None:
         raise Http404("Página não encontrada")
 
 
-# The versions the panel's refresh sends back (monitoring.panel): of its items and of its map.
+# The versions the panel's refresh sends back (monitoring.selectors.panel): of its items and of
+# its map.
 VERSIONS = ("v", "m")
 
 

@@ -28,7 +28,6 @@ from monitoring.forms import (
     SplitForm,
     WindowDecisionForm,
 )
-from monitoring.history import outage_minute_totals, outages_with_length
 from monitoring.models import DisputeAttachment
 from monitoring.selectors import (
     maintenance_list,
@@ -38,6 +37,7 @@ from monitoring.selectors import (
     ticket_get_for_user,
     ticket_list,
 )
+from monitoring.selectors.history import outage_minute_totals, outages_with_length
 from monitoring.services import maintenance as maintenance_services
 from monitoring.services import responsibility, tickets
 from monitoring.timeline import incident_timeline

@@ -67,7 +67,7 @@ class PortalCollector(Collector):
 
     def _shards(self, now) -> Iterator[Metric]:
         from monitoring.models import EngineCursor, PollShard
-        from monitoring.panel import STALE_CYCLES
+        from monitoring.selectors.panel import STALE_CYCLES
         from monitoring.services.cycles import cycle_instant
 
         length = timedelta(seconds=settings.MONITORING_CYCLE_SECONDS)

@@ -9,7 +9,8 @@ class Capacity(models.TextChoices):
 
 
 class AttestationStatus(models.TextChoices):
-    """Where an agency's report of a month stands (`billing.reports.selectors.attestation_state`)."""
+    """Where an agency's report of a month stands
+    (`billing.reports.selectors.attestation_state`)."""
 
     OPEN = "open", "Competência aberta"  # not issued yet: nothing to attest
     PENDING = "pending", "Aguardando atestado"

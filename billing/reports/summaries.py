@@ -15,7 +15,6 @@ from fractions import Fraction
 from django.db.models import Count, QuerySet
 
 from billing.models import BillingPeriod, StatementLine
-from billing.reports.charts import BRL, PCT, Series
 from billing.selectors import SUMS, member_sums, sums_by, totals
 from core.charts import AMBER, BRL, GREEN, NAVY, PCT, PURPLE, RED, Chart, Series, category_chart
 from inventory.models import Contract

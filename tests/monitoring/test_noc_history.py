@@ -9,7 +9,9 @@ import time_machine
 from django.urls import reverse
 
 from monitoring import services
-from monitoring.history import (
+from monitoring.maps import simplify, state_map
+from monitoring.models import BlindPeriod, Outage, PollWindow
+from monitoring.selectors.history import (
     CounterReading,
     counter_rates,
     link_daily_availability,
@@ -17,8 +19,6 @@ from monitoring.history import (
     link_now,
     link_traffic,
 )
-from monitoring.maps import simplify, state_map
-from monitoring.models import BlindPeriod, Outage, PollWindow
 from monitoring.services.evidence import SnmpRow, poll_windows_set_snmp
 from tests.support.monitoring import down, record
 from tests.support.time import SP, at

@@ -20,7 +20,7 @@ from monitoring.models import (
     PollShard,
     RedundancyLoss,
 )
-from monitoring.panel import map_states
+from monitoring.selectors.panel import map_states
 from monitoring.services import shard_default
 from tests.support.monitoring import circuits, down, record
 from tests.support.time import at

@@ -1,0 +1,85 @@
+"""Reads of monitoring, one module per question: `minutes` (THE count of unavailable minutes,
+shared by the IMR and billing), `polling` (what the pollers read), `maintenance` (contract
+deadlines, approved windows), `lists` (the rows a user may see), `history` (a link's monitoring
+over time, the outage list's totals) and `panel` (the NOC's incident panel and the map). Nothing
+here writes."""
+
+from monitoring.selectors.lists import (
+    dispute_pending_list,
+    irregularity_pending_list,
+    maintenance_get_for_user,
+    maintenance_list,
+    monitoring_home,
+    noc_todo,
+    outage_chain,
+    outage_get_for_user,
+    outage_list,
+    ticket_get_for_user,
+    ticket_list,
+    ticket_todo,
+)
+from monitoring.selectors.maintenance import (
+    DEFAULT_NOTICE_HOURS,
+    DEFAULT_REPAIR_MINUTES,
+    Occurrence,
+    maintenance_bound_between,
+    maintenance_notice_hours,
+    maintenance_occurrences,
+    repair_deadlines,
+    windows_covering,
+)
+from monitoring.selectors.minutes import (
+    MAX_PATHS,
+    NOTHING_COUNTED,
+    Counted,
+    Window,
+    count_unavailable,
+    path_count,
+    unavailable_minutes,
+)
+from monitoring.selectors.polling import (
+    PollTarget,
+    canary_addresses,
+    latest_windows,
+    link_shard,
+    poll_targets,
+    shard_links_q,
+    thresholds_by_contract,
+)
+
+__all__ = [
+    "DEFAULT_NOTICE_HOURS",
+    "DEFAULT_REPAIR_MINUTES",
+    "MAX_PATHS",
+    "NOTHING_COUNTED",
+    "Counted",
+    "Occurrence",
+    "PollTarget",
+    "Window",
+    "canary_addresses",
+    "count_unavailable",
+    "dispute_pending_list",
+    "irregularity_pending_list",
+    "latest_windows",
+    "link_shard",
+    "maintenance_bound_between",
+    "maintenance_get_for_user",
+    "maintenance_list",
+    "maintenance_notice_hours",
+    "maintenance_occurrences",
+    "monitoring_home",
+    "noc_todo",
+    "outage_chain",
+    "outage_get_for_user",
+    "outage_list",
+    "path_count",
+    "poll_targets",
+    "repair_deadlines",
+    "shard_links_q",
+    "thresholds_by_contract",
+    "ticket_get_for_user",
+    "ticket_list",
+    "ticket_todo",
+    "unavailable_minutes",
+    "windows_covering",
+]
