@@ -95,15 +95,39 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     Every query runs before this returns; the lines are then made one by one without touching
     the database, so a writer can store them while the rest are still being computed."""
     start, end = month_bounds(period.year, period.month)
-    minutes_in_month = month_minutes(period.year, period.month)
     corrections = _corrections_by_link(period)
-    # Links active at some minute of the month, and those with only a correction to post.
+    in_month = _links_in_month(start, end, corrections)
+    links = _link_rows(in_month, start, end)
+    states = _states(links, in_month)
+    tables = _price_tables()
+    figures = Figures(
+        minutes_in_month=month_minutes(period.year, period.month),
+        fixed_divisor=_fixed_divisor_contracts(),
+    )
+    windows = [_active_window(row, start, end) for row in links]
+    plans = _plans(links, windows, states, tables, now)
+    members = _members()
+    imr, accesses = _imr_adjustments(period, plans, figures.minutes_in_month, now)
+    fines = _fine_allocations(period, plans, imr, figures)
+    make = LineMaker(figures, corrections, members, imr, fines, now)
+    return LineStream(plans, make.line, accesses)
+
+
+def _links_in_month(
+    start: datetime, end: datetime, corrections: dict[int, list[Decimal]]
+) -> QuerySet[Link]:
+    """Links active at some minute of the month, and those with only a correction to post."""
     active = Q(activated_at__lt=end) & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=start))
-    in_month = Link.objects.filter(active | Q(pk__in=list(corrections)))
-    # Instants are read only where they fall inside the month (most links are active all of
-    # it, and parsing 10^5 instants costs half a second): an activation before the month is
-    # read as the month's start, a cancellation after it as none; the window is the same.
-    links = list(
+    return Link.objects.filter(active | Q(pk__in=list(corrections)))
+
+
+def _link_rows(in_month: QuerySet[Link], start: datetime, end: datetime) -> list[dict]:
+    """The links' rows as the lines need them.
+
+    Instants are read only where they fall inside the month (most links are active all of it,
+    and parsing 10^5 instants costs half a second): an activation before the month is read as
+    the month's start, a cancellation after it as none; the window is the same."""
+    return list(
         in_month.annotate(
             activated_before=ExpressionWrapper(
                 Q(activated_at__lte=start), output_field=BooleanField()
@@ -125,8 +149,10 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
             "agency__code",
         )
     )
-    states = _states(links, in_month)
-    tables = arithmetic.price_tables(
+
+
+def _price_tables() -> dict:
+    return arithmetic.price_tables(
         list(
             PriceItem.objects.values_list(
                 "pk",
@@ -139,21 +165,38 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
             )
         )
     )
-    fixed_divisor = set(
+
+
+def _fixed_divisor_contracts() -> set[int]:
+    """The contracts whose discounts divide by ANATEL's fixed month rather than the month's
+    minutes."""
+    return set(
         BillingSettings.objects.filter(fixed_divisor=True).values_list("contract_id", flat=True)
     )
-    windows = [
-        arithmetic.active_window(
-            start if row["activated_before"] else row["activated_within"],
-            row["cancelled_within"],
-            start,
-            end,
-        )
-        for row in links
-    ]
-    # PostgreSQL counts the minutes of every active window (on this transaction's connection,
-    # from a second thread) while the segments are planned here: most links have one segment,
-    # their active window; those cut into several are counted again, segment by segment.
+
+
+def _active_window(row: dict, start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
+    """A link's minutes of the month, [from, to); None when it was active at none of them."""
+    return arithmetic.active_window(
+        start if row["activated_before"] else row["activated_within"],
+        row["cancelled_within"],
+        start,
+        end,
+    )
+
+
+def _plans(
+    links: list[dict],
+    windows: list[tuple[datetime, datetime] | None],
+    states: dict[int, list[State]],
+    tables: dict,
+    now: datetime,
+) -> list[Plan]:
+    """Each link's price segments and their counted minutes.
+
+    PostgreSQL counts the minutes of every active window (on this transaction's connection,
+    from a second thread) while the segments are planned here: most links have one segment,
+    their active window; those cut into several are counted again, segment by segment."""
     with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as background:
         counting = background.submit(
             count_unavailable,
@@ -177,39 +220,61 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
     )
     for plan in cut:
         plan.counts = [next(by_segment) for _ in plan.segs]
-    members = _members()
-    imr, accesses = _imr_adjustments(period, plans, minutes_in_month, now)
+    return plans
 
-    def figures(plan: Plan) -> tuple[list[int], list[int], Decimal, Decimal]:
-        """A line's counted minutes and divisors per segment, amount_due and discount."""
+
+@dataclass(frozen=True)
+class Figures:
+    """A line's counted minutes and divisors per segment, its amount_due and its discount."""
+
+    minutes_in_month: int
+    fixed_divisor: set[int]  # contracts dividing by ANATEL's month (`_fixed_divisor_contracts`)
+
+    def __call__(self, plan: Plan) -> tuple[list[int], list[int], Decimal, Decimal]:
         per_segment = [c.minutes for c in plan.counts]
         divisors = [
-            arithmetic.ANATEL_DIVISOR if s.contract_id in fixed_divisor else minutes_in_month
+            arithmetic.ANATEL_DIVISOR
+            if s.contract_id in self.fixed_divisor
+            else self.minutes_in_month
             for s in plan.segs
         ]
         due, discount = arithmetic.amounts(
-            plan.segs, per_segment, month_minutes=minutes_in_month, divisors=divisors
+            plan.segs, per_segment, month_minutes=self.minutes_in_month, divisors=divisors
         )
         return per_segment, divisors, due, discount
 
-    fines = _fine_allocations(period, plans, imr, figures)
 
-    def line(plan: Plan) -> LineResult:
+@dataclass(frozen=True)
+class LineMaker:
+    """Makes a link's line from its plan and the month's inputs gathered by `compute_lines`,
+    without a query."""
+
+    figures: Figures
+    corrections: dict[int, list[Decimal]]
+    members: dict[int, list[tuple[int, int, Decimal]]]  # by lot: (carrier, position, share)
+    imr: dict[int, LineAdjustment]
+    fines: dict[int, LineFine]
+    now: datetime
+
+    def line(self, plan: Plan) -> LineResult:
         row, segs = plan.row, plan.segs
-        per_segment, divisors, due, discount = figures(plan)
+        per_segment, divisors, due, discount = self.figures(plan)
         outage_ids = _outage_ids(plan.counts)
-        adjustment = imr.get(row["pk"])
-        fine = fines.get(row["pk"])
+        adjustment = self.imr.get(row["pk"])
+        fine = self.fines.get(row["pk"])
         amounts = arithmetic.deduct(
             due,
             discount,
             imr_adjustment=adjustment.total if adjustment else arithmetic.ZERO,
             fines=fine.amount if fine else arithmetic.ZERO,
-            corrections=corrections.get(row["pk"], []),
+            corrections=self.corrections.get(row["pk"], []),
         )
         lot_id = segs[-1].lot_id if segs else row["lot_id"]
-        lot_members = members[lot_id]
-        inputs = _inputs(segs, per_segment, divisors, minutes_in_month, amounts, now, outage_ids)
+        lot_members = self.members[lot_id]
+        minutes_in_month = self.figures.minutes_in_month
+        inputs = _inputs(
+            segs, per_segment, divisors, minutes_in_month, amounts, self.now, outage_ids
+        )
         if adjustment:
             inputs["imr"] = adjustment.inputs
         if fine:
@@ -225,8 +290,6 @@ def compute_lines(period: BillingPeriod, *, now: datetime) -> LineStream:
             shares=_shares(amounts, lot_members),
             inputs=inputs,
         )
-
-    return LineStream(plans, line, accesses)
 
 
 def _priced(
@@ -321,7 +384,7 @@ def _fine_allocations(
     period: BillingPeriod,
     plans: list[Plan],
     imr: dict[int, LineAdjustment],
-    figures: Callable[[Plan], tuple[list[int], list[int], Decimal, Decimal]],
+    figures: Figures,
 ) -> dict[int, LineFine]:
     """The month's fine installments by link: penalties spreads each lot's over what is left on
     its lines after discount and IMR (only the lines of lots with a fine due are figured here;
