@@ -121,7 +121,7 @@ def _links_in_month(
     return Link.objects.filter(active | Q(pk__in=list(corrections)))
 
 
-def _link_rows(in_month: QuerySet[Link], start: datetime, end: datetime) -> list[dict]:
+def _link_rows(in_month: QuerySet[Link], start: datetime, end: datetime) -> list[Mapping[str, Any]]:
     """The links' rows as the lines need them.
 
     Instants are read only where they fall inside the month (most links are active all of it,
@@ -175,7 +175,9 @@ def _fixed_divisor_contracts() -> set[int]:
     )
 
 
-def _active_window(row: dict, start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
+def _active_window(
+    row: Mapping[str, Any], start: datetime, end: datetime
+) -> tuple[datetime, datetime] | None:
     """A link's minutes of the month, [from, to); None when it was active at none of them."""
     return arithmetic.active_window(
         start if row["activated_before"] else row["activated_within"],
@@ -186,7 +188,7 @@ def _active_window(row: dict, start: datetime, end: datetime) -> tuple[datetime,
 
 
 def _plans(
-    links: list[dict],
+    links: Sequence[Mapping[str, Any]],
     windows: list[tuple[datetime, datetime] | None],
     states: dict[int, list[State]],
     tables: dict,
