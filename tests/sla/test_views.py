@@ -226,3 +226,12 @@ def test_billing_staff_find_last_months_imr_on_their_home(client, personas, octo
     assert (str(summary.month), summary.accesses_missed, summary.lots_missed) == ("10/2026", 2, 0)
     client.force_login(personas.carrier_a)
     assert client.get(reverse("home")).context["imr"] is None
+
+
+def test_the_imr_stylesheet_is_in_the_head(client, personas):
+    """Page CSS goes in base.html's head block: a stylesheet in the body restyles a painted page."""
+    client.force_login(personas.billing)
+    page = client.get(reverse("sla:dashboard")).content.decode()
+    head, body = page.split("</head>")
+    assert "css/imr.css" in head
+    assert "css/imr.css" not in body
