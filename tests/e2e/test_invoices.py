@@ -32,15 +32,20 @@ def test_staff_import_and_contest_then_the_carrier_answers(
 
     row = page.locator("#divergencias tbody tr", has_text="CTG-0001")
     expect(row).to_contain_text("Valor diferente do devido")
-    row.get_by_label("Contestar: texto").fill("O preço do lote 1 é R$ 905,52.")
-    row.get_by_role("button", name="Contestar").click()
+    # A negative move, confirmed in a dialog (static/js/confirm.js) with its reason.
+    row.locator("details.confirm > summary", has_text="Contestar").click()
+    dialog = page.get_by_role("dialog", name="Contestar")
+    dialog.get_by_label("Motivo").fill("O preço do lote 1 é R$ 905,52.")
+    dialog.get_by_label("Confirmo: esta ação não pode ser desfeita.").check()
+    dialog.get_by_role("button", name="Contestar").click()
     expect(page.locator(".messages")).to_contain_text("Divergência CTG-0001: Contestada.")
     detail = page.url
 
     page.context.clear_cookies()
     page = login("alfa")
-    expect(page.locator("#divergencias-pendentes")).to_contain_text("CTG-0001")
-    page.get_by_role("link", name="CTG-0001").click()
+    todo = page.locator("#a-fazer")
+    expect(todo).to_contain_text("1 divergência(s) contestada(s), a responder")
+    todo.get_by_role("link", name="Fatura ALFA-10/2026 de Alfa Telecom").click()
     assert page.url.split("#")[0] == detail
     row = page.locator("#divergencias tbody tr", has_text="CTG-0001")
     row.get_by_label("Responder: texto").fill("Reajuste anual aplicado.")

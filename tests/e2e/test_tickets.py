@@ -35,7 +35,7 @@ def test_carrier_acknowledges_and_noc_classifies(login, personas, ticket, live_s
 
     page = login("noc")
     page.goto(f"{live_server.url}/chamados/{ticket.pk}/")
-    expect(page.get_by_text("ALFA-2026-0042")).to_be_visible()
+    expect(page.get_by_text("ALFA-2026-0042", exact=True)).to_be_visible()
     page.get_by_role("link", name="Ver indisponibilidade e responsabilidade").click()
     page.get_by_label("Responsabilidade").select_option("agency")
     page.get_by_label("Motivo").fill("Falta de energia no prédio do órgão")
