@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from core.sorting import Header, SortFilter
 from inventory.choices import AccessType, LinkStatus
 from inventory.models import Agency, Carrier, Link, Lot, LotMember, Municipality
 
@@ -34,25 +35,18 @@ def visible_carriers(request: HttpRequest) -> QuerySet[Carrier]:
     )
 
 
-class SortFilter(django_filters.OrderingFilter):
-    """Column sorting that always ends on the circuit id, so pages never overlap."""
-
-    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
-        ordering = [self.get_ordering_value(param) for param in value or []]
-        return qs.order_by(*ordering, "circuit_id")
-
-
-# Sort key in the URL -> model field, for the sortable columns of the link list.
-SORTABLE_COLUMNS = {
-    "circuit_id": "circuit_id",
-    "agency": "agency__code",
-    "municipality": "municipality__name",
-    "lot": "lot__number",
-    "speed": "current_speed_mbps",
-    "access_type": "access_type",
-    "status": "status",
-    "activated_at": "activated_at",
-}
+# The link list's columns and how each sorts (docs/ui.md, "Listas: ordenação").
+LINK_HEADERS = [
+    Header("Designação", "circuit_id"),
+    Header("Órgão", "agency", "agency__code"),
+    Header("Município", "municipality", "municipality__name"),
+    Header("Lote", "lot", "lot__number"),
+    Header("Operadora"),
+    Header("Velocidade (Mbps)", "speed", "current_speed_mbps", numeric=True),
+    Header("Tipo", "access_type"),
+    Header("Situação", "status"),
+    Header("Ativado em", "activated_at"),
+]
 
 
 class LinkFilter(django_filters.FilterSet):
@@ -82,10 +76,8 @@ class LinkFilter(django_filters.FilterSet):
     access_type = django_filters.ChoiceFilter(
         choices=AccessType.choices, label="Tipo", empty_label="Todos"
     )
-    # Set by the column headers; hidden in the form so that filtering keeps the sort.
-    o = SortFilter(
-        fields={field: key for key, field in SORTABLE_COLUMNS.items()}, widget=forms.HiddenInput
-    )
+    # Set by the column headers (core.sorting).
+    o = SortFilter(headers=LINK_HEADERS, default="circuit_id", tie_break="circuit_id")
 
     class Meta:
         model = Link

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.exports import export_response
+from core.sorting import sort_headers
 from inventory.choices import LinkStatus
 from inventory.exports import LINK_COLUMNS
 from inventory.filters import LinkFilter
@@ -14,34 +15,6 @@ from redegov.access import sees_whole_network
 from redegov.throttling import throttle_expensive
 
 PAGE_SIZE = 50
-# The list's columns: (header, sort key in inventory.filters.SORTABLE_COLUMNS or None, numeric).
-LIST_COLUMNS = [
-    ("Designação", "circuit_id", False),
-    ("Órgão", "agency", False),
-    ("Município", "municipality", False),
-    ("Lote", "lot", False),
-    ("Operadora", None, False),
-    ("Velocidade (Mbps)", "speed", True),
-    ("Tipo", "access_type", False),
-    ("Situação", "status", False),
-    ("Ativado em", "activated_at", False),
-]
-
-
-def _sort_headers(current: str) -> list[dict[str, object]]:
-    """Each column header with the sort value its link sets (a second click reverses it)."""
-    headers = []
-    for label, key, numeric in LIST_COLUMNS:
-        direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
-        headers.append(
-            {
-                "label": label,
-                "sort": (f"-{key}" if direction == "asc" else key) if key else None,
-                "direction": direction,
-                "numeric": numeric,
-            }
-        )
-    return headers
 
 
 @require_GET
@@ -59,7 +32,7 @@ def link_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "links": list(page.object_list),
         "totals": totals,
-        "headers": _sort_headers(request.GET.get("o", "")),
+        "headers": sort_headers(f),
     }
     return render(request, "inventory/link_list.html", ctx)
 
