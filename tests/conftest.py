@@ -22,8 +22,8 @@ from tests.inventory.factories import (
     ContractFactory,
     LinkFactory,
     lot_with,
-    user_with_role,
 )
+from tests.people.factories import UserFactory, user_with_role
 
 # The shared fixtures, one name per meaning, beside the helpers they are built on (tests/support).
 pytest_plugins = [
@@ -147,7 +147,7 @@ def personas(network: Network) -> Personas:
         billing=user_with_role("ugs", Role.BILLING),
         committee=user_with_role("comite", Role.COMMITTEE),
         legal=user_with_role("juridico", Role.LEGAL),
-        outsider=User.objects.create_user(username="intruso", password="senha-de-teste-123"),
+        outsider=UserFactory(username="intruso"),
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from redegov.roles import Role
-from tests.inventory.factories import user_with_role
+from tests.people.factories import user_with_role
 from tests.support.sla import open_outage_with_ticket
 
 PASSWORD = "senha-de-teste-123"

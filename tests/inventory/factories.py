@@ -1,11 +1,11 @@
 """Factories for the inventory. Municipalities come from the shipped reference data
-(the `municipalities` fixture loads them); everything else is made here."""
+(the `municipalities` fixture loads them); everything else is made here. Users are people's
+(tests/people/factories.py)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from inventory.choices import AccessType, LinkStatus, Participation, Regime
@@ -21,7 +21,6 @@ from inventory.models import (
     Municipality,
     PriceItem,
 )
-from redegov.models import User
 from tests.support.time import SP
 
 BELO_HORIZONTE = 3106200
@@ -133,9 +132,3 @@ class LinkFactory(factory.django.DjangoModelFactory):
     activated_at = datetime(2024, 1, 1, tzinfo=SP)
     cancelled_at = None
     mgmt_ip = factory.Sequence(lambda n: f"127.10.{n // 250}.{n % 250 + 1}")
-
-
-def user_with_role(username: str, role: str, **ties) -> User:
-    user = User.objects.create_user(username=username, password="senha-de-teste-123", **ties)
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user

@@ -15,7 +15,8 @@ from django.utils import timezone
 from monitoring.models import IncidentNote, Outage, RedundancyLoss, Ticket
 from monitoring.templatetags.clocks import repair_clock_at
 from redegov.roles import Role
-from tests.inventory.factories import UBERLANDIA, user_with_role
+from tests.inventory.factories import UBERLANDIA
+from tests.people.factories import user_with_role
 from tests.support.monitoring import circuits, down, record
 from tests.support.time import at
 

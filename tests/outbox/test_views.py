@@ -11,7 +11,7 @@ from outbox.choices import ActionKind, MessageStatus
 from outbox.models import Message
 from outbox.services import message_email
 from redegov.roles import Role
-from tests.inventory.factories import user_with_role
+from tests.people.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

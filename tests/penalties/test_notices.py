@@ -11,7 +11,7 @@ from outbox.models import Message
 from outbox.services import message_deliver
 from penalties.services import proceeding_deadline_reminders
 from redegov.roles import Role
-from tests.inventory.factories import user_with_role
+from tests.people.factories import user_with_role
 from tests.support.time import local
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from outbox.models import Message
 from people.models import Invitation
 from redegov.models import User
 from redegov.roles import Role, user_roles
-from tests.inventory.factories import user_with_role
+from tests.people.factories import user_with_role
 from tests.support.people import (
     AGENCIES,
     CARRIERS,

@@ -16,7 +16,7 @@ from outbox.models import Message
 from people.limits import WINDOW_SECONDS, counter_key
 from redegov.models import User
 from redegov.roles import Role
-from tests.inventory.factories import user_with_role
+from tests.people.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 NEW = "Outra-Senha-Forte-2026"

@@ -10,13 +10,13 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from redegov import access
 from redegov.models import User
 from redegov.roles import Role
-from tests.inventory.factories import user_with_role
+from tests.people.factories import TOTPDeviceFactory, user_with_role
+from tests.support.people import current_code
 
 pytestmark = pytest.mark.django_db
 REQUIRED = sorted(access.SECOND_FACTOR_ROLES)
@@ -46,11 +46,6 @@ def logged_in(user: User) -> Client:
     return client
 
 
-def current_code(device: TOTPDevice) -> str:
-    device.refresh_from_db()
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-
-
 @pytest.mark.parametrize("role", REQUIRED)
 def test_a_required_role_without_a_device_is_sent_to_enrolment(role, network):
     client = logged_in(person(role, network))
@@ -65,7 +60,7 @@ def test_a_required_role_without_a_device_is_sent_to_enrolment(role, network):
 @pytest.mark.parametrize("role", REQUIRED)
 def test_a_required_role_with_a_device_is_sent_to_verification_until_it_types_a_code(role, network):
     user = person(role, network)
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    TOTPDeviceFactory(user=user)
     client = logged_in(user)
     response = client.get(reverse("home"))
     assert response.url == reverse("people:otp-verify") + "?next=%2F"
@@ -92,7 +87,7 @@ def test_an_optional_role_opens_pages_without_a_second_factor(role, network):
 
 def test_an_optional_role_that_enrolled_is_asked_for_its_code(network):
     user = person(Role.AGENCY_MANAGER, network)
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    TOTPDeviceFactory(user=user)
     assert logged_in(user).get(reverse("home")).url.startswith(reverse("people:otp-verify"))
 
 

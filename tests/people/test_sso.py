@@ -29,8 +29,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.exceptions import DomainError
 from people.services import invitation_revoke, person_invite, sso_person
@@ -38,7 +36,9 @@ from people.sso import BACKEND
 from redegov.models import User
 from redegov.roles import Role, user_roles
 from redegov.settings import OIDC_REQUIRED
-from tests.inventory.factories import user_with_role
+from tests.people.factories import PASSWORD as PORTAL_PASSWORD
+from tests.people.factories import TOTPDeviceFactory, user_with_role
+from tests.support.people import current_code
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "portal-rede-governo"
@@ -299,14 +299,10 @@ def test_signing_in_uses_a_pending_invitation_but_not_an_expired_one(sso, live_s
     assert fabio.invitations.get().accepted_at is None
 
 
-def current_code(device: TOTPDevice) -> str:
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-
-
 def test_staff_signing_in_through_sso_still_owe_the_second_factor(sso, live_server, settings):
     settings.SECOND_FACTOR_REQUIRED = True
     carla = user_with_role("carla", Role.NOC, email=email_of("carla"))
-    device = TOTPDevice.objects.create(user=carla, name="Aplicativo", confirmed=True)
+    device = TOTPDeviceFactory(user=carla)
 
     browser, answer = sign_in(live_server.url, "carla")
 
@@ -346,9 +342,7 @@ def test_a_tampered_state_or_another_browsers_callback_is_refused(sso, live_serv
 def test_password_login_still_works_with_sso_on(settings, network):
     sso_on(settings, {key: "http://127.0.0.1:9/o" for key in DISCOVERY_KEYS})
     user_with_role("ugs", Role.BILLING)
-    response = Client().post(
-        reverse("login"), {"username": "ugs", "password": "senha-de-teste-123"}
-    )
+    response = Client().post(reverse("login"), {"username": "ugs", "password": PORTAL_PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("home")
 

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from portal import views
-
-PASSWORD = "senha-de-teste-123"
+from tests.people.factories import PASSWORD
 
 
 def home_as(client, user):

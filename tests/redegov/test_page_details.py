@@ -2,7 +2,6 @@
 an outage's span."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -10,11 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.templatetags.formatting import count_br, interval_br, local_dt, plural_br
-from monitoring.choices import OutageKind, OutageSource
-from monitoring.models import Outage
-from tests.e2e.conftest import PASSWORD
-
-SP = ZoneInfo("America/Sao_Paulo")
+from monitoring.choices import OutageSource
+from tests.monitoring.factories import OutageFactory
+from tests.people.factories import PASSWORD
+from tests.support.time import SP
 
 
 @pytest.mark.django_db
@@ -65,12 +63,7 @@ def test_an_outage_says_how_long_it_lasted_or_has_been_open():
 @pytest.mark.django_db
 def test_an_open_outages_page_shows_its_age(client, personas, network):
     start = timezone.now() - timedelta(hours=2, minutes=10, seconds=5)
-    outage = Outage.objects.create(
-        link=network.link_x_metro,
-        start=start,
-        kind=OutageKind.INTERRUPTION,
-        source=OutageSource.ICMP,
-    )
+    outage = OutageFactory(link=network.link_x_metro, start=start, source=OutageSource.ICMP)
     client.force_login(personas.noc)
     html = client.get(reverse("monitoring:outage-detail", args=[outage.pk])).content.decode()
     assert f"desde {local_dt(start)} (em aberto há 2 h 10 min)" in html

@@ -10,7 +10,7 @@ from billing.reports.models import Attestation
 from billing.reports.selectors import attestation_states, report_digests, report_pending_list
 from billing.reports.services import report_attest
 from core.exceptions import DomainError
-from tests.inventory.factories import user_with_role
+from tests.people.factories import user_with_role
 from tests.support.billing import compute, outage
 from tests.support.time import local
 

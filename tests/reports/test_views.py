@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from billing.reports.models import Attestation
 from billing.reports.selectors import report_digests
-from tests.inventory.factories import LinkFactory, user_with_role
+from tests.inventory.factories import LinkFactory
+from tests.people.factories import user_with_role
 from tests.support.billing import compute
 from tests.support.reports import pdf_pages
 from tests.support.time import local

@@ -13,8 +13,8 @@ from penalties.choices import ProceedingStatus as S
 from penalties.models import Proceeding
 from penalties.services import opinion_add, proceeding_open, proceeding_transition
 from redegov.roles import Role
-from tests.inventory.factories import user_with_role
 from tests.penalties.factories import FineTypeFactory
+from tests.people.factories import user_with_role
 from tests.support.time import local
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -1,7 +1,11 @@
-"""Writing the CSV files of a fresh installation and reading the links of the mail it sends."""
+"""Writing the CSV files of a fresh installation, reading the links of the mail it sends, and
+typing the code an authenticator app shows."""
 
 import re
 from pathlib import Path
+
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from outbox.choices import MessageKind
 from outbox.models import Message
@@ -42,3 +46,9 @@ def invitation_token(email: str) -> str:
         .first()
     )
     return LINK.search(message.body).group(1)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the device's authenticator app shows now (its key as stored now)."""
+    device.refresh_from_db()
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"

@@ -10,7 +10,7 @@ import pytest
 from billing import services
 from billing.models import BillingPeriod
 from redegov.roles import Role
-from tests.inventory.factories import user_with_role
+from tests.people.factories import user_with_role
 from tests.support.billing import worked_example_outage
 from tests.support.time import local
 
