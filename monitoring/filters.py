@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 
+from core.sorting import Header, SortFilter
 from inventory.filters import (
     visible_agencies,
     visible_carriers,
@@ -21,7 +22,49 @@ from monitoring.choices import (
     TicketKind,
     TicketStatus,
 )
-from monitoring.models import Dispute, IrregularityReport, Outage, RedundancyLoss, Ticket
+from monitoring.models import (
+    Dispute,
+    IrregularityReport,
+    MaintenanceWindow,
+    Outage,
+    RedundancyLoss,
+    Ticket,
+)
+
+# Each list's columns and how each sorts (docs/ui.md, "Listas: ordenação").
+TICKET_HEADERS = [
+    Header("Chamado", "number", "pk"),
+    Header("Designação", "circuit", "link__circuit_id"),
+    Header("Tipo", "kind"),
+    Header("Operadora", "carrier", "carrier__name"),
+    Header("Início", "start"),
+    Header("Protocolo", "protocol"),
+    Header("Situação", "status"),
+    Header("Tempo de reparo", "due", "due_at"),
+]
+OUTAGE_HEADERS = [
+    Header("Designação", "circuit", "link__circuit_id"),
+    Header("Órgão", "agency", "link__agency__code"),
+    Header("Município", "municipality", "link__municipality__name"),
+    Header("Lote", "lot", "link__lot__number"),
+    Header("Tipo", "kind"),
+    Header("Início", "start"),
+    Header("Fim", "end"),
+    Header("Duração", numeric=True),
+    Header("Origem", "source"),
+    Header("Responsabilidade", "responsibility"),
+]
+MAINTENANCE_HEADERS = [
+    Header("Nº", "number", "pk"),
+    Header("Operadora", "carrier", "carrier__name"),
+    Header("Abrangência", "scope"),
+    Header("Início", "start"),
+    Header("Fim", "end"),
+    Header("Recorrência", "recurrence"),
+    Header("Descrição"),
+    Header("Situação", "status"),
+    Header(""),
+]
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -37,6 +80,7 @@ class TicketFilter(django_filters.FilterSet):
     circuit = django_filters.CharFilter(
         label="Designação", field_name="link__circuit_id", lookup_expr="icontains"
     )
+    o = SortFilter(headers=TICKET_HEADERS, default="-number")
 
     class Meta:
         model = Ticket
@@ -111,6 +155,7 @@ class OutageFilter(LinkScopeFilterSet):
         method="with_dispute",
         empty_label="Todas",
     )
+    o = SortFilter(headers=OUTAGE_HEADERS, default="-start")
 
     class Meta:
         model = Outage
@@ -119,6 +164,16 @@ class OutageFilter(LinkScopeFilterSet):
     def with_dispute(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         open_disputes = Dispute.objects.filter(outage=OuterRef("pk"), status=DisputeStatus.OPEN)
         return queryset.filter(Exists(open_disputes)) if value == "pending" else queryset
+
+
+class MaintenanceFilter(django_filters.FilterSet):
+    """The maintenance list: sorting only."""
+
+    o = SortFilter(headers=MAINTENANCE_HEADERS, default="-start")
+
+    class Meta:
+        model = MaintenanceWindow
+        fields: list[str] = []
 
 
 # Each panel kind and the rows that make it.

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from core.exports import export_response
+from core.sorting import sort_headers
 from monitoring.exports import OUTAGE_COLUMNS
-from monitoring.filters import OutageFilter, TicketFilter
+from monitoring.filters import MaintenanceFilter, OutageFilter, TicketFilter
 from monitoring.forms import (
     AcknowledgeForm,
     BulkClassifyForm,
@@ -92,6 +93,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
         "filter_form": f.form,
         "page": page,
         "tickets": list(page.object_list),
+        "headers": sort_headers(f),
         "now": timezone.now(),
     }
     return render(request, "monitoring/ticket_list.html", ctx)
@@ -158,6 +160,7 @@ def outage_list_view(request: HttpRequest) -> HttpResponse:
         "filter_form": f.form,
         "page": page,
         "outages": list(page.object_list),
+        "headers": sort_headers(f),
         "totals": outage_minute_totals(outages=f.qs, now=now),
         "classify_form": ClassifyForm(),
         **_roles(request),
@@ -307,10 +310,14 @@ def dispute_decide_view(request: HttpRequest, pk: int, dispute_pk: int) -> HttpR
 
 @require_GET
 def maintenance_list_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(maintenance_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    ctx = {"page": page, "windows": list(page.object_list), **_roles(request)}
+    f = MaintenanceFilter(request.GET, queryset=maintenance_list(user=request.user))
+    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "windows": list(page.object_list),
+        "headers": sort_headers(f),
+        **_roles(request),
+    }
     return render(request, "monitoring/maintenance_list.html", ctx)
 
 
