@@ -14,6 +14,15 @@ from inventory.querysets import LinkQuerySet
 CNPJ_DIGITS = Q(cnpj__regex=r"^[0-9]{14}$")
 
 
+class MunicipalityManager(models.Manager["Municipality"]):
+    """Municipalities without their perimeter: no page reads it (the map draws the shipped
+    outlines, monitoring/maps.py), and decoding 853 GeoJSON geometries cost a list's filter
+    form most of its time (docs/benchmarks.md, "Pages under load")."""
+
+    def get_queryset(self) -> models.QuerySet["Municipality"]:
+        return super().get_queryset().defer("perimeter")
+
+
 class Municipality(models.Model):
     """A municipality of Minas Gerais, keyed by its IBGE code. `rmbh` marks the metropolitan
     region of Belo Horizonte, where prices and deadlines differ from the interior. Loaded from
@@ -26,6 +35,8 @@ class Municipality(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, help_text="graus, sede")
     longitude = models.DecimalField(max_digits=9, decimal_places=6, help_text="graus, sede")
     perimeter = models.JSONField("perímetro", null=True, blank=True, help_text="GeoJSON geometry")
+
+    objects = MunicipalityManager()
 
     class Meta:
         ordering = ["name"]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, found by the FORM_RENDERER below
     "django_filters",
     "django_htmx",
     "pgtrigger",
@@ -149,6 +150,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Form widgets render through the project's templates, so templates/django/forms/widgets/
+# select.html (options written in Python: core/templatetags/options.py) overrides Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
