@@ -8,7 +8,24 @@ from django import forms
 from django.db.models import QuerySet
 
 from billing.models import StatementLine
+from core.sorting import Header, SortFilter
 from inventory.models import Agency, Carrier, Lot, LotMember
+
+# A month's statement columns and how each sorts (docs/ui.md, "Listas: ordenação"); the six
+# amounts are those of templates/billing/_amount_headers.html.
+LINE_HEADERS = [
+    Header("Designação", "circuit", "link__circuit_id"),
+    Header("Órgão / Entidade", "agency", "agency__code"),
+    Header("Lote", "lot", "lot__number"),
+    Header("Operadora", "carrier", "carrier__name"),
+    Header("Minutos descontados", "minutes", "outage_minutes", numeric=True),
+    Header("Valor devido", "due", "amount_due", numeric=True),
+    Header("Desconto por indisponibilidade", "discount", numeric=True),
+    Header("Glosa (IMR)", "imr", "imr_adjustment", numeric=True),
+    Header("Multas", "fines", numeric=True),
+    Header("Correções", "corrections", numeric=True),
+    Header("Valor líquido", "net", numeric=True),
+]
 
 
 class LineFilter(django_filters.FilterSet):
@@ -29,6 +46,7 @@ class LineFilter(django_filters.FilterSet):
     lot = django_filters.ModelChoiceFilter(
         queryset=Lot.objects.none(), label="Lote", empty_label="Todos"
     )
+    o = SortFilter(headers=LINE_HEADERS, default="circuit")
 
     class Meta:
         model = StatementLine

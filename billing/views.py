@@ -41,6 +41,7 @@ from billing.services import period_get_or_create, period_job_request
 from core.exceptions import DomainError
 from core.exports import export_response
 from core.money import round_brl
+from core.sorting import sort_headers
 from inventory.models import PriceItem
 from monitoring.selectors import outage_list
 from redegov.access import BILL_READERS, BILLING_STAFF, get_for_user, holds, require, restrict
@@ -191,6 +192,7 @@ def statement_view(request: HttpRequest, label: str) -> HttpResponse:
         "filter_form": f.form,
         "page": page,
         "lines": list(page.object_list),
+        "headers": sort_headers(f),
         "totals": totals(f.qs),
     }
     return render(request, "billing/statement.html", ctx)

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.sorting import Header, SortFilter
 from inventory.models import Agency, Carrier, Lot, Municipality
 from orders.choices import OrderStatus, OrderType
 from orders.models import Order
@@ -30,6 +31,21 @@ def visible_lots(request: HttpRequest) -> QuerySet[Lot]:
 
 def visible_municipalities(request: HttpRequest) -> QuerySet[Municipality]:
     return Municipality.objects.filter(pk__in=_visible(request, "municipality_id"))
+
+
+# The order list's columns and how each sorts (docs/ui.md, "Listas: ordenação"). The numbers
+# follow the opening (OS-2026-000123), so the newest first is the default.
+ORDER_HEADERS = [
+    Header("Número", "number"),
+    Header("Tipo", "type", "order_type"),
+    Header("Situação", "status"),
+    Header("Órgão", "agency", "agency__code"),
+    Header("Município", "municipality", "municipality__name"),
+    Header("Lote", "lot", "lot__number"),
+    Header("Operadora", "carrier", "carrier__name"),
+    Header("Prazo", "due", "due_at"),
+    Header("Relógio"),
+]
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -65,6 +81,7 @@ class OrderFilter(django_filters.FilterSet):
         label="Aberta entre",
         widget=LabelledDateRangeWidget(),
     )
+    o = SortFilter(headers=ORDER_HEADERS, default="-number")
 
     class Meta:
         model = Order

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exports import Column, export_response
 from core.instants import month_parse
+from core.sorting import sort_headers
 from inventory.choices import AccessType
 from inventory.models import Lot, Municipality
 from orders.choices import CONFIRM_QUESTIONS, OrderType
@@ -85,13 +86,12 @@ def _filtered(request: HttpRequest) -> OrderFilter:
 @require_GET
 def order_list_view(request: HttpRequest) -> HttpResponse:
     f = _filtered(request)
-    page = Paginator(f.qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {
         "filter_form": f.form,
         "page": page,
         "rows": order_clocks(list(page.object_list)),
+        "headers": sort_headers(f),
         "total": page.paginator.count,
         "late_total": f.qs.late(timezone.now()).count(),
         "can_create": holds(request.user, ORDER_FILERS),

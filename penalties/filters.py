@@ -3,6 +3,7 @@
 import django_filters
 from django.http import HttpRequest
 
+from core.sorting import Header, SortFilter
 from inventory.models import Carrier, Lot
 from penalties.choices import ProceedingStatus, Sanction
 from penalties.models import Proceeding
@@ -18,14 +19,33 @@ def visible_lots(request: HttpRequest):
     return Lot.objects.filter(pk__in=seen)
 
 
+# The proceeding list's columns and how each sorts (docs/ui.md, "Listas: ordenação").
+PROCEEDING_HEADERS = [
+    Header("Número", "number"),
+    Header("Contrato", "contract", "contract__number"),
+    Header("Lote", "lot", "lot__number"),
+    Header("Operadora", "carrier", "carrier__name"),
+    Header("Sanção", "sanction"),
+    Header("Situação", "status"),
+    Header("Multa", "amount", numeric=True),
+    Header("Prazo", "due", "due_date"),
+    Header("Aberto em", "opened", "opened_at"),
+]
+
+
 class ProceedingFilter(django_filters.FilterSet):
     """Filters of `penalties.selectors.proceeding_list(user=...)`."""
 
     q = django_filters.CharFilter(field_name="number", lookup_expr="icontains", label="Número")
     status = django_filters.MultipleChoiceFilter(choices=ProceedingStatus.choices, label="Situação")
-    sanction = django_filters.ChoiceFilter(choices=Sanction.choices, label="Sanção")
-    carrier = django_filters.ModelChoiceFilter(queryset=visible_carriers, label="Operadora")
-    lot = django_filters.ModelChoiceFilter(queryset=visible_lots, label="Lote")
+    sanction = django_filters.ChoiceFilter(
+        choices=Sanction.choices, label="Sanção", empty_label="Todas"
+    )
+    carrier = django_filters.ModelChoiceFilter(
+        queryset=visible_carriers, label="Operadora", empty_label="Todas"
+    )
+    lot = django_filters.ModelChoiceFilter(queryset=visible_lots, label="Lote", empty_label="Todos")
+    o = SortFilter(headers=PROCEEDING_HEADERS, default="-opened")
 
     class Meta:
         model = Proceeding

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from core.exports import Column, export_response
+from core.sorting import sort_headers
 from outbox.selectors import messages_notice
 from outbox.services import messages_recorded
 from penalties.choices import CONFIRM_QUESTIONS
@@ -95,13 +96,12 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def proceeding_list_view(request: HttpRequest) -> HttpResponse:
     f = _filtered(request)
     now = timezone.now()
-    page = Paginator(f.qs.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {
         "filter_form": f.form,
         "page": page,
         "rows": list(page.object_list),
+        "headers": sort_headers(f),
         "total": page.paginator.count,
         "waiting": todo_rows(proceeding_todo(user=request.user, now=now), now),
         "can_open": holds(request.user, BILLING_STAFF),
