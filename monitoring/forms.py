@@ -3,7 +3,7 @@
 from django import forms
 
 from inventory.models import Link, Lot, Municipality
-from monitoring.choices import Recurrence, Responsibility, WindowScope
+from monitoring.choices import IrregularityStatus, Recurrence, Responsibility, WindowScope
 from monitoring.services.responsibility import DISPUTABLE
 from redegov.access import carrier_acts_on_link, lot_rows
 from redegov.confirm import REASON_REQUIRED
@@ -141,6 +141,30 @@ class IrregularityForm(forms.Form):
         self.fields["link"].label_from_instance = lambda link: (
             f"{link.circuit_id} · {link.municipality.name} · {link.address}"
         )
+
+
+class IrregularityListForm(forms.Form):
+    """The irregularity list's filter (docs/noc.md): a missing status is the role's default,
+    so "Todas" has a value of its own."""
+
+    ALL = "all"
+    status = forms.ChoiceField(
+        label="Situação",
+        choices=[
+            (IrregularityStatus.OPEN, "Pendentes"),
+            (IrregularityStatus.ANSWERED, "Respondidas"),
+            (ALL, "Todas"),
+        ],
+    )
+
+    def __init__(self, query, *, default: str) -> None:
+        super().__init__({"status": query.get("status") or default})
+        self.default = default
+
+    def status_selected(self) -> str:
+        """The status to list, "" for all (the default when the query names none it knows)."""
+        status = self.cleaned_data["status"] if self.is_valid() else self.default
+        return "" if status == self.ALL else status
 
 
 class SubscriptionForm(forms.Form):

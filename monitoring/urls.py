@@ -41,6 +41,7 @@ urlpatterns = [
     path("painel/itens", panel_views.panel_items_view, name="panel-items"),
     path("painel/anotar", panel_views.panel_note_view, name="panel-note"),
     path("painel/avisos", panel_views.subscription_view, name="panel-subscription"),
+    path("irregularidades/", panel_views.irregularity_list_view, name="irregularity-list"),
     path("irregularidades/nova", panel_views.irregularity_new_view, name="irregularity-new"),
     path(
         "irregularidades/<int:pk>/",

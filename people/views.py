@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from core.exceptions import DomainError
+from core.templatetags.formatting import count_br
 from people import otp
 from people.account import account_overview
 from people.forms import CodeForm, OutboxPasswordResetForm
@@ -226,7 +227,8 @@ def sessions_end_view(request: HttpRequest) -> HttpResponse:
         return redirect("people:account")
     ended = sessions_end_all(user=request.user)
     logout(request)
-    messages.success(request, f"{ended} sessão(ões) encerrada(s). Entre de novo para continuar.")
+    ended_words = count_br(ended, "sessão encerrada,sessões encerradas")
+    messages.success(request, f"{ended_words}. Entre de novo para continuar.")
     return redirect("login")
 
 

@@ -59,6 +59,7 @@ def _menu_entries(user) -> list[tuple[str, list[tuple[str, str, str]]]]:
             ("Acessos", "inventory:link-list", "inventory"),
             ("Indisponibilidades", "monitoring:outage-list", "monitoring:outage"),
             ("Chamados", "monitoring:ticket-list", "monitoring:ticket"),
+            ("Irregularidades", "monitoring:irregularity-list", "monitoring:irregularity"),
         ]
     if scope in ("network", "carrier"):
         network.append(("Manutenções", "monitoring:maintenance-list", "monitoring:maintenance"))
@@ -95,7 +96,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"nav_groups": [], "role_labels": []}
     match = request.resolver_match
     section = (match.namespace or match.url_name) if match else ""
-    if section == "monitoring":  # one namespace, three menu entries: ticket, outage, maintenance
+    if section == "monitoring":  # one namespace, menu entries by the name's first word
         section = f"monitoring:{match.url_name.split('-')[0]}"
     groups = [
         NavGroup(group, [NavItem(label, reverse(url), section == key) for label, url, key in rows])

@@ -145,6 +145,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "redegov.context_processors.navigation",
+                # The NOC's header badge, counted by monitoring (above redegov: docs/noc.md).
+                "monitoring.context_processors.noc_pending",
             ],
             "builtins": ["core.templatetags.formatting"],
         },
@@ -382,6 +384,8 @@ WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
 MONITORING_CYCLE_SECONDS = envint("MONITORING_CYCLE_SECONDS", "60")
 # One reading of the incident panel serves its scope's refreshes for this many seconds (0: off).
 PANEL_CACHE_SECONDS = envint("PANEL_CACHE_SECONDS", "3")
+# The NOC's header badge (what waits for it) is counted once for every page this many seconds.
+NOC_PENDING_CACHE_SECONDS = envint("NOC_PENDING_CACHE_SECONDS", "30")
 # SNMP evidence every this many seconds (300 in production: on every fifth minute).
 MONITORING_SNMP_SECONDS = envint("MONITORING_SNMP_SECONDS", "300")
 # Months of 5-minute evidence kept (PollWindow partitions) besides the current one.

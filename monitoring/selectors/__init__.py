@@ -7,6 +7,7 @@ here writes."""
 from monitoring.selectors.lists import (
     dispute_pending_list,
     irregularity_pending_list,
+    irregularity_report_list,
     maintenance_get_for_user,
     maintenance_list,
     monitoring_home,
@@ -60,6 +61,7 @@ __all__ = [
     "count_unavailable",
     "dispute_pending_list",
     "irregularity_pending_list",
+    "irregularity_report_list",
     "latest_windows",
     "link_shard",
     "maintenance_bound_between",

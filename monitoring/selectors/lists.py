@@ -1,7 +1,11 @@
-"""The rows a user may see: tickets, outages and maintenance windows (filtered once, by the access
-policy), the NOC's pending lists and to-do items, and the monitoring part of the home page."""
+"""The rows a user may see: tickets, outages, maintenance windows and irregularity reports
+(filtered once, by the access policy), the NOC's pending lists, to-do items and the count of its
+header badge, and the monitoring part of the home page."""
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Coalesce, Now
 from django.http import Http404
 from django.urls import reverse
 
@@ -92,11 +96,51 @@ def dispute_pending_list(*, user) -> QuerySet[Dispute]:
     )
 
 
+def irregularity_report_list(*, user, status: str = "") -> QuerySet[IrregularityReport]:
+    """The irregularity reports the user may see, of one status ("" for all), each with how
+    long it waited (`waited`: until its answer, or until now): those waiting for the NOC first,
+    the oldest on top, then the answered ones, the latest answer on top (an open report has no
+    answer instant: docs/noc.md, "The irregularity reports")."""
+    reports = restrict(IrregularityReport.objects.all(), user)
+    if status:
+        reports = reports.filter(status=status)
+    waited = ExpressionWrapper(
+        Coalesce(F("answered_at"), Now()) - F("reported_at"), output_field=DurationField()
+    )
+    return (
+        reports.select_related("link__agency")
+        .annotate(waited=waited)
+        .order_by(F("answered_at").desc(nulls_first=True), "reported_at", "pk")
+    )
+
+
 def irregularity_pending_list(*, user) -> QuerySet[IrregularityReport]:
     """Agencies' irregularity reports still waiting for the NOC's answer, that the user may see."""
-    return restrict(
-        IrregularityReport.objects.filter(status=IrregularityStatus.OPEN), user
-    ).select_related("link__agency")
+    return irregularity_report_list(user=user, status=IrregularityStatus.OPEN)
+
+
+# The header badge's count: one for the whole NOC, which sees the whole network.
+NOC_PENDING_KEY = "noc:pending"
+
+
+def noc_pending_count(*, user) -> int:
+    """How many items `noc_todo` lists (its two querysets, counted), for NOC staff; 0 for
+    anyone else. Kept NOC_PENDING_CACHE_SECONDS in the cache, and forgotten when a dispute or a
+    report is filed, decided or answered (`noc_pending_forget`)."""
+    if not holds(user, NOC_STAFF):
+        return 0
+    return cache.get_or_set(
+        NOC_PENDING_KEY,
+        lambda: (
+            dispute_pending_list(user=user).count() + irregularity_pending_list(user=user).count()
+        ),
+        settings.NOC_PENDING_CACHE_SECONDS,
+    )
+
+
+def noc_pending_forget() -> None:
+    """The badge counts again on the next page (called once a write that changes it commits)."""
+    cache.delete(NOC_PENDING_KEY)
 
 
 def noc_todo(*, user) -> list[TodoItem]:

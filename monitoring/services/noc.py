@@ -19,6 +19,7 @@ from monitoring.models import (
     IrregularityReport,
     OutageSubscription,
 )
+from monitoring.selectors.lists import noc_pending_forget
 from monitoring.services.responsibility import require_noc
 from outbox.choices import MessageKind
 from outbox.selectors import ref_of
@@ -100,6 +101,7 @@ def irregularity_report(
     )
     report.full_clean()
     report.save()
+    transaction.on_commit(noc_pending_forget)  # the NOC's badge (docs/noc.md)
     for item in checked:
         IrregularityAttachment.objects.create(
             report=report,
@@ -125,6 +127,7 @@ def irregularity_answer(*, report_id: int, answer: str, by, now: datetime) -> Ir
     )
     if not answered:
         raise DomainError("Esta irregularidade já foi respondida.")
+    transaction.on_commit(noc_pending_forget)
     report = IrregularityReport.objects.select_related("reported_by", "link").get(pk=report_id)
     message_email(
         kind=MessageKind.IRREGULARITY_ANSWER,

@@ -19,6 +19,7 @@ from monitoring.choices import (
     Responsibility,
 )
 from monitoring.models import Dispute, DisputeAttachment, Outage, OutageDecision
+from monitoring.selectors.lists import noc_pending_forget
 from redegov.access import CARRIER_ROLES, NOC_STAFF, holds, require, sees
 from redegov.uploads import DISPUTE_EVIDENCE, raw_uploads, uploads_check
 
@@ -182,6 +183,7 @@ def dispute_file(
     _step_record(
         outage, action=DecisionAction.DISPUTED, reason=dispute.text, by=by, at=now, dispute=dispute
     )
+    transaction.on_commit(noc_pending_forget)  # the NOC's badge (docs/noc.md)
     return dispute
 
 
@@ -199,6 +201,7 @@ def dispute_decide(*, dispute_id: int, accept: bool, reason: str, by, now: datet
     dispute.decided_at = now
     dispute.decision_reason = reason
     dispute.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    transaction.on_commit(noc_pending_forget)
     outage = Outage.objects.select_for_update().get(pk=dispute.outage_id)
     if accept:
         outage_transition(

@@ -111,7 +111,7 @@ def test_a_manager_reports_an_irregularity_that_lands_on_the_noc_panel(client, p
     client.force_login(personas.noc)
     panel = client.get(reverse("monitoring:panel")).content.decode()
     assert '<span class="kind-badge irregularity">' in panel and "Acesso lento desde as 8h" in panel
-    assert "1</strong> irregularidades a responder" in panel
+    assert "1</strong> irregularidade a responder" in panel
     attachment = report.attachments.get(name="laudo.pdf")
     url = reverse("monitoring:irregularity-attachment", args=[report.pk, attachment.pk])
     download = client.get(url)
@@ -207,7 +207,7 @@ def test_report_pages_per_persona(client, personas, network, who, status):
     assert client.get(url).status_code == status
 
 
-@pytest.mark.parametrize(("who", "status"), [("noc", 404), ("carrier_a", 404), ("outsider", 404)])
+@pytest.mark.parametrize(("who", "status"), [("noc", 403), ("carrier_a", 403), ("outsider", 403)])
 def test_only_managers_open_the_report_form(client, personas, who, status):
     client.force_login(getattr(personas, who))
     assert client.get(reverse("monitoring:irregularity-new")).status_code == status

@@ -74,10 +74,10 @@ def test_each_role_sees_exactly_its_rows(client, personas, outages, who, expecte
         assert circuits(response.content.decode()) == expected
 
 
-def test_an_outsider_gets_404(client, personas, outages):
+def test_an_outsider_gets_403(client, personas, outages):
     client.force_login(personas.outsider)
     for url in (PANEL, ITEMS):
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 403
     client.logout()
     assert client.get(PANEL).status_code == 302  # to the login page
 
@@ -165,7 +165,7 @@ def test_noc_acknowledges_and_comments_with_author_and_instant(client, personas,
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("carrier_a", 403), ("manager_x", 403), ("outsider", 404)]
+    ("who", "status"), [("carrier_a", 403), ("manager_x", 403), ("outsider", 403)]
 )
 def test_only_the_noc_acknowledges(client, personas, outages, who, status):
     client.force_login(getattr(personas, who))

@@ -133,11 +133,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "monitoring:maintenance-list": page(),
     "monitoring:maintenance-request": page(CARRIER),
     "monitoring:maintenance-decide": row(access.NETWORK_WIDE | CARRIER, pk="window"),
-    "monitoring:panel": page(LINK_READERS, refusal=404),
-    "monitoring:panel-items": page(LINK_READERS, refusal=404),
-    "monitoring:panel-note": page(LINK_READERS, refusal=404),
+    "monitoring:panel": page(LINK_READERS),
+    "monitoring:panel-items": page(LINK_READERS),
+    "monitoring:panel-note": page(LINK_READERS),
     "monitoring:panel-subscription": page(access.AGENCY_MANAGERS),
-    "monitoring:irregularity-new": page(access.AGENCY_MANAGERS, refusal=404),
+    # The reports each role may open (a tenant its own: the world's is another tenant's).
+    "monitoring:irregularity-list": page(LINK_READERS),
+    "monitoring:irregularity-new": page(access.AGENCY_MANAGERS),
     "monitoring:irregularity-detail": row(LINK_READERS, pk="irregularity"),
     "monitoring:irregularity-answer": row(LINK_READERS, post=NOC, pk="irregularity"),
     "monitoring:irregularity-attachment": row(
