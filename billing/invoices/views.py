@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.invoices.choices import ALLOWED_TRANSITIONS, DifferenceState
+from billing.invoices.filters import InvoiceFilter
 from billing.invoices.forms import DifferenceTextForm, InvoiceLayoutForm, InvoiceUploadForm
 from billing.invoices.models import Difference, InvoiceLayout
 from billing.invoices.selectors import difference_list, invoice_get_for_user, invoice_list
@@ -25,6 +26,7 @@ from billing.invoices.services import (
 )
 from billing.selectors import period_get
 from core.exceptions import DomainError
+from core.sorting import sort_headers
 from inventory.models import Carrier
 from outbox.selectors import messages_notice
 from outbox.services import messages_recorded
@@ -82,7 +84,8 @@ def invoice_list_view(request: HttpRequest, label: str) -> HttpResponse:
     period = period_get(label=label)
     may_upload = holds(request.user, INVOICE_UPLOADERS)
     form = _upload_form(request) if may_upload else None
-    ctx = {"period": period, "invoices": invoice_list(user=request.user, period=period)}
+    f = InvoiceFilter(request.GET, queryset=invoice_list(user=request.user, period=period))
+    ctx = {"period": period, "invoices": f.qs, "headers": sort_headers(f)}
     if request.method == "POST":
         _require(request.user, INVOICE_UPLOADERS)
         form = _upload_form(request, request.POST, request.FILES)
