@@ -336,22 +336,30 @@ def panel_build(*, user, narrow: Narrow, newest_first: bool, now: datetime) -> P
 
 @dataclass
 class Reading:
-    """What the panel's page and its refresh show: the items and the map's states."""
+    """What the panel's page and its refresh show: the items and the map's states, with their
+    versions (computed once, when read)."""
 
     panel: Panel
     states: list["MunicipalityState"]
+    version: str = ""
+    map_version: str = ""
 
-    @property
-    def map_version(self) -> str:
-        return digest(self.states)
+    def __post_init__(self) -> None:
+        self.version = self.panel.version
+        self.map_version = digest(self.states)
+
+
+def _reading_key(user, filters: object, newest_first: bool) -> str:
+    return "panel:" + digest(link_rows_scope(user), filters, newest_first)
 
 
 def panel_read(*, user, narrow: Narrow, filters: object, newest_first: bool, now: datetime,
                fresh: bool = False) -> Reading:  # fmt: skip
     """The panel and map of a user's scope with these filters (`filters`: the query string
     that `narrow` comes from), from the cache when read less than PANEL_CACHE_SECONDS ago by
-    anyone of the same scope; `fresh` reads again (after a write)."""
-    key = "panel:" + digest(link_rows_scope(user), filters, newest_first)
+    anyone of the same scope; `fresh` reads again (after a write). Its versions are cached
+    apart as well, for `panel_versions`."""
+    key = _reading_key(user, filters, newest_first)
     seconds = settings.PANEL_CACHE_SECONDS
     reading = cache.get(key) if seconds and not fresh else None
     if reading is None:
@@ -360,8 +368,18 @@ def panel_read(*, user, narrow: Narrow, filters: object, newest_first: bool, now
             map_states(user=user, now=now),
         )
         if seconds:
-            cache.set(key, reading, seconds)
+            versions = (reading.version, reading.map_version)
+            cache.set_many({key: reading, key + ":versions": versions}, seconds)
     return reading
+
+
+def panel_versions(*, user, filters: object, newest_first: bool) -> tuple[str, str] | None:
+    """The versions (items, map) of the reading `panel_read` cached for this scope and these
+    filters, without reading it: all that a refresh with nothing new needs. None when none is
+    cached (or the cache is off)."""
+    if not settings.PANEL_CACHE_SECONDS:
+        return None
+    return cache.get(_reading_key(user, filters, newest_first) + ":versions")
 
 
 # The map ---------------------------------------------------------------------------------------
