@@ -1,10 +1,10 @@
 """Pages of the incident panel (the NOC's home), the map, a link's monitoring history, agency
-subscriptions and irregularity reports (issue 5). Thin: the filters narrow,
-`monitoring.selectors.panel` and `monitoring.selectors.history` read, `monitoring.services.noc`
-writes."""
+subscriptions and irregularity reports (issue 5) and their list (issue 23). Thin: the filters
+narrow, `monitoring.selectors` read, `monitoring.services.noc` writes."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,30 +13,35 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from inventory.selectors import link_get_for_user
+from monitoring.choices import IrregularityStatus
 from monitoring.filters import PanelFilter
 from monitoring.forms import (
     IncidentNoteForm,
     IrregularityForm,
+    IrregularityListForm,
     SubscriptionForm,
 )
 from monitoring.link_charts import CHART_PERIODS, DEFAULT_PERIOD, link_charts
 from monitoring.maps import state_map
 from monitoring.models import Outage, OutageSubscription
-from monitoring.selectors import history
+from monitoring.selectors import history, irregularity_report_list
 from monitoring.selectors.panel import irregularity_get_for_user, panel_read, panel_versions
 from monitoring.services import noc
 from outbox.selectors import messages_notice
 from outbox.services import messages_recorded
-from redegov.access import AGENCY_MANAGERS, NOC_STAFF, holds
+from redegov.access import AGENCY_MANAGERS, NOC_STAFF, holds, require
 from redegov.confirm import confirmation_refused
 from redegov.context_processors import link_scope
 from redegov.uploads import file_download
 
+PAGE_SIZE = 50
+
 
 def _require_links(request: HttpRequest) -> None:
-    """The panel is for users who see links; anyone else is told it does not exist."""
+    """The panel and the irregularity list are for users who see links; anyone else gets the
+    friendly 403 (templates/403.html), as everywhere in the portal."""
     if not link_scope(request.user):
-        raise Http404("Página não encontrada")
+        raise PermissionDenied("Seu perfil não vê acessos da rede.")
 
 
 # The versions the panel's refresh sends back (monitoring.selectors.panel): of its items and of
@@ -153,8 +158,7 @@ def subscription_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def irregularity_new_view(request: HttpRequest) -> HttpResponse:
-    if not holds(request.user, AGENCY_MANAGERS):
-        raise Http404("Página não encontrada")
+    require(request.user, AGENCY_MANAGERS, "Só o gestor de um órgão informa irregularidades.")
     form = IrregularityForm(
         request.POST or None, request.FILES or None, agency_id=request.user.agency_id
     )
@@ -173,6 +177,21 @@ def irregularity_new_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Irregularidade informada ao Centro de Operações (NOC).")
             return redirect("monitoring:irregularity-detail", pk=report.pk)
     return render(request, "monitoring/irregularity_form.html", {"form": form})
+
+
+@require_GET
+def irregularity_list_view(request: HttpRequest) -> HttpResponse:
+    """The irregularity reports the user may see (those the detail page opens), pending ones
+    first; the NOC starts at those it has to answer (docs/noc.md)."""
+    _require_links(request)
+    is_noc = holds(request.user, NOC_STAFF)
+    form = IrregularityListForm(
+        request.GET, default=IrregularityStatus.OPEN if is_noc else IrregularityListForm.ALL
+    )
+    reports = irregularity_report_list(user=request.user, status=form.status_selected())
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {"filter_form": form, "page": page, "reports": list(page.object_list)}
+    return render(request, "monitoring/irregularity_list.html", ctx)
 
 
 @require_GET
