@@ -6,6 +6,7 @@ from inventory.choices import AccessType
 from inventory.models import AgencyUnit, Link, Municipality
 from orders.choices import OrderType
 from redegov.uploads import ORDER_ATTACHMENT, UploadField
+from redegov.widgets import SearchableSelect
 
 
 class DateInput(forms.DateInput):
@@ -16,10 +17,15 @@ class OrderDraftForm(forms.Form):
     """A draft; which fields an order type uses is `orders.services.order_create`'s rule, the
     view only drops the fields a type does not show (`FIELDS_BY_TYPE`)."""
 
-    unit = forms.ModelChoiceField(AgencyUnit.objects.none(), label="Unidade", required=False)
-    link = forms.ModelChoiceField(Link.objects.none(), label="Acesso")
+    unit = forms.ModelChoiceField(
+        AgencyUnit.objects.none(), label="Unidade", required=False, widget=SearchableSelect
+    )
+    link = forms.ModelChoiceField(Link.objects.none(), label="Acesso", widget=SearchableSelect)
     municipality = forms.ModelChoiceField(
-        Municipality.objects.all(), label="Município", to_field_name="ibge_code"
+        Municipality.objects.all(),
+        label="Município",
+        to_field_name="ibge_code",
+        widget=SearchableSelect,
     )
     address = forms.CharField(label="Endereço", max_length=300)
     speed_mbps = forms.IntegerField(label="Velocidade (Mbps)", min_value=1)
