@@ -12,6 +12,7 @@ from billing.models import BillingSettings, Correction
 from core.exceptions import DomainError
 from inventory.models import LinkRevision
 from monitoring.choices import OutageKind, Responsibility
+from tests.billing.factories import CorrectionFactory
 from tests.support.billing import compute, line_of, outage, price, worked_example_outage
 from tests.support.time import NOVEMBER_END, local
 
@@ -267,13 +268,8 @@ def test_a_positive_correction_is_capped_and_its_rest_carries_to_the_next_month(
     october = compute(2026, 10, NOVEMBER_END)
     services.period_close(period=october, user=personas.billing, now=NOVEMBER_END)
     november = services.period_get_or_create(year=2026, month=11)
-    Correction.objects.create(
-        period=november,
-        link=link,
-        corrects=october,
-        kind="carry",
-        amount=D("1000.00"),
-        reason="saldo de teste",
+    CorrectionFactory(
+        period=november, link=link, corrects=october, kind="carry", amount=D("1000.00")
     )
     november = compute(2026, 11, local(2026, 12, 1))
     line = line_of(november, link)
@@ -304,14 +300,7 @@ def test_the_database_refuses_every_change_to_a_closed_months_rows(priced_simple
         lambda: october.lines.filter(pk=line.pk).delete(),
         lambda: line.shares.update(net=0),
         lambda: share.delete(),
-        lambda: Correction.objects.create(
-            period=october,
-            link=line.link,
-            corrects=october,
-            kind="recomputation",
-            amount=D("1.00"),
-            reason="x",
-        ),
+        lambda: CorrectionFactory(period=october, link=line.link, corrects=october),
     ]
     for change in changes:
         with pytest.raises(IntegrityError, match="fechada"), transaction.atomic():
@@ -393,13 +382,8 @@ def test_a_corrections_rest_carries_forward_to_the_next_open_month(
     link = priced_simple.link_x_metro
     september = _close(2026, 9, personas)
     october = services.period_get_or_create(year=2026, month=10)
-    Correction.objects.create(
-        period=october,
-        link=link,
-        corrects=september,
-        kind="carry",
-        amount=D("1000.00"),
-        reason="saldo de teste",
+    CorrectionFactory(
+        period=october, link=link, corrects=september, kind="carry", amount=D("1000.00")
     )
     closed = {month: _close(2026, month, personas) for month in order}
     assert (line_of(closed[10], link).corrections, line_of(closed[10], link).net) == (

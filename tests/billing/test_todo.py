@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from billing.choices import PeriodStatus
-from billing.models import BillingPeriod
 from billing.selectors import period_todo
+from tests.billing.factories import BillingPeriodFactory
 from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,8 @@ def titles(user, now) -> list[str]:
 def test_months_to_close_until_closed(personas):
     now = local(2026, 11, 5, 9, 0)
     assert titles(personas.billing, now) == ["Competência 10/2026: calcular e fechar"]
-    october = BillingPeriod.objects.create(year=2026, month=10)
-    BillingPeriod.objects.create(year=2026, month=11)  # not ended yet: not to close
+    october = BillingPeriodFactory(year=2026, month=10)
+    BillingPeriodFactory(year=2026, month=11)  # not ended yet: not to close
     [item] = period_todo(user=personas.billing, now=now)
     assert item.title == "Competência 10/2026: fechar"
     assert item.url == reverse("billing:period-overview", args=["2026-10"])

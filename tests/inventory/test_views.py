@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 
 from core.templatetags.formatting import local_dt
 from inventory.models import LinkRevision
-from monitoring.choices import OutageKind, OutageSource, Responsibility
-from monitoring.models import Outage
+from monitoring.choices import Responsibility
 from monitoring.services.responsibility import outage_transition
 from tests.inventory.factories import LinkFactory
+from tests.monitoring.factories import OutageFactory
 
 LIST_URL = reverse("inventory:link-list")
 ROW_LINK = re.compile(r'<td><a href="/acessos/\d+/">([^<]+)</a></td>')
@@ -215,13 +215,7 @@ def test_the_change_history_speaks_portuguese_and_names_people(client, personas,
     personas.noc.first_name, personas.noc.last_name = "Marta", "Rezende"
     personas.noc.save()
     start = timezone.now() - timedelta(hours=3)
-    outage = Outage.objects.create(
-        link=link,
-        start=start,
-        end=start + timedelta(hours=1),
-        kind=OutageKind.INTERRUPTION,
-        source=OutageSource.IMPORT,
-    )
+    outage = OutageFactory(link=link, start=start, end=start + timedelta(hours=1))
     decided = timezone.now()
     outage_transition(
         outage=outage,

@@ -13,10 +13,11 @@ from django.utils import timezone
 from inventory.models import Municipality
 from monitoring.choices import OutageKind
 from monitoring.icmp import EchoStats
-from monitoring.models import BlindPeriod, CycleTally, CycleVerdict, Outage, PollShard, ShardLot
+from monitoring.models import BlindPeriod, CycleTally, CycleVerdict, Outage, PollShard
 from monitoring.selectors import poll_targets
 from monitoring.services import cycles
 from tests.inventory.factories import UBERLANDIA, LinkFactory
+from tests.monitoring.factories import PollShardFactory
 from tests.support.time import BASE_CYCLE, MINUTE, at
 
 CANARY = "127.254.0.1"
@@ -46,12 +47,10 @@ def shards_for(layout: str, network) -> list[PollShard]:
     default = cycles.shard_default()
     if layout == "one shard":
         return [default]
-    interior = PollShard.objects.create(name="interior", queue="poll-interior")
-    ShardLot.objects.create(shard=interior, lot=network.lot_interior)
+    interior = PollShardFactory(name="interior", lots=[network.lot_interior])
     if layout == "beta apart":
         return [default, interior]
-    metro = PollShard.objects.create(name="metro", queue="poll-metro")
-    ShardLot.objects.create(shard=metro, lot=network.lot_metro)
+    metro = PollShardFactory(name="metro", lots=[network.lot_metro])
     return [default, metro, interior]
 
 

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from monitoring.choices import OutageKind, OutageSource, Responsibility
 from monitoring.models import Outage
+from tests.monitoring.factories import OutageFactory
 from tests.support.time import SP
 
 HEADER = "circuit_id,start,end,responsibility,reference,notes\n"
@@ -74,11 +75,10 @@ def test_reimporting_the_same_file_changes_nothing(network, tmp_path):
 
 @pytest.mark.django_db
 def test_every_bad_row_is_reported_and_nothing_is_written(network, tmp_path):
-    Outage.objects.create(
+    OutageFactory(
         link=network.link_y_metro,
         start=datetime(2026, 10, 15, 9, 0, tzinfo=SP),
         end=datetime(2026, 10, 15, 9, 30, tzinfo=SP),
-        kind=OutageKind.INTERRUPTION,
         source=OutageSource.ICMP,
     )
     path = write(

@@ -16,6 +16,7 @@ from monitoring.choices import (
 )
 from monitoring.models import MaintenanceWindow, Outage, Ticket
 from monitoring.services.maintenance import maintenance_request, maintenance_transition
+from tests.monitoring.factories import OutageFactory
 from tests.support.monitoring import down, record
 from tests.support.time import SP, at
 
@@ -166,13 +167,8 @@ def test_an_outage_crossing_a_windows_start_keeps_its_ticket_on_the_first_part(n
 
 def test_imported_and_decided_outages_keep_their_responsibility(network, personas):
     link = network.link_x_metro
-    imported = Outage.objects.create(
-        link=link,
-        start=at(5),
-        end=at(15),
-        kind="interruption",
-        source="import",
-        responsibility=Responsibility.CARRIER,
+    imported = OutageFactory(
+        link=link, start=at(5), end=at(15), responsibility=Responsibility.CARRIER
     )
     window(personas, at(0), at(60), links=[link])
     imported.refresh_from_db()

@@ -8,9 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from monitoring import services
 from monitoring.maps import simplify, state_map
-from monitoring.models import BlindPeriod, Outage, PollWindow
+from monitoring.models import PollWindow
 from monitoring.selectors.history import (
     CounterReading,
     counter_rates,
@@ -20,6 +19,7 @@ from monitoring.selectors.history import (
     link_traffic,
 )
 from monitoring.services.evidence import SnmpRow, poll_windows_set_snmp
+from tests.monitoring.factories import BlindPeriodFactory, OutageFactory
 from tests.support.monitoring import down, record
 from tests.support.time import SP, at
 
@@ -99,12 +99,11 @@ def test_daily_availability_counts_the_carriers_minutes(network):
     link = network.link_x_metro
     link.activated_at = datetime(2026, 10, 1, 9, 30, tzinfo=SP)
     link.save()
-    Outage.objects.create(link=link, start=at(0), end=at(150), kind="interruption", source="manual")
-    Outage.objects.create(
+    OutageFactory(link=link, start=at(0), end=at(150), source="manual")
+    OutageFactory(
         link=link,
         start=at(200),
         end=at(260),
-        kind="interruption",
         source="manual",
         responsibility="agency",  # the agency's: not counted against the carrier
     )
@@ -135,7 +134,7 @@ def test_link_now_tells_the_worst_state(network):
     assert (state.state, state.since) == ("down", at(0))
     window = state.paths[0].sample
     assert (window.echoes_sent, window.echoes_received, window.failed_cycles) == (15, 0, 0b111)
-    BlindPeriod.objects.create(shard=services.shard_default(), start=at(4))
+    BlindPeriodFactory(start=at(4))
     assert link_now(link=link, now=at(5)).state == "unmeasured"
 
 

@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from monitoring.filters import OutageFilter
-from monitoring.models import Outage
 from monitoring.selectors import outage_list
+from tests.monitoring.factories import OutageFactory
 from tests.support.time import at
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def outages(network):
     """Four outages of known lengths, kinds, sources and responsibilities."""
-    make = Outage.objects.create
+    make = OutageFactory
     return [
         make(
             link=network.link_x_metro,
@@ -121,10 +121,9 @@ def test_totals_of_minutes(client, personas, outages):
 def test_an_open_outage_counts_up_to_now(client, personas, network):
     from django.utils import timezone
 
-    Outage.objects.create(
+    OutageFactory(
         link=network.link_x_metro,
         start=timezone.now() - timedelta(minutes=42, seconds=10),
-        kind="interruption",
         source="icmp",
     )
     client.force_login(personas.noc)

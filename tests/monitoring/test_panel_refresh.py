@@ -12,10 +12,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.models import IncidentNote, Outage, RedundancyLoss, Ticket
+from monitoring.models import IncidentNote, Outage, Ticket
 from monitoring.templatetags.clocks import repair_clock_at
 from redegov.roles import Role
 from tests.inventory.factories import UBERLANDIA
+from tests.monitoring.factories import RedundancyLossFactory
 from tests.people.factories import user_with_role
 from tests.support.monitoring import circuits, down, record
 from tests.support.time import at
@@ -63,7 +64,7 @@ def test_nothing_changed_answers_204_and_a_change_sends_the_items_without_the_ma
 def test_the_map_is_sent_when_its_state_changes(client, personas, network, outages):
     client.force_login(personas.noc)
     url = refresh_url(client.get(PANEL).content.decode())
-    RedundancyLoss.objects.create(link=network.link_x_interior, start=at(1))
+    RedundancyLossFactory(link=network.link_x_interior, start=at(1))
     html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert MAP in html and 'hx-swap-oob="true"' in html
     assert f'data-ibge="{UBERLANDIA}"' in html and 'class="mun redundancy"' in html

@@ -22,13 +22,13 @@ from monitoring.models import (
     Outage,
     PollShard,
     PollWindow,
-    ShardLot,
 )
 from monitoring.selectors import poll_targets
 from monitoring.services.evidence import evidence_partitions_prune
 from monitoring.snapshots import links_from_blob, links_to_blob
 from monitoring.verification import verify_month
 from tests.inventory.factories import LinkFactory
+from tests.monitoring.factories import OutageFactory, PollShardFactory
 from tests.support.monitoring import down, record
 from tests.support.time import BASE_CYCLE, at
 
@@ -41,9 +41,7 @@ def north(network) -> PollShard:
     the carrier failing) on a queue of its own."""
     for _ in range(2):
         LinkFactory(lot=network.lot_metro, agency=network.agency_x)
-    shard = PollShard.objects.create(name="norte", queue="poll-norte")
-    ShardLot.objects.create(shard=shard, lot=network.lot_metro)
-    return shard
+    return PollShardFactory(name="norte", queue="poll-norte", lots=[network.lot_metro])
 
 
 def test_each_link_is_polled_by_exactly_one_shard(network, north):
@@ -187,13 +185,7 @@ def test_verify_outages_reports_differences_and_fails(network):
 
 def test_time_recorded_by_other_sources_is_left_out_of_the_comparison(network):
     x = network.link_x_metro
-    Outage.objects.create(
-        link=x,
-        start=at(0),
-        end=at(8),
-        kind=OutageKind.INTERRUPTION,
-        source=OutageSource.IMPORT,
-    )
+    OutageFactory(link=x, start=at(0), end=at(8))
     _history(network)
     assert Outage.objects.get(link=x, kind=OutageKind.INTERRUPTION, source="icmp").start == at(8)
     result = verify_month(year=2026, month=10, shard=services.shard_default(), now=at(60))

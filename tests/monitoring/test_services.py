@@ -10,6 +10,7 @@ from monitoring import services
 from monitoring.choices import OutageKind, OutageSource, Responsibility
 from monitoring.models import BlindPeriod, Outage, RedundancyLoss
 from monitoring.selectors import unavailable_minutes
+from tests.monitoring.factories import OutageFactory
 from tests.support.monitoring import down, record
 from tests.support.time import at
 
@@ -85,14 +86,7 @@ def test_degraded_windows_are_stored_and_clipped(network):
 @pytest.mark.django_db
 def test_an_imported_outage_pushes_the_polled_interruption_after_it(network):
     link = network.link_x_metro
-    Outage.objects.create(
-        link=link,
-        start=at(0),
-        end=at(4),
-        kind=OutageKind.INTERRUPTION,
-        source=OutageSource.IMPORT,
-        responsibility=Responsibility.AGENCY,
-    )
+    OutageFactory(link=link, start=at(0), end=at(4), responsibility=Responsibility.AGENCY)
     down(network, range(2, 8), link)
     record(8, {})
     polled = Outage.objects.get(link=link, source=OutageSource.ICMP)
@@ -171,20 +165,18 @@ def test_unavailable_minutes_counts_carrier_and_pending_outages_clipped(network)
         (at(50), at(70), Responsibility.AGENCY),  # not counted
         (at(100), None, Responsibility.PENDING),  # open: counts up to now
     ]:
-        Outage.objects.create(
+        OutageFactory(
             link=link,
             start=start,
             end=end,
             responsibility=responsibility,
             kind=OutageKind.INTERRUPTION if end is None else OutageKind.DEGRADATION,
-            source=OutageSource.IMPORT,
         )
     # Seconds are truncated before counting (a benchmark's 5-second cycles leave them).
-    Outage.objects.create(
+    OutageFactory(
         link=network.link_y_metro,
         start=at(20) + timedelta(seconds=50),
         end=at(23) + timedelta(seconds=10),
-        kind=OutageKind.INTERRUPTION,
         source=OutageSource.ICMP,
     )
     windows = [

@@ -11,6 +11,7 @@ from monitoring.models import Outage, Ticket
 from monitoring.selectors import noc_todo, ticket_todo
 from monitoring.services.noc import irregularity_answer, irregularity_report
 from monitoring.services.responsibility import dispute_decide, dispute_file
+from tests.monitoring.factories import OutageFactory
 from tests.support.monitoring import down, record
 from tests.support.time import at
 
@@ -18,13 +19,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("forget_memory")]
 
 
 def carrier_outage(link) -> Outage:
-    return Outage.objects.create(
-        link=link,
-        start=at(0),
-        end=at(120),
-        kind="interruption",
-        source="icmp",
-        responsibility="carrier",
+    return OutageFactory(
+        link=link, start=at(0), end=at(120), source="icmp", responsibility="carrier"
     )
 
 

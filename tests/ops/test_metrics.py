@@ -12,14 +12,15 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from billing.choices import JobKind, JobState
-from billing.models import BillingPeriod, PeriodJob
-from monitoring.choices import OutageKind, OutageSource
-from monitoring.models import EngineCursor, Outage, PollShard, RedundancyLoss, SnmpSample
+from monitoring.choices import OutageSource
+from monitoring.models import EngineCursor, SnmpSample
 from monitoring.services import shard_default
 from outbox.choices import MessageStatus
 from outbox.models import Message
 from outbox.services import message_email
 from redegov.telemetry import cycle_key, cycle_observe
+from tests.billing.factories import BillingPeriodFactory, PeriodJobFactory
+from tests.monitoring.factories import OutageFactory, PollShardFactory, RedundancyLossFactory
 
 pytestmark = pytest.mark.django_db
 TOKEN = "scrape-" + "x" * 30
@@ -73,7 +74,7 @@ def test_metrics_figures_are_the_rows(scrape_settings, network):
     now_cycle = int(time.time()) // 60
     main = shard_default()
     queue = f"poll-metrics-{uuid.uuid4().hex[:8]}"
-    north = PollShard.objects.create(name="norte", queue=queue)
+    north = PollShardFactory(name="norte", queue=queue)
     EngineCursor.objects.create(shard=main, last_cycle_id=now_cycle, recorded_at=timezone.now())
     EngineCursor.objects.create(shard=north, last_cycle_id=now_cycle - 5)
     store = redis.Redis.from_url(scrape_settings.REDIS_URL)
@@ -93,17 +94,10 @@ def test_metrics_figures_are_the_rows(scrape_settings, network):
         link_a, link_b, link_c = network.link_x_metro, network.link_y_metro, network.link_x_interior
         start = timezone.now() - timedelta(hours=2)
         for link in (link_a, link_b):
-            Outage.objects.create(
-                link=link, start=start, kind=OutageKind.INTERRUPTION, source=OutageSource.ICMP
-            )
-        Outage.objects.create(  # ended: not open
-            link=link_c,
-            start=start,
-            end=start + length,
-            kind=OutageKind.INTERRUPTION,
-            source=OutageSource.ICMP,
-        )
-        RedundancyLoss.objects.create(link=link_c, start=start)
+            OutageFactory(link=link, start=start, source=OutageSource.ICMP)
+        # ended: not open
+        OutageFactory(link=link_c, start=start, end=start + length, source=OutageSource.ICMP)
+        RedundancyLossFactory(link=link_c, start=start)
         SnmpSample.objects.create(link=link_a, polled_at=start, error="timeout")
         SnmpSample.objects.create(link=link_b, polled_at=start)
         pending = [
@@ -112,12 +106,10 @@ def test_metrics_figures_are_the_rows(scrape_settings, network):
         ]
         Message.objects.filter(pk=pending[0].pk).update(status=MessageStatus.DEAD)
         Message.objects.filter(pk=pending[1].pk).update(attempts=2)
-        period = BillingPeriod.objects.create(year=2026, month=9)
-        PeriodJob.objects.create(
-            period=period,
+        PeriodJobFactory(
+            period=BillingPeriodFactory(month=9),
             kind=JobKind.CLOSE,
             state=JobState.DONE,
-            requested_by=network_user(),
             requested_at=start,
             started_at=start,
             finished_at=start + timedelta(seconds=12.5),
@@ -162,9 +154,3 @@ def test_metrics_figures_are_the_rows(scrape_settings, network):
         0,
     )
     assert served >= 1
-
-
-def network_user():
-    from redegov.models import User
-
-    return User.objects.create_user(username="ugs.metrics")

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from api.services import api_token_create
 from inventory.models import Contract, LinkRevision
-from monitoring.choices import OutageKind, Responsibility, WindowScope, WindowStatus
+from monitoring.choices import Responsibility, WindowScope, WindowStatus
 from monitoring.models import Dispute, MaintenanceWindow, Outage, Ticket
 from monitoring.selectors import outage_list, ticket_list, windows_covering
 from monitoring.services import maintenance, responsibility, tickets
 from redegov import access
 from tests.inventory.factories import BELO_HORIZONTE, ContractFactory, lot_with
+from tests.monitoring.factories import OutageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +27,10 @@ MOVED_AT = NOW - timedelta(days=10)
 
 
 def outage_at(link, start: datetime) -> Outage:
-    return Outage.objects.create(
+    return OutageFactory(
         link=link,
         start=start,
         end=start + timedelta(hours=1),
-        kind=OutageKind.INTERRUPTION,
         responsibility=Responsibility.PENDING,
     )
 

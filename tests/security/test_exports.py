@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.exports import Column, neutralise, rows_to_csv, rows_to_xlsx
-from monitoring.models import Outage
 from tests.inventory.factories import LinkFactory
+from tests.monitoring.factories import OutageFactory
 from tests.support.time import at
 
 HOSTILE = [
@@ -102,14 +102,7 @@ def test_link_export_neutralises_an_address_and_a_circuit_id(client, personas, n
 
 @pytest.mark.django_db
 def test_outage_export_neutralises_a_reference(client, personas, network):
-    Outage.objects.create(
-        link=network.link_x_metro,
-        start=at(0),
-        end=at(90),
-        kind="interruption",
-        source="import",
-        reference="@SUM(A1:A9)",
-    )
+    OutageFactory(link=network.link_x_metro, start=at(0), end=at(90), reference="@SUM(A1:A9)")
     client.force_login(personas.noc)
     table = read_csv(client.get(reverse("monitoring:outage-export", args=["csv"])).content)
     header, row = table[0], table[1]

@@ -15,11 +15,12 @@ from django.urls import reverse
 
 from billing.invoices.models import CarrierInvoice
 from billing.services import period_get_or_create
-from monitoring.models import Dispute, IrregularityReport, Outage
+from monitoring.models import Dispute, IrregularityReport
 from orders.models import OrderEvent
 from orders.services import order_create
 from penalties.models import Document
 from redegov import uploads
+from tests.monitoring.factories import OutageFactory
 from tests.support.time import local
 
 MB = 1024 * 1024
@@ -101,12 +102,8 @@ def order(network, personas):
 @pytest.fixture
 def outage(network):
     now = local(2026, 11, 10, 8, 0)
-    return Outage.objects.create(
-        link=network.link_x_interior,
-        start=now,
-        end=now + timedelta(hours=2),
-        kind="interruption",
-        source="icmp",
+    return OutageFactory(
+        link=network.link_x_interior, start=now, end=now + timedelta(hours=2), source="icmp"
     )
 
 
