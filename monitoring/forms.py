@@ -8,6 +8,7 @@ from monitoring.services.responsibility import DISPUTABLE
 from redegov.access import carrier_acts_on_link, lot_rows
 from redegov.confirm import REASON_REQUIRED
 from redegov.uploads import DISPUTE_EVIDENCE, IRREGULARITY_ATTACHMENT, UploadField
+from redegov.widgets import SearchableSelect, SearchableSelectMultiple
 
 DECIDED = [(value, label) for value, label in Responsibility.choices if value != "pending"]
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
@@ -76,11 +77,17 @@ class DisputeDecisionForm(forms.Form):
 class MaintenanceForm(forms.Form):
     scope = forms.ChoiceField(label="Abrangência", choices=WindowScope.choices)
     links = forms.ModelMultipleChoiceField(
-        label="Acessos", queryset=Link.objects.none(), required=False
+        label="Acessos",
+        queryset=Link.objects.none(),
+        required=False,
+        widget=SearchableSelectMultiple,
     )
     lot = forms.ModelChoiceField(label="Lote", queryset=Lot.objects.none(), required=False)
     municipality = forms.ModelChoiceField(
-        label="Município", queryset=Municipality.objects.none(), required=False
+        label="Município",
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=SearchableSelect,
     )
     start = _instant_field("Início")
     end = _instant_field("Fim")
@@ -123,7 +130,9 @@ class IncidentNoteForm(forms.Form):
 
 
 class IrregularityForm(forms.Form):
-    link = forms.ModelChoiceField(label="Acesso", queryset=Link.objects.none())
+    link = forms.ModelChoiceField(
+        label="Acesso", queryset=Link.objects.none(), widget=SearchableSelect
+    )
     description = forms.CharField(
         label="O que aconteceu", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
