@@ -62,6 +62,20 @@ def month_parse(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
+TYPED_MONTH = re.compile(r"(0?[1-9]|1[0-2])/(\d{4})")
+
+
+def month_read(text: str) -> tuple[int, int]:
+    """A competência from a form: "AAAA-MM" (what `<input type="month">` sends) or "mm/aaaa"
+    (what a person types where the browser shows a text box) -> (year, month).
+
+    Raises ValueError for anything else, as `month_parse` does."""
+    typed = TYPED_MONTH.fullmatch(text.strip())
+    if typed is not None:
+        return int(typed[2]), int(typed[1])
+    return month_parse(text)
+
+
 def month_argument(text: str) -> tuple[int, int]:
     """`month_parse` as a command's argument type (`add_argument("month", type=...)`): the
     command refuses a bad month with the parser's message."""

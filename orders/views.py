@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exports import Column, export_response
-from core.instants import month_parse
+from core.forms import MonthForm
 from core.sorting import sort_headers
 from inventory.choices import AccessType
 from inventory.models import Lot, Municipality
@@ -230,15 +230,18 @@ def order_attachment_view(request: HttpRequest, pk: int, event_pk: int) -> HttpR
 
 @require_GET
 def order_compliance_view(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    try:
-        year, month = month_parse(request.GET.get("mes", ""))
-    except ValueError:
-        year, month = today.year, today.month
-    rows = compliance_rows(year=year, month=month)
+    """A month's compliance (the current month without `mes`); a bad `mes` is shown as the
+    form's error, never silently replaced by another month."""
     require(request.user, NETWORK_WIDE | CARRIER_ROLES)
+    form = MonthForm(request.GET)
+    if not form.is_valid():
+        return render(request, "orders/order_compliance.html", {"form": form, "rows": []})
+    today = timezone.localdate()
+    year, month = form.cleaned_data["mes"] or (today.year, today.month)
+    rows = compliance_rows(year=year, month=month)
     if not sees_whole_network(request.user):
         lots = set(Lot.objects.filter(lot_rows(request.user)).values_list("pk", flat=True))
         rows = [row for row in rows if row.lot_id in lots]
-    ctx = {"rows": rows, "period": f"{year:04d}-{month:02d}", "period_label": f"{month:02d}/{year}"}
+    form = MonthForm(initial={"mes": (year, month)})
+    ctx = {"form": form, "rows": rows, "period_label": f"{month:02d}/{year}"}
     return render(request, "orders/order_compliance.html", ctx)

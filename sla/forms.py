@@ -9,7 +9,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 
-from core.instants import month_parse
+from core.forms import MonthField
 from inventory.models import Carrier, Contract, Lot
 from orders.choices import OrderType
 from sla.choices import BASE_OF_SCOPE, BandMeasure, FlagStatus, Formula
@@ -21,23 +21,8 @@ def last_month() -> tuple[int, int]:
     return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
 
-class MonthField(forms.CharField):
-    """A competência written "2026-10", cleaned to (year, month)."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        try:
-            return month_parse(value)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                "Informe a competência como AAAA-MM (ex.: 2026-10)."
-            ) from exc
-
-
 class ResultFilterForm(forms.Form):
-    mes = MonthField(label="Competência", required=False, help_text="AAAA-MM")
+    mes = MonthField(label="Competência", required=False)
     lote = forms.ModelChoiceField(queryset=Lot.objects.none(), required=False, label="Lote")
     indicador = forms.CharField(label="Indicador", required=False, max_length=10)
     descumpridos = forms.BooleanField(label="Só metas descumpridas", required=False)
@@ -60,7 +45,7 @@ class DashboardForm(forms.Form):
         queryset=Carrier.objects.order_by("name"), required=False, label="Operadora"
     )
     lote = forms.ModelChoiceField(queryset=Lot.objects.none(), required=False, label="Lote")
-    mes = MonthField(label="Competência (piores acessos)", required=False, help_text="AAAA-MM")
+    mes = MonthField(label="Competência (piores acessos)", required=False)
 
     def __init__(self, *args, lots, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,7 +61,7 @@ class DefinitionForm(forms.Form):
     """A new version of an indicator from a month on. The formula (and so its scope and the
     base of its bands) is the indicator's own and is not changed here."""
 
-    valid_from = MonthField(label="Vigente a partir de (competência)", help_text="AAAA-MM")
+    valid_from = MonthField(label="Vigente a partir de (competência)")
     name = forms.CharField(label="Nome", max_length=120)
     purpose = forms.CharField(label="Finalidade", widget=forms.Textarea(attrs={"rows": 2}))
     how_measured = forms.CharField(

@@ -178,7 +178,10 @@ def test_compute_form_computes_a_month_without_a_period(client, personas, priced
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("month", "message"),
-    [("2026-13", "Informe a competência como AAAA-MM"), ("2026-12", "ainda não começou")],
+    [
+        ("2026-13", "Competência inválida: &quot;2026-13&quot;. Use mm/aaaa"),
+        ("2026-12", "ainda não começou"),
+    ],
 )
 def test_compute_form_refuses_bad_months(client, personas, priced_simple, month, message):
     client.force_login(personas.billing)

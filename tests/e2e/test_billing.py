@@ -53,7 +53,7 @@ def test_billing_staff_compute_and_close_a_month_with_a_discount(
     nav = page.get_by_role("navigation", name="Menu principal")
     nav.get_by_text("Faturamento").click()
     nav.get_by_role("link", name="Competências").click()
-    page.get_by_label("Competência (AAAA-MM)").fill(f"{last_month:%Y-%m}")
+    page.get_by_label("Competência", exact=True).fill(f"{last_month:%Y-%m}")
     page.get_by_role("button", name="Calcular competência").click()
     expect(
         page.get_by_role("heading", name=f"Cálculo da competência {competencia}")
