@@ -70,7 +70,8 @@ def test_a_manager_drafts_an_activation_order_by_keyboard(
     login("gestor.sef").goto(f"{live_server.url}/ordens/nova/ativacao/")
     offer = page.locator("#oferta")
     tab_to(page, "#id_municipality")
-    page.keyboard.type("Belo Horizonte")  # the select's type-ahead
+    page.keyboard.type("Belo Horizonte")  # the searchable select's search (docs/ui.md)
+    page.keyboard.press("Enter")
     # The form asks for the offer once the keys rest and brings the focus back.
     expect(offer).to_contain_text("Velocidades à venda: 4, 10 Mbps", timeout=30_000)
     expect(page.locator("#id_municipality")).to_be_focused()
