@@ -23,7 +23,9 @@ def last_month() -> tuple[int, int]:
 
 class ResultFilterForm(forms.Form):
     mes = MonthField(label="Competência", required=False)
-    lote = forms.ModelChoiceField(queryset=Lot.objects.none(), required=False, label="Lote")
+    lote = forms.ModelChoiceField(
+        queryset=Lot.objects.none(), required=False, label="Lote", empty_label="Todos"
+    )
     indicador = forms.CharField(label="Indicador", required=False, max_length=10)
     descumpridos = forms.BooleanField(label="Só metas descumpridas", required=False)
 
@@ -39,12 +41,20 @@ class ResultFilterForm(forms.Form):
 
 class DashboardForm(forms.Form):
     contrato = forms.ModelChoiceField(
-        queryset=Contract.objects.order_by("-start_date"), required=False, label="Contrato"
+        queryset=Contract.objects.order_by("-start_date"),
+        required=False,
+        label="Contrato",
+        empty_label="Todos",
     )
     operadora = forms.ModelChoiceField(
-        queryset=Carrier.objects.order_by("name"), required=False, label="Operadora"
+        queryset=Carrier.objects.order_by("name"),
+        required=False,
+        label="Operadora",
+        empty_label="Todas",
     )
-    lote = forms.ModelChoiceField(queryset=Lot.objects.none(), required=False, label="Lote")
+    lote = forms.ModelChoiceField(
+        queryset=Lot.objects.none(), required=False, label="Lote", empty_label="Todos"
+    )
     mes = MonthField(label="Competência (piores acessos)", required=False)
 
     def __init__(self, *args, lots, **kwargs) -> None:
