@@ -12,8 +12,9 @@ from billing.choices import JobKind
 from billing.invoices import services
 from billing.invoices.choices import DifferenceKind as K
 from billing.invoices.choices import DifferenceState as S
-from billing.invoices.models import CarrierInvoice, InvoiceLayout
+from billing.invoices.models import CarrierInvoice
 from core.exceptions import DomainError
+from tests.invoices.factories import InvoiceLayoutFactory
 from tests.support.invoices import ALFA_WITH_EVERY_DIFFERENCE, import_invoice
 from tests.support.time import NOVEMBER_START
 
@@ -45,7 +46,7 @@ def test_every_difference_is_listed(october_invoiced, comma_layout, personas, pr
 def test_a_consortium_member_is_matched_against_its_share(
     october_invoiced, personas, priced_simple
 ):
-    InvoiceLayout.objects.create(
+    InvoiceLayoutFactory(
         carrier=priced_simple.carrier_b, delimiter=";", decimal_comma=True, encoding="cp1252"
     )
     right = import_invoice(

@@ -17,11 +17,16 @@ from monitoring.models import (
     EngineCursor,
     IncidentNote,
     Outage,
-    PollShard,
     RedundancyLoss,
 )
 from monitoring.selectors.panel import map_states
 from monitoring.services import shard_default
+from tests.monitoring.factories import (
+    BlindPeriodFactory,
+    OutageFactory,
+    PollShardFactory,
+    RedundancyLossFactory,
+)
 from tests.support.monitoring import circuits, down, record
 from tests.support.time import at
 
@@ -31,24 +36,15 @@ PANEL = reverse("monitoring:panel")
 ITEMS = reverse("monitoring:panel-items")
 
 
-@pytest.fixture
-def outages(network):
-    """Agency X's metropolitan link down since minute 0; agency Y's since minute 3."""
-    record(-1, {})
-    down(network, range(3), network.link_x_metro)
-    down(network, range(3, 6), network.link_x_metro, network.link_y_metro)
-    return Outage.objects.order_by("start")
-
-
-def test_noc_sees_every_open_outage_with_its_context(client, personas, outages):
+def test_noc_sees_every_open_outage_with_its_context(client, personas, panel_outages):
     client.force_login(personas.noc)
     html = client.get(PANEL).content.decode()
     assert circuits(html) == ["CTG-0001", "BHZ-0001"]  # newest first by default
     for text in ("Interrupção", "Belo Horizonte", "Contagem", "SEF", "SEE", "Alfa Telecom"):
         assert text in html
-    assert outages.first().link.address in html
+    assert panel_outages.first().link.address in html
     assert "Em análise" in html  # responsibility
-    ticket = outages.first().tickets.get()
+    ticket = panel_outages.first().tickets.get()
     assert f"Nº {ticket.pk}" in html
     assert "Aberto" in html  # ticket state
     assert "2</strong> interrupções" in html
@@ -66,7 +62,7 @@ def test_noc_sees_every_open_outage_with_its_context(client, personas, outages):
         ("carrier_b", []),  # the metropolitan lot is carrier A's alone
     ],
 )
-def test_each_role_sees_exactly_its_rows(client, personas, outages, who, expected):
+def test_each_role_sees_exactly_its_rows(client, personas, panel_outages, who, expected):
     client.force_login(getattr(personas, who))
     for url in (PANEL, ITEMS):
         response = client.get(url)
@@ -74,7 +70,7 @@ def test_each_role_sees_exactly_its_rows(client, personas, outages, who, expecte
         assert circuits(response.content.decode()) == expected
 
 
-def test_an_outsider_gets_403(client, personas, outages):
+def test_an_outsider_gets_403(client, personas, panel_outages):
     client.force_login(personas.outsider)
     for url in (PANEL, ITEMS):
         assert client.get(url).status_code == 403
@@ -92,12 +88,12 @@ def test_one_carriers_outages_of_one_cycle_are_grouped(client, personas, network
     assert circuits(html) == ["BHZ-0001", "CTG-0001"]
 
 
-def test_outages_of_different_cycles_are_not_grouped(client, personas, outages):
+def test_outages_of_different_cycles_are_not_grouped(client, personas, panel_outages):
     client.force_login(personas.noc)
     assert 'class="group-head"' not in client.get(PANEL).content.decode()
 
 
-def test_sorting_by_age_both_ways(client, personas, outages):
+def test_sorting_by_age_both_ways(client, personas, panel_outages):
     client.force_login(personas.noc)
     assert circuits(client.get(PANEL, {"o": "age"}).content.decode()) == ["CTG-0001", "BHZ-0001"]
     assert circuits(client.get(PANEL, {"o": "-age"}).content.decode()) == ["BHZ-0001", "CTG-0001"]
@@ -106,9 +102,9 @@ def test_sorting_by_age_both_ways(client, personas, outages):
     assert f"?agency={personas.manager_x.agency_id}&amp;o=-age" in html
 
 
-def test_filters_narrow_every_kind(rf, personas, network, outages):
+def test_filters_narrow_every_kind(rf, personas, network, panel_outages):
     link = network.link_x_interior
-    RedundancyLoss.objects.create(link=link, start=at(1))
+    RedundancyLossFactory(link=link, start=at(1))
     request = rf.get(PANEL)
     request.user = personas.noc
 
@@ -131,14 +127,14 @@ def test_filters_narrow_every_kind(rf, personas, network, outages):
     assert count({"municipality": network.link_y_metro.municipality_id}) == 1
 
 
-def test_a_municipality_not_visible_shows_nothing(client, personas, outages, network):
+def test_a_municipality_not_visible_shows_nothing(client, personas, panel_outages, network):
     client.force_login(personas.manager_x)
     html = client.get(PANEL, {"municipality": network.link_y_metro.municipality_id}).content
     assert circuits(html.decode()) == []
 
 
-def test_noc_acknowledges_and_comments_with_author_and_instant(client, personas, outages):
-    outage = outages.first()
+def test_noc_acknowledges_and_comments_with_author_and_instant(client, personas, panel_outages):
+    outage = panel_outages.first()
     client.force_login(personas.noc)
     data = {"subject": "outage", "pk": outage.pk}
     response = client.post(
@@ -167,25 +163,25 @@ def test_noc_acknowledges_and_comments_with_author_and_instant(client, personas,
 @pytest.mark.parametrize(
     ("who", "status"), [("carrier_a", 403), ("manager_x", 403), ("outsider", 403)]
 )
-def test_only_the_noc_acknowledges(client, personas, outages, who, status):
+def test_only_the_noc_acknowledges(client, personas, panel_outages, who, status):
     client.force_login(getattr(personas, who))
-    data = {"subject": "outage", "pk": outages.first().pk, "acknowledgement": "on"}
+    data = {"subject": "outage", "pk": panel_outages.first().pk, "acknowledgement": "on"}
     assert client.post(reverse("monitoring:panel-note"), data).status_code == status
     assert not IncidentNote.objects.exists()
 
 
-def test_panel_readers_see_no_note_buttons(client, personas, outages):
+def test_panel_readers_see_no_note_buttons(client, personas, panel_outages):
     client.force_login(personas.manager_x)
     html = client.get(PANEL).content.decode()
     assert "Reconhecer" not in html and "Comentar" not in html
 
 
-def test_blind_banner_and_unmeasured_periods(client, personas, outages):
+def test_blind_banner_and_unmeasured_periods(client, personas, panel_outages):
     shard = shard_default()
     ended = timezone.now() - timedelta(days=2)
-    BlindPeriod.objects.create(shard=shard, start=ended - timedelta(minutes=7), end=ended)
-    BlindPeriod.objects.create(shard=shard, start=at(10), end=at(20))  # over a week ago
-    BlindPeriod.objects.create(
+    BlindPeriodFactory(shard=shard, start=ended - timedelta(minutes=7), end=ended)
+    BlindPeriodFactory(shard=shard, start=at(10), end=at(20))  # over a week ago
+    BlindPeriodFactory(
         shard=shard,
         reason=BlindPeriod.Reason.NO_CYCLES,
         start=ended - timedelta(hours=1),
@@ -201,19 +197,19 @@ def test_blind_banner_and_unmeasured_periods(client, personas, outages):
     assert f"{start} a {end}: NOC sem visibilidade (fatia principal)" in html
     assert "ciclos não executados (fatia principal)" in html
     assert "15/10/2026 10:10" not in html
-    BlindPeriod.objects.create(shard=shard, start=timezone.now() - timedelta(minutes=3))
+    BlindPeriodFactory(shard=shard, start=timezone.now() - timedelta(minutes=3))
     html = client.get(ITEMS).content.decode()
     assert "NOC sem visibilidade da rede" in html
     assert "agora (em curso)" in html
 
 
-def test_stopped_monitoring_is_told(client, personas, outages):
+def test_stopped_monitoring_is_told(client, personas, panel_outages):
     client.force_login(personas.noc)
     html = client.get(PANEL).content.decode()  # the last cycle was in October
     assert "Monitoramento parado</strong> na fatia principal" in html
     assert "15/10/2026 10:05" in html
     # A shard whose cycles run on time is not told late, beside one that is.
-    north = PollShard.objects.create(name="norte", queue="poll-norte")
+    north = PollShardFactory(name="norte")
     EngineCursor.objects.create(
         shard=north, last_cycle_id=int(time.time()) // settings.MONITORING_CYCLE_SECONDS
     )
@@ -221,15 +217,15 @@ def test_stopped_monitoring_is_told(client, personas, outages):
     assert "na fatia principal" in html and "na fatia norte" not in html
 
 
-def test_the_panel_polls_itself_with_its_filters(client, personas, outages):
+def test_the_panel_polls_itself_with_its_filters(client, personas, panel_outages):
     client.force_login(personas.noc)
     html = client.get(PANEL, {"kind": "interruption"}).content.decode()
     assert f'hx-get="{ITEMS}?kind=interruption&amp;v=' in html
     assert 'hx-trigger="every 5s' in html
 
 
-def test_map_fills_municipalities_by_their_worst_state(client, personas, network, outages):
-    RedundancyLoss.objects.create(link=network.link_x_interior, start=at(1))
+def test_map_fills_municipalities_by_their_worst_state(client, personas, network, panel_outages):
+    RedundancyLossFactory(link=network.link_x_interior, start=at(1))
     states = {m.name: m for m in map_states(user=personas.noc, now=timezone.now())}
     assert states["Belo Horizonte"].state == "down"
     assert states["Contagem"].state == "down"
@@ -239,15 +235,15 @@ def test_map_fills_municipalities_by_their_worst_state(client, personas, network
     html = client.get(PANEL).content.decode()
     assert html.count('<path id="m') == 853
     assert f'href="{PANEL}?municipality=3106200" class="mun down"' in html
-    assert "<title>Belo Horizonte: 1 acesso(s) monitorado(s), 1 interrompido(s)</title>" in html
+    assert "<title>Belo Horizonte: 1 acesso monitorado, 1 interrompido</title>" in html
 
 
-def test_map_of_an_agency_manager_has_only_its_municipalities(personas, outages):
+def test_map_of_an_agency_manager_has_only_its_municipalities(personas, panel_outages):
     states = map_states(user=personas.manager_y, now=timezone.now())
     assert [(m.name, m.state) for m in states] == [("Contagem", "down")]
 
 
-def test_clicking_a_municipality_filters_the_panel(client, personas, outages, network):
+def test_clicking_a_municipality_filters_the_panel(client, personas, panel_outages, network):
     client.force_login(personas.noc)
     html = client.get(PANEL, {"municipality": 3106200}).content.decode()
     assert circuits(html) == ["BHZ-0001"]
@@ -276,7 +272,7 @@ def test_query_count_does_not_grow_with_items(client, personas, network, django_
             circuit_id=f"EXTRA-{n}",
             mgmt_ip=f"10.9.0.{n + 1}",
         )
-        Outage.objects.create(link=link, start=at(n), kind="interruption", source="manual")
+        OutageFactory(link=link, start=at(n), source="manual")
     with django_assert_num_queries(len(few.captured_queries)):
         html = client.get(ITEMS).content.decode()
     assert len(circuits(html)) == 41

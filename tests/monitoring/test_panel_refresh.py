@@ -12,13 +12,13 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.models import IncidentNote, Outage, Ticket
+from monitoring.models import IncidentNote, Ticket
 from monitoring.templatetags.clocks import repair_clock_at
 from redegov.roles import Role
 from tests.inventory.factories import UBERLANDIA
 from tests.monitoring.factories import RedundancyLossFactory
 from tests.people.factories import user_with_role
-from tests.support.monitoring import circuits, down, record
+from tests.support.monitoring import circuits
 from tests.support.time import at
 
 pytestmark = pytest.mark.django_db
@@ -27,22 +27,13 @@ PANEL = reverse("monitoring:panel")
 MAP = 'id="mapa-estado"'
 
 
-@pytest.fixture
-def outages(network):
-    """Agency X's metropolitan link down since minute 0; agency Y's since minute 3."""
-    record(-1, {})
-    down(network, range(3), network.link_x_metro)
-    down(network, range(3, 6), network.link_x_metro, network.link_y_metro)
-    return Outage.objects.order_by("start")
-
-
 def refresh_url(html: str) -> str:
     """The URL the panel polls (its versions included), as htmx reads it."""
     return htmllib.unescape(re.search(r'id="painel"[^>]*hx-get="([^"]+)"', html).group(1))
 
 
 def test_nothing_changed_answers_204_and_a_change_sends_the_items_without_the_map(
-    client, personas, outages, django_assert_max_num_queries
+    client, personas, panel_outages, django_assert_max_num_queries
 ):
     client.force_login(personas.noc)
     url = refresh_url(client.get(PANEL).content.decode())
@@ -51,7 +42,7 @@ def test_nothing_changed_answers_204_and_a_change_sends_the_items_without_the_ma
     assert (response.status_code, response.content) == (204, b"")
 
     IncidentNote.objects.create(
-        outage=outages.first(), text="Operadora acionada", by=personas.noc, at=timezone.now()
+        outage=panel_outages.first(), text="Operadora acionada", by=personas.noc, at=timezone.now()
     )
     response = client.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -61,7 +52,7 @@ def test_nothing_changed_answers_204_and_a_change_sends_the_items_without_the_ma
     assert client.get(refresh_url(html), HTTP_HX_REQUEST="true").status_code == 204
 
 
-def test_the_map_is_sent_when_its_state_changes(client, personas, network, outages):
+def test_the_map_is_sent_when_its_state_changes(client, personas, network, panel_outages):
     client.force_login(personas.noc)
     url = refresh_url(client.get(PANEL).content.decode())
     RedundancyLossFactory(link=network.link_x_interior, start=at(1))
@@ -71,7 +62,7 @@ def test_the_map_is_sent_when_its_state_changes(client, personas, network, outag
     assert network.link_x_interior.circuit_id in circuits(html)
 
 
-def test_the_versions_do_not_leak_into_the_filters(client, personas, outages):
+def test_the_versions_do_not_leak_into_the_filters(client, personas, panel_outages):
     client.force_login(personas.noc)
     html = client.get(refresh_url(client.get(PANEL).content.decode()) + "&m=old").content
     html = html.decode()
@@ -89,7 +80,7 @@ def panel_cache(settings):
 
 
 def test_one_reading_serves_a_scope_and_never_another_carrier(
-    client, personas, network, outages, panel_cache, django_assert_max_num_queries
+    client, personas, network, panel_outages, panel_cache, django_assert_max_num_queries
 ):
     client.force_login(personas.noc)
     assert circuits(client.get(PANEL).content.decode()) == ["CTG-0001", "BHZ-0001"]
@@ -110,16 +101,18 @@ def test_one_reading_serves_a_scope_and_never_another_carrier(
     assert circuits(html) == ["CTG-0001", "BHZ-0001"]
 
 
-def test_a_note_is_shown_at_once_despite_the_cache(client, personas, outages, panel_cache):
+def test_a_note_is_shown_at_once_despite_the_cache(client, personas, panel_outages, panel_cache):
     client.force_login(personas.noc)
     client.get(PANEL)
-    data = {"subject": "outage", "pk": outages.first().pk, "text": "Visto"}
+    data = {"subject": "outage", "pk": panel_outages.first().pk, "text": "Visto"}
     response = client.post(reverse("monitoring:panel-note"), data, HTTP_HX_REQUEST="true")
     assert "Visto" in response.content.decode()
     assert "Visto" in client.get(PANEL).content.decode()
 
 
-def test_the_repair_clock_has_one_form_on_first_render_and_on_refresh(client, personas, outages):
+def test_the_repair_clock_has_one_form_on_first_render_and_on_refresh(
+    client, personas, panel_outages
+):
     now = timezone.now()
     Ticket.objects.update(start=now - timedelta(minutes=60), due_at=now + timedelta(minutes=236))
     due = timezone.localtime(now + timedelta(minutes=236)).strftime("%d/%m/%Y %H:%M")

@@ -9,17 +9,12 @@ import time_machine
 from orders.choices import ClockState, OrderStatus, OrderType
 from orders.selectors import order_clock
 from orders.services import order_create
-from redegov.models import Holiday
+from tests.redegov.factories import carnaval_2026
 from tests.support.orders import activation, cancellation, dispatched, in_execution, move
 from tests.support.time import local
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
-
-
-def carnaval_pontos_facultativos() -> None:
-    for day, name in ((16, "Carnaval"), (17, "Carnaval"), (18, "Quarta-feira de Cinzas")):
-        Holiday.objects.create(date=date(2026, 2, day), name=name, kind=Holiday.Kind.OPTIONAL)
 
 
 @pytest.mark.parametrize(
@@ -30,7 +25,7 @@ def test_cancellation_dispatched_the_friday_before_carnaval(
     priced_catalog, personas, pontos_facultativos, due
 ):
     if pontos_facultativos:
-        carnaval_pontos_facultativos()
+        carnaval_2026()
     friday = local(2026, 2, 13, 16, 0)
     order = cancellation(personas, priced_catalog.link_x_metro, friday, date(2026, 3, 2))
     order = dispatched(order, personas, friday)
@@ -42,7 +37,7 @@ def test_cancellation_dispatched_the_friday_before_carnaval(
 def test_activation_dispatched_the_friday_before_carnaval_counts_calendar_days(
     priced_catalog, personas
 ):
-    carnaval_pontos_facultativos()
+    carnaval_2026()
     friday = local(2026, 2, 13, 16, 0)
     order = dispatched(activation(personas, friday), personas, friday)
     # 30 calendar days: Sunday 15/03, moved to the end of Monday 16/03.

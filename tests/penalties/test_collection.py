@@ -12,8 +12,9 @@ from billing import services as billing
 from penalties.choices import Outcome
 from penalties.choices import ProceedingStatus as S
 from penalties.collection import installment_amounts
-from penalties.models import Collection, PenaltySettings
+from penalties.models import Collection
 from penalties.services import proceeding_transition
+from tests.penalties.factories import PenaltySettingsFactory
 from tests.support.billing import compute, line_of, outage
 from tests.support.penalties import fined
 from tests.support.time import local
@@ -33,14 +34,7 @@ def contract_ending(contract, end: date, *, guarantee: str) -> None:
     """The contract ends on `end`, with a guarantee of `guarantee` for leftover fines."""
     contract.end_date = end
     contract.save(update_fields=["end_date"])
-    PenaltySettings.objects.create(
-        contract=contract,
-        defense_days=5,
-        appeal_days=5,
-        reconsideration_days=5,
-        superior_days=5,
-        guarantee=D(guarantee),
-    )
+    PenaltySettingsFactory(contract=contract, guarantee=D(guarantee))
 
 
 def fines_of(period, *links) -> list[Decimal]:

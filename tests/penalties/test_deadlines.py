@@ -8,18 +8,13 @@ import pytest
 from inventory.choices import Regime
 from penalties.choices import DeadlineKind
 from penalties.deadlines import business_days_left, deadline_days_for, deadline_from
-from penalties.models import PenaltySettings
 from redegov.calendar import BusinessCalendar
-from redegov.models import Holiday
 from tests.inventory.factories import ContractFactory
+from tests.penalties.factories import PenaltySettingsFactory
+from tests.redegov.factories import HolidayFactory
 from tests.support.time import local
 
 pytestmark = pytest.mark.django_db
-
-
-def _optional(*days: date) -> None:
-    for day in days:
-        Holiday.objects.create(date=day, name="Ponto facultativo", kind=Holiday.Kind.OPTIONAL)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +40,7 @@ def test_each_regime_has_its_table_of_business_days(regime, kind, days):
 
 def test_a_contract_edits_its_own_table():
     contract = ContractFactory(regime=Regime.LEI_8666)
-    PenaltySettings.objects.create(
+    PenaltySettingsFactory(
         contract=contract,
         defense_days=7,
         appeal_days=6,
@@ -58,7 +53,7 @@ def test_a_contract_edits_its_own_table():
 
 def test_lei_8666_defense_skips_a_ponto_facultativo_and_consciencia_negra():
     # Posted Thu 12/11/2026: counts from Fri 13; 19/11 ponto facultativo, 20/11 national holiday.
-    _optional(date(2026, 11, 19))
+    HolidayFactory(date=date(2026, 11, 19))
     found = deadline_from(local(2026, 11, 12, 16, 0), 5, BusinessCalendar())
     assert found.starts == date(2026, 11, 13)
     assert found.last_day == date(2026, 11, 23)
@@ -72,7 +67,8 @@ def test_lei_8666_without_the_ponto_facultativo():
 
 def test_lei_14133_defense_across_christmas_and_new_year():
     # 24/12 and 31/12 pontos facultativos; 25/12 and 01/01 national holidays.
-    _optional(date(2026, 12, 24), date(2026, 12, 31))
+    HolidayFactory(date=date(2026, 12, 24))
+    HolidayFactory(date=date(2026, 12, 31))
     found = deadline_from(local(2026, 12, 15, 11, 0), 15, BusinessCalendar())
     assert found.starts == date(2026, 12, 16)
     assert found.last_day == date(2027, 1, 11)
@@ -80,7 +76,8 @@ def test_lei_14133_defense_across_christmas_and_new_year():
 
 def test_lei_13303_defense_across_carnaval():
     # Carnaval 2027 (8 and 9/02) is a state ponto facultativo, not a national holiday.
-    _optional(date(2027, 2, 8), date(2027, 2, 9))
+    HolidayFactory(date=date(2027, 2, 8))
+    HolidayFactory(date=date(2027, 2, 9))
     found = deadline_from(local(2027, 2, 5, 18, 30), 10, BusinessCalendar())
     assert found.starts == date(2027, 2, 10)
     assert found.last_day == date(2027, 2, 23)

@@ -21,7 +21,7 @@ from penalties.services import (
 )
 from redegov.uploads import PROCEEDING_DOCUMENT, upload_check
 from sla.choices import FlagStatus
-from sla.models import BreachFlag, ImrMonth
+from tests.sla.factories import BreachFlagFactory, ImrMonthFactory
 from tests.support.outbox import deliver_pending
 from tests.support.penalties import pdf
 from tests.support.time import local
@@ -306,21 +306,11 @@ def test_stored_documents_are_outside_public_paths_with_their_own_names(open_pro
 
 
 def test_opening_from_a_flag_links_its_evidence_and_marks_it(network, personas, lei_8666):
-    month = ImrMonth.objects.create(
-        year=2026, month=9, finalized_at=local(2026, 10, 1), computed_at=local(2026, 10, 1)
-    )
-    flag = BreachFlag.objects.create(
+    flag = BreachFlagFactory(
         lot=network.lot_metro,
         carrier=network.carrier_a,
-        code="I1",
-        rule="run",
-        last_month=month,
+        last_month=ImrMonthFactory(year=2026, month=9),
         months=["2026-07", "2026-08", "2026-09"],
-        evidence=[
-            {"month": m, "value": "99.1000", "target": "99.5000", "inputs": {}}
-            for m in ["2026-07", "2026-08", "2026-09"]
-        ],
-        created_at=local(2026, 10, 1),
     )
     p = proceeding_open_from_flag(user=personas.billing, flag=flag, sanction=Sanction.WARNING)
     assert p.flag == flag

@@ -12,19 +12,19 @@ from django.urls import reverse
 from pghistory.models import Event
 
 from inventory.admin import LinkForm, LinkRevisionForm, LotMunicipalityForm
-from inventory.models import Carrier, Link, LinkRevision, LotMunicipality, Municipality
+from inventory.models import Carrier, LinkRevision, LotMunicipality, Municipality
 from redegov.models import Holiday, User
 from redegov.roles import Role
 from tests.inventory.factories import (
-    BELO_HORIZONTE,
     CONTAGEM,
     JUIZ_DE_FORA,
-    SP,
     UBERLANDIA,
     ContractFactory,
+    LinkFactory,
     PriceItemFactory,
     lot_with,
 )
+from tests.support.time import SP
 
 
 @pytest.fixture
@@ -101,16 +101,8 @@ def test_link_changelist_queries_do_not_grow_with_links(
     with django_assert_max_num_queries(12) as few:
         admin_client.get(url)
     for n in range(10):
-        Link.objects.create(
-            circuit_id=f"BHZ-1{n:03d}",
-            contract=full_network.contract,
-            agency=full_network.agency_y,
-            municipality_id=BELO_HORIZONTE,
-            lot=full_network.lot_metro,
-            address="Av. Afonso Pena, 1",
-            speed_mbps=4,
-            access_type="simple",
-            mgmt_ip=f"127.20.0.{n + 1}",
+        LinkFactory(
+            circuit_id=f"BHZ-1{n:03d}", agency=full_network.agency_y, lot=full_network.lot_metro
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         admin_client.get(url)

@@ -13,6 +13,7 @@ from redegov.calendar import (
     is_business_day,
 )
 from redegov.models import Holiday
+from tests.redegov.factories import CARNAVAL_2026, HolidayFactory, carnaval_2026
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +26,7 @@ def shipped_holidays() -> None:
     shipping.load(apps, None)
 
 
-def optional_day(day: date, name: str) -> Holiday:
-    return Holiday.objects.create(date=day, name=name, kind=Holiday.Kind.OPTIONAL)
-
-
-def carnaval_2026() -> None:
-    optional_day(date(2026, 2, 16), "Carnaval")
-    optional_day(date(2026, 2, 17), "Carnaval")
-    optional_day(date(2026, 2, 18), "Quarta-feira de Cinzas")
-
-
-CARNAVAL_2026 = [date(2026, 2, 16), date(2026, 2, 17), date(2026, 2, 18)]
-
-
-@pytest.mark.parametrize("day", CARNAVAL_2026)
+@pytest.mark.parametrize("day", list(CARNAVAL_2026))
 def test_carnaval_is_a_business_day_until_staff_add_it(day):
     assert is_business_day(day)
     carnaval_2026()
@@ -118,7 +106,7 @@ def test_counting_crosses_the_year_end():
     # 31/12/2026 is a Thursday and a business day until the state decrees it a ponto facultativo.
     assert add_business_days(date(2026, 12, 30), 1) == date(2026, 12, 31)
     assert add_business_days(date(2026, 12, 30), 2) == date(2027, 1, 4)
-    optional_day(date(2026, 12, 31), "Ponto facultativo de fim de ano")
+    HolidayFactory(date=date(2026, 12, 31), name="Ponto facultativo de fim de ano")
     assert add_business_days(date(2026, 12, 30), 1) == date(2027, 1, 4)
     assert not is_business_day(date(2027, 1, 1))
 
@@ -148,6 +136,6 @@ def test_the_table_is_read_once_per_calendar_year(django_assert_num_queries):
 def test_a_calendar_keeps_its_snapshot_and_a_new_one_sees_edits():
     calendar = BusinessCalendar()
     assert calendar.is_business_day(date(2026, 10, 28))
-    optional_day(date(2026, 10, 28), "Dia do Servidor Público")
+    HolidayFactory(date=date(2026, 10, 28), name="Dia do Servidor Público")
     assert calendar.is_business_day(date(2026, 10, 28))
     assert not BusinessCalendar().is_business_day(date(2026, 10, 28))

@@ -12,9 +12,10 @@ from monitoring.choices import Responsibility
 from monitoring.models import Outage
 from orders.choices import OrderStatus, OrderType
 from orders.compliance import compliance_report
-from orders.models import OrderPause
 from sla.measurement import measure
 from tests.inventory.factories import LinkFactory
+from tests.monitoring.factories import OutageFactory
+from tests.orders.factories import OrderPauseFactory
 from tests.support.sla import imr_json, interruption, open_outage_with_ticket, order, result_of
 from tests.support.time import local
 
@@ -205,7 +206,7 @@ def test_a_split_outage_is_one_ticket(network, after_november):
     end = first.end
     first.end = first.start + timedelta(minutes=100)  # split at 09:40: the rest is the agency's
     first.save()
-    Outage.objects.create(
+    OutageFactory(
         link=first.link,
         start=first.end,
         end=end,
@@ -288,7 +289,7 @@ def test_orders_paused_when_the_month_is_measured_count_by_their_moved_due_insta
             due=due,
             status=OrderStatus.PENDING_AGENCY,
         )
-        OrderPause.objects.create(order=row, started_at=paused, reason="Sem acesso ao local")
+        OrderPauseFactory(order=row, started_at=paused)
     i3 = result_of(imr_json("2026-11"), "I3", lot=1)
     assert (i3["inputs"], i3["value"]) == ({"counted": 1, "on_time": 0, "late": 1}, "0.0000")
 

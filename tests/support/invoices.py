@@ -7,9 +7,10 @@ and its import."""
 import pytest
 
 from billing.invoices import services
-from billing.invoices.models import CarrierInvoice, InvoiceLayout
+from billing.invoices.models import CarrierInvoice
 from inventory.choices import LinkStatus
 from tests.inventory.factories import LinkFactory
+from tests.invoices.factories import InvoiceLayoutFactory
 from tests.support.billing import compute
 from tests.support.time import NOVEMBER_START, local
 
@@ -30,7 +31,7 @@ def october_invoiced(priced_simple):
 @pytest.fixture
 def comma_layout(priced_simple):
     """Alfa: UTF-8, comma-separated, decimal point, one header line."""
-    return InvoiceLayout.objects.create(
+    return InvoiceLayoutFactory(
         carrier=priced_simple.carrier_a,
         encoding="utf-8-sig",
         delimiter=",",

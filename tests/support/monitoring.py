@@ -1,6 +1,7 @@
 """Monitoring: real ICMP on loopback and a real nftables table per test process, each process
 polling addresses of its own so that parallel workers never fail each other's links; and cycles
-recorded at given minutes (`record`, `down`) without polling anything."""
+recorded at given minutes (`record`, `down`) without polling anything, and the incident panel's
+open outages recorded that way (`panel_outages`)."""
 
 import os
 import re
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from monitoring import services
 from monitoring.icmp import EchoStats
+from monitoring.models import Outage
 from monitoring.netsim.faults import FaultTable
 from monitoring.selectors import poll_targets
 from tests.support.time import BASE_CYCLE, MINUTE
@@ -54,6 +56,16 @@ def polled_network(network):
 def forget_memory():
     """The poller's in-process state starts empty (modules use it with `usefixtures`)."""
     services._memory.clear()
+
+
+@pytest.fixture
+def panel_outages(network):
+    """The incident panel's two open outages, recorded by cycles: agency X's metropolitan link
+    down since minute 0, agency Y's since minute 3."""
+    record(-1, {})
+    down(network, range(3), network.link_x_metro)
+    down(network, range(3, 6), network.link_x_metro, network.link_y_metro)
+    return Outage.objects.order_by("start")
 
 
 def circuits(html: str) -> list[str]:

@@ -5,7 +5,6 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
-from itertools import count
 
 import pytest
 from django.core.management import call_command
@@ -14,12 +13,11 @@ from monitoring.choices import OutageSource, Responsibility
 from monitoring.models import Ticket
 from monitoring.services.tickets import tickets_open
 from orders.choices import OrderStatus, OrderType
-from orders.models import Order
 from redegov.models import User
 from tests.inventory.factories import PriceItemFactory
 from tests.monitoring.factories import OutageFactory
-
-NUMBERS = count(1)
+from tests.orders.factories import OrderFactory
+from tests.people.factories import UserFactory
 
 
 @pytest.fixture
@@ -59,14 +57,10 @@ def order(network, order_type, *, dispatched, due, completed=None, status=None, 
     """An order of agency X in the metro lot (or `lot`) with its clock as given: verified when
     completed, still in execution otherwise."""
     lot = lot or network.lot_metro
-    user = User.objects.filter(username="gestor.sef").first() or User.objects.create_user(
-        username=f"gestor-{next(NUMBERS)}"
-    )
-    return Order.objects.create(
-        number=f"OS-T-{next(NUMBERS):06d}",
+    manager = User.objects.filter(username="gestor.sef").first()
+    return OrderFactory(
         order_type=order_type,
         status=status or (OrderStatus.VERIFIED if completed else OrderStatus.IN_EXECUTION),
-        contract=lot.contract,
         agency=network.agency_x,
         municipality=network.link_x_metro.municipality
         if lot == network.lot_metro
@@ -75,7 +69,7 @@ def order(network, order_type, *, dispatched, due, completed=None, status=None, 
         carrier=lot.members.get(position=0).carrier,
         link=None if order_type == OrderType.ACTIVATION else network.link_x_metro,
         replaced_link=network.link_x_metro if order_type == OrderType.ADDRESS_CHANGE else None,
-        created_by=user,
+        created_by=manager or UserFactory(),
         created_at=dispatched,
         dispatched_at=dispatched,
         deadline_days=30,
