@@ -36,8 +36,6 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["ibge_code", "name", "rmbh", "capital"]
     list_filter = ["rmbh", "capital"]
     search_fields = ["name", "ibge_code"]
-    # The perimeter is GeoJSON from the shipped reference data, not something to type.
-    exclude = ["perimeter"]
 
 
 @admin.register(Carrier)

@@ -14,19 +14,11 @@ from inventory.querysets import LinkQuerySet
 CNPJ_DIGITS = Q(cnpj__regex=r"^[0-9]{14}$")
 
 
-class MunicipalityManager(models.Manager["Municipality"]):
-    """Municipalities without their perimeter: no page reads it (the map draws the shipped
-    outlines, monitoring/maps.py), and decoding 853 GeoJSON geometries cost a list's filter
-    form most of its time (docs/benchmarks.md, "Pages under load")."""
-
-    def get_queryset(self) -> models.QuerySet["Municipality"]:
-        return super().get_queryset().defer("perimeter")
-
-
 class Municipality(models.Model):
     """A municipality of Minas Gerais, keyed by its IBGE code. `rmbh` marks the metropolitan
     region of Belo Horizonte, where prices and deadlines differ from the interior. Loaded from
-    inventory/data/municipios_mg.csv (see SOURCE.md there for origin and license)."""
+    inventory/data/municipios_mg.csv (see SOURCE.md there for origin and license); their
+    perimeters stay in the shipped GeoJSON, which the map reads (monitoring/maps.py)."""
 
     ibge_code = models.PositiveIntegerField("código IBGE", primary_key=True)
     name = models.CharField("nome", max_length=80)
@@ -34,9 +26,6 @@ class Municipality(models.Model):
     capital = models.BooleanField("capital", default=False)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, help_text="graus, sede")
     longitude = models.DecimalField(max_digits=9, decimal_places=6, help_text="graus, sede")
-    perimeter = models.JSONField("perímetro", null=True, blank=True, help_text="GeoJSON geometry")
-
-    objects = MunicipalityManager()
 
     class Meta:
         ordering = ["name"]

@@ -1,11 +1,11 @@
-"""The reference data the portal ships: Minas Gerais' 853 municipalities with their perimeters
-(inventory/data/SOURCE.md says where they come from and under which license).
+"""The reference data the portal ships: Minas Gerais' 853 municipalities (their perimeters,
+in the GeoJSON beside them, are drawn by monitoring/maps.py; inventory/data/SOURCE.md says
+where both come from and under which license).
 
 Pure functions over the shipped files, so the data migration and the test fixtures load the
 same rows the same way."""
 
 import csv
-import json
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -17,11 +17,6 @@ MUNICIPALITY_COUNT = 853
 
 @cache
 def municipality_records() -> tuple[dict[str, Any], ...]:
-    with (DATA_DIR / "municipios_mg.geojson").open(encoding="utf-8") as fh:
-        perimeters = {
-            int(feature["properties"]["ibge_code"]): feature["geometry"]
-            for feature in json.load(fh)["features"]
-        }
     with (DATA_DIR / "municipios_mg.csv").open(encoding="utf-8", newline="") as fh:
         return tuple(
             {
@@ -31,7 +26,6 @@ def municipality_records() -> tuple[dict[str, Any], ...]:
                 "longitude": Decimal(row["longitude"]),
                 "capital": row["capital"] == "1",
                 "rmbh": row["rmbh"] == "1",
-                "perimeter": perimeters.get(int(row["ibge_code"])),
             }
             for row in csv.DictReader(fh)
         )
@@ -41,7 +35,7 @@ def municipalities_load(model) -> None:
     """Upsert every municipality into `model` (the real or a migration's historical model)."""
     if model.objects.count() == MUNICIPALITY_COUNT:
         return
-    fields = ["name", "latitude", "longitude", "capital", "rmbh", "perimeter"]
+    fields = ["name", "latitude", "longitude", "capital", "rmbh"]
     model.objects.bulk_create(
         [model(**record) for record in municipality_records()],
         update_conflicts=True,

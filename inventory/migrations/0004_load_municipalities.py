@@ -1,4 +1,4 @@
-"""Load the 853 municipalities of Minas Gerais with their perimeters (inventory/data/SOURCE.md).
+"""Load the 853 municipalities of Minas Gerais (inventory/data/SOURCE.md).
 Safe to re-run: rows are upserted by IBGE code."""
 
 from django.db import migrations

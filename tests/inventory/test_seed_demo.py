@@ -329,7 +329,4 @@ def test_the_command_prints_the_url_and_one_login_per_role(municipalities):
 
 
 def _places() -> list[Municipality]:
-    return [
-        Municipality(**{k: v for k, v in record.items() if k != "perimeter"})
-        for record in municipality_records()
-    ]
+    return [Municipality(**record) for record in municipality_records()]
