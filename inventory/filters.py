@@ -77,7 +77,7 @@ class LinkFilter(django_filters.FilterSet):
         choices=AccessType.choices, label="Tipo", empty_label="Todos"
     )
     # Set by the column headers (core.sorting).
-    o = SortFilter(headers=LINK_HEADERS, default="circuit_id", tie_break="circuit_id")
+    o = SortFilter(headers=LINK_HEADERS, default="circuit_id", tie_break=["circuit_id"])
 
     class Meta:
         model = Link

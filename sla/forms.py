@@ -28,6 +28,9 @@ class ResultFilterForm(forms.Form):
     )
     indicador = forms.CharField(label="Indicador", required=False, max_length=10)
     descumpridos = forms.BooleanField(label="Só metas descumpridas", required=False)
+    # Set by the access table's headers (sla.filters.ACCESS_RESULT_SORT); hidden so that
+    # filtering keeps the sort.
+    o = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, lots, **kwargs) -> None:
         super().__init__(*args, **kwargs)

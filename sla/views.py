@@ -31,6 +31,7 @@ from core.charts import (
     category_chart,
 )
 from core.exports import export_response
+from core.sorting import SORT_PARAM
 from core.templatetags.formatting import pct_br
 from inventory.models import Contract
 from redegov.access import (
@@ -45,6 +46,7 @@ from redegov.throttling import throttle_expensive
 from sla import pdf
 from sla.choices import FlagStatus
 from sla.exports import RESULT_COLUMNS
+from sla.filters import ACCESS_RESULT_SORT
 from sla.forms import (
     BandFormSet,
     DashboardForm,
@@ -112,13 +114,16 @@ def _month_view(request: HttpRequest):
 @require_GET
 def result_list_view(request: HttpRequest) -> HttpResponse:
     form, view = _month_view(request)
-    page = Paginator(view.access_results, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = request.GET.get(SORT_PARAM)
+    rows = ACCESS_RESULT_SORT.rows(view.access_results, sort)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {
         "form": form,
         "view": view,
         "month": view.results,
         "page": page,
         "access_rows": list(page.object_list),
+        "headers": ACCESS_RESULT_SORT.headers_for(sort),
         "tabs": _tabs(request, "results"),
     }
     return render(request, "sla/result_list.html", ctx)

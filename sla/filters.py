@@ -1,0 +1,23 @@
+"""The IMR results per access: their columns and how each sorts (docs/ui.md, "Listas:
+ordenação"). A month's results are computed in memory (`sla.selectors.month_view`), so they are
+sorted there, after the access policy and the filters chose them."""
+
+from core.sorting import Header, Sort
+
+ACCESS_RESULT_SORT = Sort(
+    headers=[
+        Header("Indicador", "code"),
+        Header("Designação", "circuit", "circuit_id"),
+        Header("Órgão / Entidade", "agency", "agency_code"),
+        Header("Lote", "lot", "lot.number"),
+        Header("Operadora (líder)", "carrier", "lot.carrier_name"),
+        Header("Tipo", "type", "access_type"),
+        Header("Minutos ativos", "active", "inputs.active_minutes", numeric=True),
+        Header("Minutos descontados", "counted", "inputs.counted_minutes", numeric=True),
+        Header("Disponibilidade", "value", "outcome.value", numeric=True),
+        Header("Meta", "target", "outcome.target", numeric=True),
+        Header("Situação", "met", "outcome.met"),
+        Header("Faixa de glosa", "band", "outcome.band", numeric=True),
+    ],
+    tie_break=["circuit_id", "code"],
+)
