@@ -14,7 +14,7 @@ from billing.choices import JobKind, JobState
 from billing.models import BillingPeriod, PeriodJob
 from billing.selectors import job_progress, job_progress_key
 from core.exceptions import DomainError
-from tests.support.billing import worked_example_outage
+from tests.support.billing import job_run_watched, worked_example_outage
 from tests.support.outbox import deliver_pending
 from tests.support.time import local
 
@@ -29,13 +29,6 @@ def _late_november():
         yield
 
 
-@pytest.fixture
-def staff(personas):
-    personas.billing.email = "ugs@planejamento.mg.gov.br"
-    personas.billing.save(update_fields=["email"])
-    return personas.billing
-
-
 def october_period() -> BillingPeriod:
     return services.period_get_or_create(year=2026, month=10)
 
@@ -47,25 +40,13 @@ def request(kind: str, user, period: BillingPeriod | None = None) -> PeriodJob:
 
 
 @pytest.mark.django_db
-def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced_simple, staff):
+def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced_simple, billing_staff):
     worked_example_outage(priced_simple)
-    job = request(JobKind.COMPUTE, staff)
+    job = request(JobKind.COMPUTE, billing_staff)
     assert job.state == JobState.QUEUED
     assert job_progress(job).done is None
 
-    seen = []
-    original = cache.set
-
-    def watch(key, value, *args, **kwargs):
-        if key == job_progress_key(job.pk):
-            seen.append(value)
-        return original(key, value, *args, **kwargs)
-
-    cache.set = watch
-    try:
-        done = services.period_job_run(job_id=job.pk)
-    finally:
-        cache.set = original
+    done, seen = job_run_watched(job)
     assert seen[0] == (0, 3)
     assert seen[-1] == (3, 3)
     assert (done.state, done.message) == (JobState.DONE, "Competência 10/2026 calculada.")
@@ -73,7 +54,7 @@ def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced_sim
     assert october_period().lines.get(link=priced_simple.link_x_metro).discount == Decimal("3.04")
     assert deliver_pending() == 1
     [message] = mail.outbox
-    assert message.to == [staff.email]
+    assert message.to == [billing_staff.email]
     assert "Cálculo da competência 10/2026: concluída" in message.subject
     # A second delivery of the task finds the job no longer queued: nothing runs twice.
     before = october_period().computed_at
@@ -84,20 +65,20 @@ def test_a_computation_runs_once_reports_progress_and_tells_who_asked(priced_sim
 
 
 @pytest.mark.django_db
-def test_a_closing_job_freezes_the_month(priced_simple, staff):
-    job = services.period_job_run(job_id=request(JobKind.CLOSE, staff).pk)
+def test_a_closing_job_freezes_the_month(priced_simple, billing_staff):
+    job = services.period_job_run(job_id=request(JobKind.CLOSE, billing_staff).pk)
     assert (job.state, job.message) == (JobState.DONE, "Competência 10/2026 fechada.")
     period = october_period()
     assert period.is_closed
-    assert period.closed_by == staff
+    assert period.closed_by == billing_staff
     assert period.lines.count() == 3
     with pytest.raises(DomainError, match="já está fechada"):
-        request(JobKind.COMPUTE, staff)
+        request(JobKind.COMPUTE, billing_staff)
 
 
 @pytest.mark.django_db
-def test_a_failed_job_keeps_the_reason_and_writes_nothing(network, staff):
-    job = services.period_job_run(job_id=request(JobKind.COMPUTE, staff).pk)
+def test_a_failed_job_keeps_the_reason_and_writes_nothing(network, billing_staff):
+    job = services.period_job_run(job_id=request(JobKind.COMPUTE, billing_staff).pk)
     assert job.state == JobState.FAILED
     assert job.message.startswith("Preço ausente; nada foi calculado.")
     assert not october_period().lines.exists()
@@ -106,21 +87,21 @@ def test_a_failed_job_keeps_the_reason_and_writes_nothing(network, staff):
 
 
 @pytest.mark.django_db
-def test_one_job_per_month_at_a_time_and_no_closing_before_the_end(priced_simple, staff):
-    first = request(JobKind.COMPUTE, staff)
+def test_one_job_per_month_at_a_time_and_no_closing_before_the_end(priced_simple, billing_staff):
+    first = request(JobKind.COMPUTE, billing_staff)
     with pytest.raises(DomainError, match="Já há uma tarefa em andamento"):
-        request(JobKind.CLOSE, staff)
+        request(JobKind.CLOSE, billing_staff)
     services.period_job_run(job_id=first.pk)
-    request(JobKind.CLOSE, staff)  # once the first has ended, the month takes another
+    request(JobKind.CLOSE, billing_staff)  # once the first has ended, the month takes another
     november = services.period_get_or_create(year=2026, month=11)
     with pytest.raises(DomainError, match="só pode ser fechada depois de terminar"):
-        request(JobKind.CLOSE, staff, november)
+        request(JobKind.CLOSE, billing_staff, november)
     assert not november.jobs.exists()
 
 
 @pytest.mark.django_db
-def test_the_pages_queue_show_progress_and_the_outcome(client, priced_simple, staff):
-    client.force_login(staff)
+def test_the_pages_queue_show_progress_and_the_outcome(client, priced_simple, billing_staff):
+    client.force_login(billing_staff)
     response = client.post(COMPUTE_URL, {"month": "2026-10"})
     job = PeriodJob.objects.get()
     job_url = reverse("billing:job", args=[job.pk])
@@ -148,11 +129,11 @@ def test_the_pages_queue_show_progress_and_the_outcome(client, priced_simple, st
 
 @pytest.mark.django_db
 def test_the_close_button_queues_a_closing_and_refusals_come_back_as_messages(
-    client, priced_simple, staff
+    client, priced_simple, billing_staff
 ):
     october_period()
     services.period_get_or_create(year=2026, month=11)
-    client.force_login(staff)
+    client.force_login(billing_staff)
     response = client.post(CLOSE_URL, {"confirmed": "on"})
     job = PeriodJob.objects.get()
     assert (job.kind, response.url) == (JobKind.CLOSE, reverse("billing:job", args=[job.pk]))
@@ -166,7 +147,7 @@ def test_the_close_button_queues_a_closing_and_refusals_come_back_as_messages(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["noc", "committee", "manager_x", "carrier_a", "outsider"])
-def test_only_billing_staff_see_a_job(client, personas, priced_simple, staff, persona):
-    job = request(JobKind.COMPUTE, staff)
+def test_only_billing_staff_see_a_job(client, personas, priced_simple, billing_staff, persona):
+    job = request(JobKind.COMPUTE, billing_staff)
     client.force_login(getattr(personas, persona))
     assert client.get(reverse("billing:job", args=[job.pk])).status_code == 403

@@ -15,7 +15,7 @@ from billing.choices import JobKind, JobState
 from billing.models import PeriodJob
 from billing.selectors import job_progress_key
 from core.exceptions import DomainError
-from tests.support.billing import compute
+from tests.support.billing import compute, job_run_watched
 from tests.support.outbox import deliver_pending
 from tests.support.reports import pdf_pages
 from tests.support.time import local
@@ -29,35 +29,16 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def staff(personas):
-    personas.billing.email = "ugs@planejamento.mg.gov.br"
-    personas.billing.save(update_fields=["email"])
-    return personas.billing
-
-
 def request_reports(period, user) -> PeriodJob:
     return services.period_job_request(period=period, kind=JobKind.REPORTS, user=user, now=NOW)
 
 
 @pytest.mark.django_db
 def test_the_job_zips_every_agencys_report_reports_progress_and_runs_once(
-    october_closed, staff, media
+    october_closed, billing_staff, media
 ):
-    job = request_reports(october_closed, staff)
-    seen = []
-    original = cache.set
-
-    def watch(key, value, *args, **kwargs):
-        if key == job_progress_key(job.pk):
-            seen.append(value)
-        return original(key, value, *args, **kwargs)
-
-    cache.set = watch
-    try:
-        done = services.period_job_run(job_id=job.pk)
-    finally:
-        cache.set = original
+    job = request_reports(october_closed, billing_staff)
+    done, seen = job_run_watched(job)
     assert seen == [(0, 2), (1, 2), (2, 2)]
     assert (done.state, done.message) == (
         JobState.DONE,
@@ -86,18 +67,18 @@ def test_the_job_zips_every_agencys_report_reports_progress_and_runs_once(
 
 
 @pytest.mark.django_db
-def test_reports_are_generated_for_closed_months_only(priced_simple, staff):
+def test_reports_are_generated_for_closed_months_only(priced_simple, billing_staff):
     november = compute(2026, 11, now=NOW)
     with pytest.raises(DomainError, match="saem depois do fechamento"):
-        request_reports(november, staff)
+        request_reports(november, billing_staff)
     assert not PeriodJob.objects.exists()
 
 
 @pytest.mark.django_db
 def test_the_page_queues_the_job_and_offers_the_zip_to_billing_staff_only(
-    client, october_closed, staff, personas
+    client, october_closed, billing_staff, personas
 ):
-    client.force_login(staff)
+    client.force_login(billing_staff)
     response = client.post(reverse("reports:month-archive", args=["2026-10"]))
     job = PeriodJob.objects.get()
     job_url = reverse("billing:job", args=[job.pk])
@@ -132,22 +113,24 @@ def test_the_page_queues_the_job_and_offers_the_zip_to_billing_staff_only(
     client.logout()
     assert client.get(file_url).status_code == 302  # to the login page
     # MEDIA_ROOT has no public URL: the file is reached through the job only.
-    client.force_login(staff)
+    client.force_login(billing_staff)
     assert client.get(f"/media/{job.file.name}").status_code == 404
 
 
 @pytest.mark.django_db
-def test_a_job_without_a_file_has_nothing_to_download(client, priced_simple, staff):
+def test_a_job_without_a_file_has_nothing_to_download(client, priced_simple, billing_staff):
     period = services.period_get_or_create(year=2026, month=10)
-    job = services.period_job_request(period=period, kind=JobKind.COMPUTE, user=staff, now=NOW)
+    job = services.period_job_request(
+        period=period, kind=JobKind.COMPUTE, user=billing_staff, now=NOW
+    )
     services.period_job_run(job_id=job.pk)
-    client.force_login(staff)
+    client.force_login(billing_staff)
     assert client.get(reverse("billing:job-file", args=[job.pk])).status_code == 404
 
 
 @pytest.mark.django_db
-def test_refusals_come_back_to_the_months_page_as_messages(client, priced_simple, staff):
+def test_refusals_come_back_to_the_months_page_as_messages(client, priced_simple, billing_staff):
     compute(2026, 10, now=NOW)
-    client.force_login(staff)
+    client.force_login(billing_staff)
     html = client.post(reverse("reports:month-archive", args=["2026-10"]), follow=True)
     assert "saem depois do fechamento" in html.content.decode()

@@ -1,15 +1,18 @@
 """Billing: the shared network priced with one 4 Mbps simple price per lot (R$ 905,52 in the
 metro lot 1, R$ 1.234,57 in the interior consortium lot 2: Beta 60% leader, Alfa 40%), outages
-between two instants, and months computed at a given instant."""
+between two instants, months computed at a given instant, and the staff's jobs run while their
+progress is watched."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from billing import services
-from billing.models import BillingPeriod
+from billing.models import BillingPeriod, PeriodJob
+from billing.selectors import job_progress_key
 from monitoring.choices import Responsibility
 from monitoring.models import Outage
 from tests.inventory.factories import PriceItemFactory
@@ -25,21 +28,42 @@ def priced_simple(network):
     return network
 
 
-def outage(link, start, end, responsibility=Responsibility.CARRIER, kind=None, source=None):
-    """An outage from `start` to `end` (an imported carrier interruption unless told)."""
-    fields = {"kind": kind, "source": source}
-    return OutageFactory(
-        link=link,
-        start=start,
-        end=end,
-        responsibility=responsibility,
-        **{name: value for name, value in fields.items() if value},
-    )
+def outage(link, start, end, responsibility=Responsibility.CARRIER, **fields) -> Outage:
+    """An outage from `start` to `end`: the carrier's imported interruption unless told
+    (`kind=`, `source=`: OutageFactory's fields)."""
+    return OutageFactory(link=link, start=start, end=end, responsibility=responsibility, **fields)
 
 
 def worked_example_outage(network) -> Outage:
     """docs/billing.md's worked example: BHZ-0001 down 2 h 30 on 15 October 2026."""
     return outage(network.link_x_metro, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
+
+
+@pytest.fixture
+def billing_staff(personas):
+    """The billing persona with an e-mail address (a finished job tells who asked for it)."""
+    personas.billing.email = "ugs@planejamento.mg.gov.br"
+    personas.billing.save(update_fields=["email"])
+    return personas.billing
+
+
+def job_run_watched(job: PeriodJob) -> tuple[PeriodJob, list]:
+    """Run a month's job as its worker does; the job as it ended and every progress value it
+    reported, in order."""
+    seen = []
+    original = cache.set
+
+    def watch(key, value, *args, **kwargs):
+        if key == job_progress_key(job.pk):
+            seen.append(value)
+        return original(key, value, *args, **kwargs)
+
+    cache.set = watch
+    try:
+        done = services.period_job_run(job_id=job.pk)
+    finally:
+        cache.set = original
+    return done, seen
 
 
 def compute(year: int, month: int, now: datetime | None = None) -> BillingPeriod:

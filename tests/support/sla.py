@@ -18,6 +18,7 @@ from tests.inventory.factories import PriceItemFactory
 from tests.monitoring.factories import OutageFactory
 from tests.orders.factories import OrderFactory
 from tests.people.factories import UserFactory
+from tests.support.billing import outage
 
 
 @pytest.fixture
@@ -36,12 +37,7 @@ def priced_with_redundant(priced_simple):
 
 def interruption(link, start, minutes, responsibility=Responsibility.CARRIER, ticket=False):
     """A closed interruption of `minutes` minutes, with its ticket when asked."""
-    row = OutageFactory(
-        link=link,
-        start=start,
-        end=start + timedelta(minutes=minutes),
-        responsibility=responsibility,
-    )
+    row = outage(link, start, start + timedelta(minutes=minutes), responsibility)
     if ticket:
         tickets_open(outages=[row], losses=[], now=start)
     return row
