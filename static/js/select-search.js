@@ -51,8 +51,13 @@
     return first.concat(rest);
   }
 
+  // A number in pt-BR ("1.234") and the word agreeing with it (docs/ui.md, "Plurais").
+  function number(count) {
+    return count.toLocaleString("pt-BR");
+  }
+
   function plural(count, one, many) {
-    return count + " " + (count === 1 ? one : many);
+    return number(count) + " " + (count <= 1 ? one : many);
   }
 
   // The select gives its id to the control that replaces it (its label then names that
@@ -62,7 +67,7 @@
     var id = select.id || "select-search-" + Math.random().toString(36).slice(2);
     select.id = id + "-select";
     control.id = id;
-    ["aria-describedby", "aria-invalid", "aria-label"].forEach(function (name) {
+    ["aria-describedby", "aria-invalid", "aria-label", "aria-labelledby"].forEach(function (name) {
       if (select.hasAttribute(name)) {
         control.setAttribute(name, select.getAttribute(name));
       }
@@ -84,8 +89,12 @@
   function nameFrom(element, taken, control) {
     if (taken.label) {
       element.setAttribute("aria-labelledby", taken.label.id);
-    } else if (control.hasAttribute("aria-label")) {
-      element.setAttribute("aria-label", control.getAttribute("aria-label"));
+    } else {
+      ["aria-label", "aria-labelledby"].forEach(function (name) {
+        if (control.hasAttribute(name)) {
+          element.setAttribute(name, control.getAttribute(name));
+        }
+      });
     }
   }
 
@@ -154,8 +163,9 @@
       }));
       listbox.hidden = !shown.length;
       count.textContent = !found.length ? "Nenhum resultado" :
-        found.length > shown.length ? "Mostrando " + shown.length + " de " + found.length + "; digite para filtrar" :
-        plural(found.length, "resultado", "resultados");
+        found.length > shown.length ?
+          "Mostrando " + number(shown.length) + " de " + number(found.length) + "; digite para filtrar" :
+          plural(found.length, "resultado", "resultados");
       active = -1;
       var chosenAt = shown.findIndex(function (item) { return item.index === select.selectedIndex; });
       setActive(query ? (shown.length ? 0 : -1) : chosenAt);
@@ -290,7 +300,7 @@
         shown += item.row.hidden ? 0 : 1;
       });
       list.hidden = !shown;
-      count.textContent = !shown ? "Nenhum resultado" : "Mostrando " + shown + " de " + items.length;
+      count.textContent = !shown ? "Nenhum resultado" : "Mostrando " + number(shown) + " de " + number(items.length);
     }
 
     function mark(chosenItems, selected) {

@@ -67,6 +67,14 @@ def test_the_search_ignores_accents_and_case_and_escape_keeps_the_choice(
 ):
     login("servidor.sef").goto(f"{live_server.url}{ORDER_FORM}")
     box = page.get_by_role("combobox", name="Município")
+    # Required and left empty: the browser's message is on the box, the form is not sent.
+    page.get_by_label("Endereço").fill("Rua Padre Toledo, 100")
+    page.get_by_label("Velocidade (Mbps)").fill("4")
+    page.get_by_role("button", name="Salvar rascunho").click()
+    expect(box).to_be_focused()
+    assert box.evaluate("box => box.validationMessage")
+    assert not Order.objects.exists()
+
     box.fill("sao joao del")
     assert options(page) == ["São João del Rei"]
     page.get_by_role("option", name="São João del Rei").click()
