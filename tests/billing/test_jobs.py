@@ -4,7 +4,6 @@ progress, its refusals, and the person who asked being told how it ended."""
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
@@ -21,12 +20,7 @@ from tests.support.time import local
 PERIODS_URL = reverse("billing:period-list")
 COMPUTE_URL = reverse("billing:period-compute")
 CLOSE_URL = reverse("billing:period-close", args=["2026-10"])
-
-
-@pytest.fixture(autouse=True)
-def _late_november():
-    with time_machine.travel(local(2026, 11, 25, 10, 0), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("late_november")
 
 
 def october_period() -> BillingPeriod:

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +17,7 @@ from billing.choices import JobState
 from billing.models import BillingPeriod, Correction, PeriodJob
 from tests.inventory.factories import LinkFactory
 from tests.support.billing import compute, line_of, outage, worked_example_outage
+from tests.support.pages import get_as
 from tests.support.time import NOVEMBER_END, local
 
 D = Decimal
@@ -27,13 +27,7 @@ COMPUTE_URL = reverse("billing:period-compute")
 STATEMENT_URL = reverse("billing:statement", args=["2026-10"])
 OVERVIEW_URL = reverse("billing:period-overview", args=["2026-10"])
 ROW_LINK = re.compile(r'<td><a href="/faturamento/linhas/\d+/">([^<]+)</a></td>')
-
-
-@pytest.fixture(autouse=True)
-def _late_november():
-    """The pages run on 25/11/2026: October has ended, November has not."""
-    with time_machine.travel(local(2026, 11, 25, 10, 0), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("late_november")  # October has ended, November has not
 
 
 @pytest.fixture
@@ -41,11 +35,6 @@ def october_with_outage(priced_simple):
     """October 2026 computed, with the worked example's outage on BHZ-0001."""
     worked_example_outage(priced_simple)
     return compute(2026, 10, NOVEMBER_END)
-
-
-def get_as(client, user, url: str, **params):
-    client.force_login(user)
-    return client.get(url, params)
 
 
 def rows(response) -> list[str]:

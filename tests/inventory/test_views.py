@@ -18,6 +18,7 @@ from monitoring.choices import Responsibility
 from monitoring.services.responsibility import outage_transition
 from tests.inventory.factories import LinkFactory
 from tests.monitoring.factories import OutageFactory
+from tests.support.pages import get_as
 
 LIST_URL = reverse("inventory:link-list")
 ROW_LINK = re.compile(r'<td><a href="/acessos/\d+/">([^<]+)</a></td>')
@@ -27,11 +28,6 @@ def rows(response) -> list[str]:
     """The circuit ids of the rows of the rendered list."""
     assert response.status_code == 200
     return ROW_LINK.findall(response.content.decode())
-
-
-def get_as(client, user, url: str, **params):
-    client.force_login(user)
-    return client.get(url, params)
 
 
 @pytest.mark.django_db

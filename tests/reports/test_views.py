@@ -9,6 +9,7 @@ from billing.reports.selectors import report_digests
 from tests.inventory.factories import LinkFactory
 from tests.people.factories import user_with_role
 from tests.support.billing import compute
+from tests.support.pages import get_as
 from tests.support.reports import pdf_pages
 from tests.support.time import local
 
@@ -17,11 +18,6 @@ PDF = reverse("reports:report-pdf", args=["2026-10", "SEF"])
 ATTEST = reverse("reports:report-attest", args=["2026-10", "SEF"])
 MONTH = reverse("reports:month", args=["2026-10"])
 INDEX = reverse("reports:index")
-
-
-def get_as(client, user, url):
-    client.force_login(user)
-    return client.get(url)
 
 
 @pytest.mark.django_db

@@ -1,12 +1,13 @@
 """Billing: the shared network priced with one 4 Mbps simple price per lot (R$ 905,52 in the
 metro lot 1, R$ 1.234,57 in the interior consortium lot 2: Beta 60% leader, Alfa 40%), outages
-between two instants, months computed at a given instant, and the staff's jobs run while their
-progress is watched."""
+between two instants, months computed at a given instant, the clock of late November, and the
+staff's jobs run while their progress is watched."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -37,6 +38,14 @@ def outage(link, start, end, responsibility=Responsibility.CARRIER, **fields) ->
 def worked_example_outage(network) -> Outage:
     """docs/billing.md's worked example: BHZ-0001 down 2 h 30 on 15 October 2026."""
     return outage(network.link_x_metro, local(2026, 10, 15, 8, 0), local(2026, 10, 15, 10, 30))
+
+
+@pytest.fixture
+def late_november():
+    """The clock frozen on 25/11/2026 at 10:00, when billing staff work on October: it has
+    ended, November has not (modules use it with `usefixtures`)."""
+    with time_machine.travel(local(2026, 11, 25, 10, 0), tick=False):
+        yield
 
 
 @pytest.fixture
