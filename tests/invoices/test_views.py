@@ -3,7 +3,6 @@ differences and their contestation through the forms, who sees which invoice, an
 page asking for a reason over unresolved contestations."""
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -12,16 +11,10 @@ from billing.invoices.choices import DifferenceState as S
 from billing.invoices.models import CarrierInvoice, ClosingOverride, InvoiceLayout
 from billing.models import PeriodJob
 from tests.support.invoices import ALFA_WITH_EVERY_DIFFERENCE, import_invoice
-from tests.support.time import local
 
 LIST_URL = reverse("invoices:invoice-list", args=["2026-10"])
 IMPORT_URL = reverse("invoices:invoice-import", args=["2026-10"])
-
-
-@pytest.fixture(autouse=True)
-def _late_november():
-    with time_machine.travel(local(2026, 11, 25, 10, 0), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("late_november")  # October has ended, November has not
 
 
 def upload(client, carrier, text: str, number="F-77"):
