@@ -130,3 +130,13 @@ def test_the_count_is_cached_for_the_whole_noc_and_forgotten_after_each_write(
     with django_capture_on_commit_callbacks(execute=True):
         irregularity_answer(report_id=filed.pk, answer="Ok.", by=personas.noc, now=at(170))
     assert badge(client, outage_list) is None
+
+
+def test_only_a_pages_header_reads_the_count_never_the_panels_refresh(
+    client, network, personas, badge_cache
+):
+    client.force_login(personas.noc)
+    assert client.get(reverse("monitoring:panel-items")).status_code == 200
+    assert cache.get(NOC_PENDING_KEY) is None  # the 5-second fragment has no header
+    client.get(reverse("monitoring:panel"))
+    assert cache.get(NOC_PENDING_KEY) == 0

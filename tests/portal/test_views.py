@@ -72,6 +72,7 @@ def test_navigation_follows_the_role_and_marks_the_current_page(client, personas
             "Acessos": True,
             "Indisponibilidades": False,
             "Chamados": False,
+            "Irregularidades": False,
             "Manutenções": False,
         },
         "Pedidos": {"Ordens de serviço": False},
