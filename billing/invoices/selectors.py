@@ -10,6 +10,7 @@ from billing.choices import PeriodStatus
 from billing.invoices.choices import UNRESOLVED, DifferenceState
 from billing.invoices.models import CarrierInvoice, Difference
 from billing.models import BillingPeriod, LineShare, StatementLine
+from core.templatetags.formatting import count_br
 from redegov.access import BILLING_STAFF, CARRIER_ROLES, get_for_user, holds, restrict
 from redegov.todo import TodoItem
 
@@ -63,11 +64,11 @@ def invoice_todo(*, user) -> list[TodoItem]:
     if holds(user, BILLING_STAFF):
         waiting = Q(differences__state__in=[DifferenceState.OPEN, DifferenceState.ANSWERED])
         invoices = CarrierInvoice.objects.filter(period__status=PeriodStatus.OPEN)
-        words = "a conciliar"
+        forms, after = "divergência,divergências", " a conciliar"
     elif holds(user, CARRIER_ROLES) and user.carrier_id:
         waiting = Q(differences__state=DifferenceState.CONTESTED)
         invoices = CarrierInvoice.objects.all()
-        words = "contestada(s), a responder"
+        forms, after = "divergência contestada,divergências contestadas", ", a responder"
     else:
         return []
     rows = (
@@ -79,7 +80,7 @@ def invoice_todo(*, user) -> list[TodoItem]:
     return [
         TodoItem(
             title=f"Fatura {i.number} de {i.carrier.name} (competência {i.period})",
-            detail=f"{i.waiting} divergência(s) {words}",
+            detail=f"{count_br(i.waiting, forms)}{after}",
             url=reverse("invoices:invoice-detail", args=[i.pk]),
             since=i.imported_at,
         )

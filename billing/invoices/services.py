@@ -29,6 +29,7 @@ from billing.models import BillingPeriod
 from core.csvimport import ErrorLog
 from core.exceptions import DomainError
 from core.instants import month_bounds
+from core.templatetags.formatting import count_br, plural_br
 from inventory.choices import LinkStatus
 from inventory.models import Carrier, Link
 from redegov.access import holds
@@ -42,7 +43,8 @@ class InvoiceRejected(DomainError):
     def __init__(self, log: ErrorLog) -> None:
         self.errors = [str(error) for error in log]
         super().__init__(
-            f"A fatura não foi importada: {len(self.errors)} erro(s). " + "; ".join(self.errors[:5])
+            f"A fatura não foi importada: {count_br(len(self.errors), 'erro,erros')}. "
+            + "; ".join(self.errors[:5])
         )
 
 
@@ -253,8 +255,9 @@ def closing_check(period: BillingPeriod) -> None:
     count = unresolved_count(period=period)
     if count and not ClosingOverride.objects.filter(period=period).exists():
         raise DomainError(
-            f"A competência {period} tem {count} contestação(ões) de fatura sem solução; "
-            "resolva-as ou feche informando o motivo."
+            f"A competência {period} tem {count_br(count, 'contestação,contestações')} de "
+            f"fatura sem solução; {plural_br(count, 'resolva-a,resolva-as')} ou feche informando "
+            "o motivo."
         )
 
 

@@ -27,6 +27,7 @@ from billing.invoices.services import (
 from billing.selectors import period_get
 from core.exceptions import DomainError
 from core.sorting import sort_headers
+from core.templatetags.formatting import count_br
 from inventory.models import Carrier
 from outbox.selectors import messages_notice
 from outbox.services import messages_recorded
@@ -154,7 +155,8 @@ def invoice_import_view(request: HttpRequest, label: str) -> HttpResponse:
         messages.error(request, str(e))
         return redirect("invoices:invoice-list", label=label)
     count = invoice.differences.count()
-    messages.success(request, f"Fatura {invoice.number} importada: {count} divergência(s).")
+    found = count_br(count, "divergência,divergências")
+    messages.success(request, f"Fatura {invoice.number} importada: {found}.")
     return redirect("invoices:invoice-detail", pk=invoice.pk)
 
 

@@ -26,6 +26,7 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
+from core.templatetags.formatting import count_br
 from inventory.exports import lot_contractor
 from inventory.models import Link
 from inventory.selectors import link_list
@@ -411,15 +412,15 @@ class MunicipalityState:
 
     @property
     def tooltip(self) -> str:
-        parts = [f"{self.links} acesso(s) monitorado(s)"]
-        for count, words in (
-            (self.down, "interrompido(s)"),
-            (self.redundancy, "com perda de redundância"),
-            (self.degraded, "com degradação recente"),
-            (self.irregularities, "irregularidade(s) informada(s)"),
+        parts = [count_br(self.links, "acesso monitorado,acessos monitorados")]
+        for count, forms in (
+            (self.down, "interrompido,interrompidos"),
+            (self.redundancy, "com perda de redundância,com perda de redundância"),
+            (self.degraded, "com degradação recente,com degradação recente"),
+            (self.irregularities, "irregularidade informada,irregularidades informadas"),
         ):
             if count:
-                parts.append(f"{count} {words}")
+                parts.append(count_br(count, forms))
         return f"{self.name}: " + ", ".join(parts)
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 
 from core.exceptions import DomainError
+from core.templatetags.formatting import count_br
 from inventory.choices import LinkStatus
 from inventory.models import Carrier, Link
 from inventory.selectors import link_lots_at, lot_members
@@ -184,8 +185,8 @@ def ticket_message_post(*, message: TicketMessage) -> None:
             kind=MessageKind.TICKET,
             ref=ref,
             to=[message.email_to],
-            subject=f"Rede Governo: {len(tickets)} chamado(s) aberto(s) para "
-            f"{message.carrier.name}",
+            subject=f"Rede Governo: {count_br(len(tickets), 'chamado aberto,chamados abertos')} "
+            f"para {message.carrier.name}",
             body=render_to_string(
                 "monitoring/email/tickets.txt",
                 {
@@ -228,8 +229,8 @@ def _agencies_alert(message: TicketMessage, tickets: list[Ticket], ref: str) -> 
             kind=MessageKind.AGENCY_ALERT,
             ref=ref,
             to=addresses,
-            subject=f"Rede Governo: {len(agency_tickets)} acesso(s) de {agency.code} com "
-            "indisponibilidade",
+            subject=f"Rede Governo: {count_br(len(agency_tickets), 'acesso,acessos')} de "
+            f"{agency.code} com indisponibilidade",
             body=render_to_string(
                 "monitoring/email/agency_outages.txt",
                 {

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.templatetags.formatting import count_br
 from outbox.choices import MessageKind
 from outbox.models import Message
 from outbox.selectors import ref_of
@@ -59,7 +60,7 @@ def proceeding_deadline_reminders(*, now: datetime | None = None) -> int:
 
 
 def _reminder_mail(proceeding: Proceeding, event: ProceedingEvent, days_left: int) -> int:
-    when = "hoje" if days_left == 0 else f"em {days_left} dia(s) útil(eis)"
+    when = "hoje" if days_left == 0 else f"em {count_br(days_left, 'dia útil,dias úteis')}"
     body = (
         f"Lembrete: o prazo de {event.get_deadline_kind_display().lower()} do processo "
         f"administrativo de multa {proceeding} termina {when}, em "

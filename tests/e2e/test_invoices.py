@@ -28,7 +28,7 @@ def test_staff_import_and_contest_then_the_carrier_answers(
     page.get_by_role("button", name="Pré-visualizar").click()
     expect(page.locator("#previa tbody tr")).to_have_count(5)
     page.get_by_role("button", name="Importar fatura").click()
-    expect(page.locator(".messages")).to_contain_text("5 divergência(s)")
+    expect(page.locator(".messages")).to_contain_text("5 divergências")
 
     row = page.locator("#divergencias tbody tr", has_text="CTG-0001")
     expect(row).to_contain_text("Valor diferente do devido")
@@ -44,7 +44,7 @@ def test_staff_import_and_contest_then_the_carrier_answers(
     page.context.clear_cookies()
     page = login("alfa")
     todo = page.locator("#a-fazer")
-    expect(todo).to_contain_text("1 divergência(s) contestada(s), a responder")
+    expect(todo).to_contain_text("1 divergência contestada, a responder")
     todo.get_by_role("link", name="Fatura ALFA-10/2026 de Alfa Telecom").click()
     assert page.url.split("#")[0] == detail
     row = page.locator("#divergencias tbody tr", has_text="CTG-0001")

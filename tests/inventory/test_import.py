@@ -455,7 +455,7 @@ def test_command_imports_and_reports_counts(comma_dir):
     out = StringIO()
     call_command("import_inventory", str(comma_dir), stdout=out)
 
-    assert "links.csv: 4 criado(s), 0 alterado(s), 0 sem alteração" in out.getvalue()
+    assert "links.csv: 4 criados, 0 alterado, 0 sem alteração" in out.getvalue()
     assert Link.objects.count() == 4
 
 

@@ -40,7 +40,7 @@ def test_outages_are_imported_with_their_responsibility_in_local_time(network, t
     )
     out, err = run(path)
     assert err == ""
-    assert "3 criada(s)" in out
+    assert "3 criadas" in out
     first, second = Outage.objects.filter(link=network.link_x_metro).order_by("start")
     assert first.start == datetime(2026, 10, 15, 8, 0, tzinfo=SP)  # truncated to the minute
     assert first.end == datetime(2026, 10, 15, 10, 30, tzinfo=SP)
@@ -69,7 +69,7 @@ def test_reimporting_the_same_file_changes_nothing(network, tmp_path):
     run(path)
     out, err = run(path)
     assert err == ""
-    assert "0 criada(s), 1 sem alteração" in out
+    assert "0 criada, 1 sem alteração" in out
     assert Outage.objects.count() == 1
 
 

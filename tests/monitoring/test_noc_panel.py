@@ -230,7 +230,7 @@ def test_map_fills_municipalities_by_their_worst_state(client, personas, network
     assert states["Belo Horizonte"].state == "down"
     assert states["Contagem"].state == "down"
     assert states["Uberlândia"].state == "redundancy"
-    assert "1 interrompido(s)" in states["Belo Horizonte"].tooltip
+    assert "1 interrompido" in states["Belo Horizonte"].tooltip
     client.force_login(personas.noc)
     html = client.get(PANEL).content.decode()
     assert html.count('<path id="m') == 853

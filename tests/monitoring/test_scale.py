@@ -173,7 +173,7 @@ def test_verify_outages_reports_differences_and_fails(network):
     _history(network)
     out = StringIO()
     call_command("verify_outages", "2026-10", stdout=out)
-    assert "0 diferença(s)" in out.getvalue()
+    assert "0 diferença" in out.getvalue()
     Outage.objects.filter(kind=OutageKind.INTERRUPTION, source=OutageSource.ICMP).delete()
     out = StringIO()
     with pytest.raises(SystemExit) as exited:

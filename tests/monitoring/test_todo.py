@@ -55,7 +55,7 @@ def test_disputes_and_irregularities_wait_for_the_noc_until_done(client, network
     ]
     client.force_login(personas.noc)
     home = client.get(reverse("home")).content.decode()
-    assert 'À espera de você <span class="badge ordered" title="2 pendência(s)">2</span>' in home
+    assert 'À espera de você <span class="badge ordered" title="2 pendências">2</span>' in home
     assert reverse("monitoring:outage-detail", args=[outage.pk]) in home
     assert (
         f'href="{reverse("monitoring:outage-list")}?dispute=pending">Contestações pendentes' in home

@@ -67,7 +67,7 @@ def test_the_noc_sees_the_dead_messages_with_their_error(client, personas):
     assert "Mensagens não entregues" in html
     assert "550 caixa inexistente" in html and "operadora2@example.com" in html
     assert "fila@example.com" not in html  # pending, not dead
-    assert "<strong>3</strong> não entregue(s)" in html
+    assert "<strong>3</strong> não entregues" in html
     assert "<strong>1</strong> na fila de entrega" in html
     assert len(queries) <= 8  # session, user, roles, counts, page count, rows, their actions
 

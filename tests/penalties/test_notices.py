@@ -47,7 +47,7 @@ def test_the_page_shows_the_posting_and_each_copys_delivery(
         assert "até 19/11/2026 às 23:59:59" in section
         assert f"alfa@example.com:\n    entregue em {sent_at:%d/%m/%Y %H:%M}" in section
         assert "juridico@alfa.com" in section and "550 5.1.1 caixa inexistente" in section
-        assert "não entregue após 10 tentativa(s), em 13/11/2026 09:00" in section
+        assert "não entregue após 10 tentativas, em 13/11/2026 09:00" in section
 
 
 def test_a_reminder_goes_two_business_days_before_the_last_day_once(open_proceeding, personas):
@@ -62,7 +62,7 @@ def test_a_reminder_goes_two_business_days_before_the_last_day_once(open_proceed
     assert proceeding_deadline_reminders(now=local(2026, 11, 18, 8, 0)) == 0  # same deadline
     [reminder] = reminders
     assert reminder.to == ["alfa@example.com"]
-    assert "termina em 2 dia(s) útil(eis), em 19/11/2026 às 23:59:59" in reminder.body
+    assert "termina em 2 dias úteis, em 19/11/2026 às 23:59:59" in reminder.body
     assert "publicada no portal em 12/11/2026 16:00" in reminder.body
     walk.defend(local(2026, 11, 18, 10, 0))  # filed: no deadline left to remind of
     assert proceeding_deadline_reminders(now=local(2026, 11, 19, 8, 0)) == 0

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.templatetags.formatting import count_br
 from inventory.importing import FILES, inventory_import
 
 
@@ -26,9 +27,11 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stderr.write(str(error))
         if report.errors:
-            raise CommandError(f"{len(report.errors)} erro(s) encontrado(s); nada foi gravado")
+            found = count_br(len(report.errors), "erro encontrado,erros encontrados")
+            raise CommandError(f"{found}; nada foi gravado")
         for name, counts in report.files.items():
             self.stdout.write(
-                f"{name}: {counts.created} criado(s), {counts.updated} alterado(s), "
+                f"{name}: {count_br(counts.created, 'criado,criados')}, "
+                f"{count_br(counts.updated, 'alterado,alterados')}, "
                 f"{counts.unchanged} sem alteração"
             )

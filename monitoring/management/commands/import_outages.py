@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.templatetags.formatting import count_br
 from monitoring.importing import outage_import
 
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stderr.write(str(error))
         if report.errors:
-            raise CommandError(f"{len(report.errors)} erro(s) encontrado(s); nada foi gravado")
+            found = count_br(len(report.errors), "erro encontrado,erros encontrados")
+            raise CommandError(f"{found}; nada foi gravado")
         self.stdout.write(
-            f"{file.name}: {report.created} criada(s), {report.unchanged} sem alteração"
+            f"{file.name}: {count_br(report.created, 'criada,criadas')}, "
+            f"{report.unchanged} sem alteração"
         )

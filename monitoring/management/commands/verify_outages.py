@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.instants import month_argument
-from core.templatetags.formatting import local_dt
+from core.templatetags.formatting import count_br, local_dt
 from monitoring.models import PollShard
 from monitoring.verification import verify_month
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result.month} fatia {each.name}: {result.links} acessos, "
                 f"{result.windows_replayed} janelas e {result.cycles_replayed} ciclos refeitos, "
-                f"{len(result.differences)} diferença(s)"
+                f"{count_br(len(result.differences), 'diferença,diferenças')}"
             )
             for difference in result.differences:
                 self.stdout.write(
