@@ -67,6 +67,7 @@
     var id = select.id || "select-search-" + Math.random().toString(36).slice(2);
     select.id = id + "-select";
     control.id = id;
+    control.disabled = select.disabled;
     ["aria-describedby", "aria-invalid", "aria-label", "aria-labelledby"].forEach(function (name) {
       if (select.hasAttribute(name)) {
         control.setAttribute(name, select.getAttribute(name));
