@@ -1,7 +1,9 @@
 """Factories for monitoring. An outage needs its link and start; it is an interruption imported
 from a report unless told otherwise, with the model's default responsibility (pending). A loss
 of redundancy needs its link and start, a period without measurement its start (in the default
-shard unless told). A shard polls the lots it is given (`lots=[...]`)."""
+shard unless told). A shard polls the lots it is given (`lots=[...]`). Tickets, disputes,
+maintenance windows and irregularity reports are written by `monitoring.services`, which also
+write the mail they send (tests/support/sla.py's `open_outage_with_ticket`, for one)."""
 
 import factory
 

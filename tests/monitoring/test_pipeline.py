@@ -4,13 +4,7 @@ import pytest
 
 from monitoring.choices import OutageKind, OutageSource
 from monitoring.models import BlindPeriod, Canary, Outage, RedundancyLoss
-from tests.support.monitoring import run_cycle, worker_ip
-
-
-def interruptions(link):
-    return list(
-        Outage.objects.filter(link=link, kind=OutageKind.INTERRUPTION).values_list("start", "end")
-    )
+from tests.support.monitoring import interruptions, run_cycle, worker_ip
 
 
 @pytest.mark.django_db

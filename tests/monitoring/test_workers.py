@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 import pytest
 import redis
 
-from monitoring.choices import OutageKind
 from monitoring.models import EngineCursor, Outage
-from tests.support.monitoring import WORKER_NUMBER
+from tests.support.monitoring import WORKER_NUMBER, interruptions
 from tests.support.processes import celery_env, celery_start, celery_stop, wait_for
 
 CYCLE_SECONDS = 2
@@ -69,12 +68,6 @@ def monitoring(tmp_path):
 def last_cycle() -> int | None:
     cursor = EngineCursor.objects.filter(shard__is_default=True).first()
     return cursor.last_cycle_id if cursor else None
-
-
-def interruptions(link):
-    return list(
-        Outage.objects.filter(link=link, kind=OutageKind.INTERRUPTION).values_list("start", "end")
-    )
 
 
 def run_an_outage(link, faults, monitoring, disturb) -> tuple[float, float]:

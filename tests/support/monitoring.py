@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from monitoring import services
+from monitoring.choices import OutageKind
 from monitoring.icmp import EchoStats
 from monitoring.models import Outage
 from monitoring.netsim.faults import FaultTable
@@ -66,6 +67,13 @@ def panel_outages(network):
     down(network, range(3), network.link_x_metro)
     down(network, range(3, 6), network.link_x_metro, network.link_y_metro)
     return Outage.objects.order_by("start")
+
+
+def interruptions(link) -> list[tuple]:
+    """The link's interruptions as (start, end), by start."""
+    return list(
+        Outage.objects.filter(link=link, kind=OutageKind.INTERRUPTION).values_list("start", "end")
+    )
 
 
 def circuits(html: str) -> list[str]:
