@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils import timezone
 
+from core.instants import month_parse
 from core.money import round_brl
 
 register = template.Library()
@@ -64,6 +65,12 @@ def local_dt(value: datetime | None) -> str:
     if value is None:
         return ""
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def months_br(labels: list[str] | None) -> str:
+    """Months stored as "2026-09" written as on screen: "09/2026, 10/2026" (docs/ui.md, "Meses")."""
+    return ", ".join(f"{month:02d}/{year}" for year, month in map(month_parse, labels or []))
 
 
 @register.filter

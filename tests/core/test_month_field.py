@@ -6,6 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from core.forms import MonthForm
+from core.templatetags.formatting import months_br
 from tests.support.time import local
 
 
@@ -60,3 +61,8 @@ def test_the_imr_results_show_a_bad_month(client, personas):
     client.force_login(personas.billing)
     page = client.get(reverse("sla:result-list"), {"mes": "10-2026"}).content.decode()
     assert "Competência inválida: &quot;10-2026&quot;. Use mm/aaaa, ex.: 10/2026." in page
+
+
+def test_stored_months_are_written_as_on_screen():
+    assert months_br(["2026-09", "2026-10"]) == "09/2026, 10/2026"
+    assert months_br(None) == ""
