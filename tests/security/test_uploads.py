@@ -100,7 +100,8 @@ def order(network, personas):
 
 
 @pytest.fixture
-def outage(network):
+def measured_outage(network):
+    """An interruption the poller measured on agency X's interior link, in November."""
     now = local(2026, 11, 10, 8, 0)
     return OutageFactory(
         link=network.link_x_interior, start=now, end=now + timedelta(hours=2), source="icmp"
@@ -131,10 +132,10 @@ def upload_to(request, network, personas):
             ),
         )
     if kind == "dispute evidence":
-        outage = request.getfixturevalue("outage")
+        measured_outage = request.getfixturevalue("measured_outage")
         return Upload(
             "carrier_a",
-            reverse("monitoring:dispute-file", args=[outage.pk]),
+            reverse("monitoring:dispute-file", args=[measured_outage.pk]),
             "files",
             {"requested": "agency", "text": "Técnico impedido de entrar."},
             lambda: Dispute.objects.count(),
@@ -307,16 +308,18 @@ def assert_private_download(response, *, content_type: str, filename: str) -> by
 
 @pytest.mark.django_db
 def test_dispute_evidence_downloads_to_those_who_see_the_outage(
-    client, personas, outage, stored_in
+    client, personas, measured_outage, stored_in
 ):
     client.force_login(personas.carrier_a)
     client.post(
-        reverse("monitoring:dispute-file", args=[outage.pk]),
+        reverse("monitoring:dispute-file", args=[measured_outage.pk]),
         {"requested": "agency", "text": "Técnico impedido.", "files": [file("foto.png", PNG)]},
     )
     attachment = Dispute.objects.get().attachments.get()
-    url = reverse("monitoring:dispute-attachment", args=[outage.pk, attachment.pk])
-    page = client.get(reverse("monitoring:outage-detail", args=[outage.pk])).content.decode()
+    url = reverse("monitoring:dispute-attachment", args=[measured_outage.pk, attachment.pk])
+    page = client.get(
+        reverse("monitoring:outage-detail", args=[measured_outage.pk])
+    ).content.decode()
     assert url in page and "/media/" not in page
     body = assert_private_download(client.get(url), content_type="image/png", filename="foto.png")
     assert body == PNG
