@@ -161,7 +161,15 @@ def lot_in_force(link: str, at: str | datetime):
 
 
 def _carrier_at(user, link: str, at: str | datetime) -> Q:
-    return Q(In(lot_in_force(link, at), carrier_lot_ids(user)))
+    """The lot in force at `at` is one of the carrier's. Most links never move to another
+    contract, and theirs is their own lot (a hash lookup); the lot in force, one subquery per
+    row, is looked up only for the links some revision moved (docs/benchmarks.md)."""
+    revision = apps.get_model("inventory", "LinkRevision")
+    link_id = _at(link, "pk") if link else "pk"
+    moved = Q(**{f"{link_id}__in": revision.objects.filter(lot__isnull=False).values("link_id")})
+    lots = carrier_lot_ids(user)
+    own_lot = Q(**{f"{_at(link, 'lot_id')}__in": lots})
+    return (~moved & own_lot) | (moved & Q(In(lot_in_force(link, at), lots)))
 
 
 def _carrier_ever(user, link: str) -> Q:
