@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 from inventory.models import Agency, Carrier, Contract, Link, Lot, Municipality
 from inventory.reference_data import municipalities_load
@@ -39,6 +40,45 @@ pytest_plugins = [
 
 # Django's live_server runs in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _workers(config: pytest.Config) -> int:
+    """How many xdist workers this process makes databases for: 0 in a worker, without xdist,
+    or with --reuse-db (each worker keeps its own then)."""
+    if hasattr(config, "workerinput") or config.getvalue("reuse_db"):
+        return 0
+    return getattr(config.option, "numprocesses", None) or 0
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under xdist, the test database is migrated once, before the workers start, and each
+    worker gets a copy of it (PostgreSQL's CREATE DATABASE ... TEMPLATE, as Django's parallel
+    test runner does) instead of migrating its own beside the others."""
+    if workers := _workers(session.config):
+        from django.db import connection
+
+        with session.config.stash[blocking_manager_key].unblock():
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            for worker in range(workers):
+                connection.creation.clone_test_db(f"gw{worker}", verbosity=0, autoclobber=True)
+
+
+@pytest.hookimpl(trylast=True)  # after xdist has stopped the workers
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if workers := _workers(session.config):
+        from django.db import connection
+
+        with session.config.stash[blocking_manager_key].unblock():
+            for worker in range(workers):
+                connection.creation.destroy_test_db(verbosity=0, suffix=f"gw{worker}")
+            connection.creation.destroy_test_db(verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_keepdb) -> bool:
+    """A worker's database is the copy made by the controller (pytest_sessionstart), which
+    also drops it."""
+    return django_db_keepdb or hasattr(request.config, "workerinput")
 
 
 @pytest.fixture
