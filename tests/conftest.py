@@ -35,6 +35,7 @@ pytest_plugins = [
     "tests.support.orders",
     "tests.support.penalties",
     "tests.support.reports",
+    "tests.support.role_pages",
     "tests.support.sla",
 ]
 

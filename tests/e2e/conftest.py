@@ -1,13 +1,6 @@
 """Browser tests: Django's live server in a thread, Debian's chromium driven by Playwright."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
-
-from redegov.roles import Role
-from tests.people.factories import user_with_role
-from tests.support.sla import open_outage_with_ticket
 
 PASSWORD = "senha-de-teste-123"
 
@@ -29,13 +22,3 @@ def login(page, live_server):
         return page
 
     return log_in
-
-
-@pytest.fixture
-def role_pages_world(network, personas):
-    """What the main pages of every role (tests/e2e/main_pages.py) show: the personas, an open
-    outage with its ticket, and an administrator."""
-    open_outage_with_ticket(network.link_x_interior, timezone.now() - timedelta(hours=1))
-    admin = user_with_role("administrador", Role.ADMIN)
-    admin.is_staff = admin.is_superuser = True
-    admin.save()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.e2e.main_pages import MAIN_PAGES
+from tests.support.role_pages import MAIN_PAGES
 
 pytestmark = pytest.mark.e2e
 

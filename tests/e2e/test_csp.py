@@ -4,7 +4,7 @@ chromium itself reports them: `securitypolicyviolation` events and console messa
 
 import pytest
 
-from tests.e2e.main_pages import MAIN_PAGES
+from tests.support.role_pages import MAIN_PAGES
 
 pytestmark = pytest.mark.e2e
 
