@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from billing.models import StatementLine
 from core.sorting import Header, SortFilter
 from inventory.models import Agency, Carrier, Lot, LotMember
+from redegov.filters import CachedModelChoiceFilter
 
 # A month's statement columns and how each sorts (docs/ui.md, "Listas: ordenação"); the six
 # amounts are those of templates/billing/_amount_headers.html.
@@ -37,15 +38,13 @@ class LineFilter(django_filters.FilterSet):
         label="Designação",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "BHZ-0001"}),
     )
-    agency = django_filters.ModelChoiceFilter(
+    agency = CachedModelChoiceFilter(
         queryset=Agency.objects.none(), label="Órgão / Entidade", empty_label="Todos"
     )
-    carrier = django_filters.ModelChoiceFilter(
+    carrier = CachedModelChoiceFilter(
         queryset=Carrier.objects.none(), method="in_lots_of", label="Operadora", empty_label="Todas"
     )
-    lot = django_filters.ModelChoiceFilter(
-        queryset=Lot.objects.none(), label="Lote", empty_label="Todos"
-    )
+    lot = CachedModelChoiceFilter(queryset=Lot.objects.none(), label="Lote", empty_label="Todos")
     o = SortFilter(headers=LINE_HEADERS, default="circuit")
 
     class Meta:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from core.sorting import Header, SortFilter
 from inventory.choices import AccessType, LinkStatus
 from inventory.models import Agency, Carrier, Link, Lot, LotMember, Municipality
+from redegov.filters import CachedModelChoiceFilter
 
 
 def _visible_links(request: HttpRequest) -> QuerySet[Link]:
@@ -57,14 +58,14 @@ class LinkFilter(django_filters.FilterSet):
         label="Busca",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Designação ou endereço"}),
     )
-    agency = django_filters.ModelChoiceFilter(
+    agency = CachedModelChoiceFilter(
         queryset=visible_agencies, label="Órgão / Entidade", empty_label="Todos"
     )
-    municipality = django_filters.ModelChoiceFilter(
+    municipality = CachedModelChoiceFilter(
         queryset=visible_municipalities, label="Município", empty_label="Todos"
     )
-    lot = django_filters.ModelChoiceFilter(queryset=visible_lots, label="Lote", empty_label="Todos")
-    carrier = django_filters.ModelChoiceFilter(
+    lot = CachedModelChoiceFilter(queryset=visible_lots, label="Lote", empty_label="Todos")
+    carrier = CachedModelChoiceFilter(
         queryset=visible_carriers, method="in_lots_of", label="Operadora", empty_label="Todas"
     )
     status = django_filters.ChoiceFilter(

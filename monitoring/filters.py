@@ -30,6 +30,7 @@ from monitoring.models import (
     RedundancyLoss,
     Ticket,
 )
+from redegov.filters import CachedModelChoiceFilter
 
 # Each list's columns and how each sorts (docs/ui.md, "Listas: ordenação").
 TICKET_HEADERS = [
@@ -74,7 +75,7 @@ class TicketFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label="Tipo", choices=TicketKind.choices, empty_label="Todos"
     )
-    carrier = django_filters.ModelChoiceFilter(
+    carrier = CachedModelChoiceFilter(
         label="Operadora", queryset=visible_carriers, empty_label="Todas"
     )
     circuit = django_filters.CharFilter(
@@ -95,19 +96,19 @@ def in_lots_of(queryset: QuerySet, name: str, value: Carrier) -> QuerySet:
 class LinkScopeFilterSet(django_filters.FilterSet):
     """Where the links are: carrier, lot, agency, municipality (rows with a `link`)."""
 
-    carrier = django_filters.ModelChoiceFilter(
+    carrier = CachedModelChoiceFilter(
         label="Operadora", queryset=visible_carriers, method=in_lots_of, empty_label="Todas"
     )
-    lot = django_filters.ModelChoiceFilter(
+    lot = CachedModelChoiceFilter(
         label="Lote", queryset=visible_lots, field_name="link__lot", empty_label="Todos"
     )
-    agency = django_filters.ModelChoiceFilter(
+    agency = CachedModelChoiceFilter(
         label="Órgão / Entidade",
         queryset=visible_agencies,
         field_name="link__agency",
         empty_label="Todos",
     )
-    municipality = django_filters.ModelChoiceFilter(
+    municipality = CachedModelChoiceFilter(
         label="Município",
         queryset=visible_municipalities,
         field_name="link__municipality",

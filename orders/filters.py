@@ -10,6 +10,7 @@ from core.sorting import Header, SortFilter
 from inventory.models import Agency, Carrier, Lot, Municipality
 from orders.choices import OrderStatus, OrderType
 from orders.models import Order
+from redegov.filters import CachedModelChoiceFilter
 from redegov.widgets import LabelledDateRangeWidget
 
 
@@ -63,14 +64,14 @@ class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=OrderStatus.choices, label="Situação", empty_label="Todas"
     )
-    agency = django_filters.ModelChoiceFilter(
+    agency = CachedModelChoiceFilter(
         queryset=visible_agencies, label="Órgão / Entidade", empty_label="Todos"
     )
-    carrier = django_filters.ModelChoiceFilter(
+    carrier = CachedModelChoiceFilter(
         queryset=visible_carriers, label="Operadora", empty_label="Todas"
     )
-    lot = django_filters.ModelChoiceFilter(queryset=visible_lots, label="Lote", empty_label="Todos")
-    municipality = django_filters.ModelChoiceFilter(
+    lot = CachedModelChoiceFilter(queryset=visible_lots, label="Lote", empty_label="Todos")
+    municipality = CachedModelChoiceFilter(
         queryset=visible_municipalities, label="Município", empty_label="Todos"
     )
     late = django_filters.BooleanFilter(

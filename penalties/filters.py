@@ -7,6 +7,7 @@ from core.sorting import Header, SortFilter
 from inventory.models import Carrier, Lot
 from penalties.choices import ProceedingStatus, Sanction
 from penalties.models import Proceeding
+from redegov.filters import CachedModelChoiceFilter
 
 
 def visible_carriers(request: HttpRequest):
@@ -41,10 +42,10 @@ class ProceedingFilter(django_filters.FilterSet):
     sanction = django_filters.ChoiceFilter(
         choices=Sanction.choices, label="Sanção", empty_label="Todas"
     )
-    carrier = django_filters.ModelChoiceFilter(
+    carrier = CachedModelChoiceFilter(
         queryset=visible_carriers, label="Operadora", empty_label="Todas"
     )
-    lot = django_filters.ModelChoiceFilter(queryset=visible_lots, label="Lote", empty_label="Todos")
+    lot = CachedModelChoiceFilter(queryset=visible_lots, label="Lote", empty_label="Todos")
     o = SortFilter(headers=PROCEEDING_HEADERS, default="-opened")
 
     class Meta:

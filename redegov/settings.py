@@ -384,6 +384,8 @@ WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "180")
 MONITORING_CYCLE_SECONDS = envint("MONITORING_CYCLE_SECONDS", "60")
 # One reading of the incident panel serves its scope's refreshes for this many seconds (0: off).
 PANEL_CACHE_SECONDS = envint("PANEL_CACHE_SECONDS", "3")
+# A list filter's choices (redegov/filters.py) are read once for this many seconds per query.
+FILTER_CHOICES_CACHE_SECONDS = envint("FILTER_CHOICES_CACHE_SECONDS", "60")
 # The NOC's header badge (what waits for it) is counted once for every page this many seconds.
 NOC_PENDING_CACHE_SECONDS = envint("NOC_PENDING_CACHE_SECONDS", "30")
 # SNMP evidence every this many seconds (300 in production: on every fifth minute).

@@ -21,6 +21,7 @@ AXES_ENABLED = True
 # A test sees what it has just written: the panel's cache is on only in its own tests.
 PANEL_CACHE_SECONDS = 0
 NOC_PENDING_CACHE_SECONDS = 0
+FILTER_CHOICES_CACHE_SECONDS = 0
 # Tasks queued by tests go to a broker database and queue of their own per xdist worker: a
 # test that starts a real worker takes only its own tasks, and a running demo none of them.
 CELERY_BROKER_URL = "redis://127.0.0.1:6379/14"
