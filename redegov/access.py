@@ -27,7 +27,7 @@ from datetime import datetime
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
@@ -178,7 +178,7 @@ def _carrier_ever(user, link: str) -> Q:
     revision = apps.get_model("inventory", "LinkRevision")
     moved_in = revision.objects.filter(
         link_id=OuterRef(_at(link, "pk") if link else "pk"),
-        effective_at__lte=timezone.now(),
+        effective_at__lte=Now(),  # the database's clock: the same SQL all day (redegov/filters.py)
         lot_id__in=carrier_lot_ids(user),
     )
     return Q(In(F(_at(link, "lot_id")), carrier_lot_ids(user))) | Q(Exists(moved_in))
