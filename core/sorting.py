@@ -24,11 +24,12 @@ SORT_PARAM = "o"
 class Header:
     """One column of a list: its header, its sort key in the URL (None: not sortable), the
     field it sorts on (the key when omitted; `a__b` for a related row's column, `a.b` for an
-    attribute of a row in memory) and whether it is numeric (aligned right)."""
+    attribute of a row in memory; a tuple for a column shown from several, a year and a month)
+    and whether it is numeric (aligned right)."""
 
     label: str
     key: str | None = None
-    field: str | None = None
+    field: str | tuple[str, ...] | None = None
     numeric: bool = False
 
 
@@ -40,7 +41,11 @@ class Sort:
         self, *, headers: Sequence[Header], default: str = "", tie_break: Sequence[str] = ("pk",)
     ) -> None:
         self.headers = tuple(headers)
-        self.fields = {h.key: h.field or h.key for h in self.headers if h.key}
+        self.fields: dict[str, tuple[str, ...]] = {}
+        for h in self.headers:
+            if h.key:
+                field = h.field or h.key
+                self.fields[h.key] = (field,) if isinstance(field, str) else field
         self.default = default
         self.tie_break = tuple(tie_break)
 
@@ -51,8 +56,8 @@ class Sort:
 
     def _order(self, sort: str) -> tuple[bool, list[str]]:
         """Descending or not, and the fields of the sort: its column, then the tie-break."""
-        field = self.fields[sort.removeprefix("-")]
-        return sort.startswith("-"), list(dict.fromkeys((field, *self.tie_break)))
+        fields = self.fields[sort.removeprefix("-")]
+        return sort.startswith("-"), list(dict.fromkeys((*fields, *self.tie_break)))
 
     def rows(self, rows: Iterable[Any], value: str | None) -> list[Any]:
         """Rows in memory in the sort of `value`; an empty field (None) goes last either way."""

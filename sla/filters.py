@@ -1,8 +1,11 @@
-"""The IMR results per access: their columns and how each sorts (docs/ui.md, "Listas:
-ordenação"). A month's results are computed in memory (`sla.selectors.month_view`), so they are
-sorted there, after the access policy and the filters chose them."""
+"""The IMR lists' columns and how each sorts (docs/ui.md, "Listas: ordenação"). A month's
+results per access are computed in memory (`sla.selectors.month_view`), so they are sorted
+there, after the access policy and the filters chose them; the repeated-breach flags are rows."""
 
-from core.sorting import Header, Sort
+import django_filters
+
+from core.sorting import Header, Sort, SortFilter
+from sla.models import BreachFlag
 
 ACCESS_RESULT_SORT = Sort(
     headers=[
@@ -21,3 +24,24 @@ ACCESS_RESULT_SORT = Sort(
     ],
     tie_break=["circuit_id", "code"],
 )
+
+
+FLAG_HEADERS = [
+    Header("Competência", "month", ("last_month__year", "last_month__month")),
+    Header("Indicador", "code"),
+    Header("Lote", "lot", ("lot__contract__number", "lot__number")),
+    Header("Operadora (líder)", "carrier", "carrier__name"),
+    Header("Regra", "rule"),
+    Header("Meses"),
+    Header("Situação", "status"),
+]
+
+
+class FlagFilter(django_filters.FilterSet):
+    """The repeated-breach flags: sorting only."""
+
+    o = SortFilter(headers=FLAG_HEADERS, default="-month")
+
+    class Meta:
+        model = BreachFlag
+        fields: list[str] = []

@@ -31,7 +31,7 @@ from core.charts import (
     category_chart,
 )
 from core.exports import export_response
-from core.sorting import SORT_PARAM
+from core.sorting import SORT_PARAM, sort_headers
 from core.templatetags.formatting import pct_br
 from inventory.models import Contract
 from redegov.access import (
@@ -46,7 +46,7 @@ from redegov.throttling import throttle_expensive
 from sla import pdf
 from sla.choices import FlagStatus
 from sla.exports import RESULT_COLUMNS
-from sla.filters import ACCESS_RESULT_SORT
+from sla.filters import ACCESS_RESULT_SORT, FlagFilter
 from sla.forms import (
     BandFormSet,
     DashboardForm,
@@ -299,8 +299,14 @@ def committee_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def flag_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, SUMMARY_READERS)
-    page = Paginator(flag_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    ctx = {"page": page, "flags": list(page.object_list), "tabs": _tabs(request, "flags")}
+    f = FlagFilter(request.GET, queryset=flag_list())
+    page = Paginator(f.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "flags": list(page.object_list),
+        "headers": sort_headers(f),
+        "tabs": _tabs(request, "flags"),
+    }
     return render(request, "sla/flag_list.html", ctx)
 
 

@@ -17,6 +17,7 @@ from monitoring.choices import WindowScope
 from monitoring.models import MaintenanceWindow
 from tests.inventory.factories import LinkFactory
 from tests.monitoring.factories import OutageFactory
+from tests.sla.factories import BreachFlagFactory, ImrMonthFactory, months_up_to
 from tests.support.billing import compute
 from tests.support.orders import activation
 from tests.support.sla import interruption, open_outage_with_ticket
@@ -291,3 +292,16 @@ def test_imr_results_sort_by_their_columns(client, personas, priced_with_redunda
     client.force_login(personas.billing)
     page = client.get(url, {"mes": OCTOBER, "o": "-counted"}).content.decode()
     assert '<input type="hidden" name="o" value="-counted"' in page
+
+
+def test_repeated_breach_flags_sort_by_their_columns(client, personas, network):
+    for year, month, lot in [(2026, 9, network.lot_interior), (2026, 10, network.lot_metro)]:
+        last = ImrMonthFactory(year=year, month=month)
+        BreachFlagFactory(lot=lot, last_month=last, months=months_up_to(last, 3))
+    url = reverse("sla:flag-list")
+    by = lambda **params: listed(client, personas.billing, url, "reincidencias", 0, **params)  # noqa: E731
+    assert by() == ["10/2026", "09/2026"]  # the latest month first
+    assert by(o="month") == ["09/2026", "10/2026"]
+    assert by(o="lot") == ["10/2026", "09/2026"]  # lot 1, then lot 2
+    assert by(o="-lot") == ["09/2026", "10/2026"]
+    assert by(o="carrier") == ["10/2026", "09/2026"]  # Alfa leads lot 1, Beta lot 2
