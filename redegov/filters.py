@@ -12,6 +12,7 @@ import hashlib
 import django_filters
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django_filters import fields
 
 
@@ -25,7 +26,10 @@ class CachedChoiceIterator(fields.ModelChoiceIterator):
 
     def _choices(self) -> list[tuple[object, str]]:
         seconds = settings.FILTER_CHOICES_CACHE_SECONDS
-        sql, params = self.queryset.query.sql_with_params()
+        try:
+            sql, params = self.queryset.query.sql_with_params()
+        except EmptyResultSet:  # a query that can return no rows (a person who sees none)
+            return []
         key = (
             "filter-choices:"
             + hashlib.blake2b(

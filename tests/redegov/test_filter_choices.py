@@ -58,3 +58,8 @@ def test_a_value_outside_the_scope_is_refused_though_cached(client, personas, ca
     page = client.get("/acessos/", {"municipality": uberlandia.pk}).content.decode()
     assert "Faça uma escolha válida" in page
     assert "UDI-0001" not in page
+
+
+def test_someone_who_sees_no_links_gets_empty_choices(client, personas, cached_choices):
+    """Legal counsel's rows are none at all: its query is known empty before any SQL."""
+    assert _municipality_options(client, personas.legal) == []
