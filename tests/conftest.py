@@ -35,8 +35,8 @@ pytest_plugins = [
     "tests.support.orders",
     "tests.support.penalties",
     "tests.support.reports",
-    "tests.support.role_pages",
     "tests.support.sla",
+    "tests.support.role_pages",  # after the helpers it imports, so that pytest rewrites them
 ]
 
 # Django's live_server runs in a thread beside Playwright's event loop.
