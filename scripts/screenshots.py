@@ -3,7 +3,8 @@
     .venv/bin/python scripts/screenshots.py [PORTAL_URL]
 
 Logs in as each demo user (password `demo`) through the login form with Debian's chromium, at
-1280 x 800, and writes docs/img/home-<user>.png. Nothing is written to the portal but the logins.
+1280 x 800, and writes docs/img/home-<user>.png, then the pages docs/noc.md shows (PAGES).
+Nothing is written to the portal but the logins.
 """
 
 import sys
@@ -24,23 +25,43 @@ USERS = (
     "autoridade",
     "admin",
 )
+# Other pages the docs show: (user, path, image).
+PAGES = (
+    ("noc", "/painel/", "noc-panel.png"),
+    ("noc", "/indisponibilidades/", "noc-outages.png"),
+    ("gestor.sef", "/painel/", "agency-panel.png"),
+)
 OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
+
+
+def _logged_in(browser, username: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="pt-BR")
+    page = context.new_page()
+    page.goto(f"{URL}/entrar/")
+    page.get_by_label("Usuário").fill(username)
+    page.get_by_label("Senha").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+def _shoot(page, name: str) -> None:
+    page.screenshot(path=str(OUT / name))
+    print(f"docs/img/{name}")
 
 
 def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         for username in USERS:
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="pt-BR")
-            page = context.new_page()
-            page.goto(f"{URL}/entrar/")
-            page.get_by_label("Usuário").fill(username)
-            page.get_by_label("Senha").fill(PASSWORD)
-            page.get_by_role("button", name="Entrar", exact=True).click()
+            context, page = _logged_in(browser, username)
+            _shoot(page, f"home-{username.replace('.', '-')}.png")
+            context.close()
+        for username, path, name in PAGES:
+            context, page = _logged_in(browser, username)
+            page.goto(URL + path)
             page.wait_for_load_state("networkidle")
-            path = OUT / f"home-{username.replace('.', '-')}.png"
-            page.screenshot(path=str(path))
-            print(path.relative_to(OUT.parent.parent))
+            _shoot(page, name)
             context.close()
         browser.close()
 
