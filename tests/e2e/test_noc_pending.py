@@ -6,10 +6,9 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from monitoring.models import Outage
 from monitoring.selectors.lists import NOC_PENDING_KEY
 from monitoring.services.noc import irregularity_report
-from monitoring.services.responsibility import dispute_file
+from tests.support.monitoring import dispute_filed
 from tests.support.time import at
 
 pytestmark = pytest.mark.e2e
@@ -20,22 +19,7 @@ def waiting(network, personas, settings):
     """A carrier's dispute and an agency's report wait for the NOC; the badge's cache is on."""
     settings.NOC_PENDING_CACHE_SECONDS = 30
     cache.delete(NOC_PENDING_KEY)
-    outage = Outage.objects.create(
-        link=network.link_x_metro,
-        start=at(0),
-        end=at(120),
-        kind="interruption",
-        source="icmp",
-        responsibility="carrier",
-    )
-    dispute_file(
-        outage_id=outage.pk,
-        requested="agency",
-        text="Falta de energia no órgão",
-        files=[],
-        by=personas.carrier_a,
-        now=at(130),
-    )
+    dispute_filed(network, personas)
     irregularity_report(
         link_id=network.link_y_metro.pk,
         description="Lento desde cedo",

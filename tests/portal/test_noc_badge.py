@@ -8,13 +8,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from monitoring.models import Outage
 from monitoring.selectors import noc_todo
 from monitoring.selectors.lists import NOC_PENDING_KEY
 from monitoring.services.noc import irregularity_answer, irregularity_report
-from monitoring.services.responsibility import dispute_decide, dispute_file
+from monitoring.services.responsibility import dispute_decide
 from redegov.roles import Role
 from tests.people.factories import user_with_role
+from tests.support.monitoring import dispute_filed
 from tests.support.time import at
 
 pytestmark = pytest.mark.django_db
@@ -49,29 +49,10 @@ def report(network, personas, minute: int):
     )
 
 
-def dispute(network, personas):
-    outage = Outage.objects.create(
-        link=network.link_x_metro,
-        start=at(0),
-        end=at(120),
-        kind="interruption",
-        source="icmp",
-        responsibility="carrier",
-    )
-    return dispute_file(
-        outage_id=outage.pk,
-        requested="agency",
-        text="Falta de energia no órgão",
-        files=[],
-        by=personas.carrier_a,
-        now=at(130),
-    )
-
-
 def test_the_badge_counts_what_the_todo_lists_and_goes_when_it_is_done(client, network, personas):
     client.force_login(personas.noc)
     assert badge(client) is None  # nothing waits: no badge
-    filed = dispute(network, personas)
+    filed = dispute_filed(network, personas)
     first, second = report(network, personas, 140), report(network, personas, 150)
     assert len(noc_todo(user=personas.noc)) == 3 == todo_rows(client)
     assert badge(client) == ("3", "pendências", "Pendências", "3")
@@ -90,7 +71,7 @@ def test_the_badge_counts_what_the_todo_lists_and_goes_when_it_is_done(client, n
 
 @pytest.mark.parametrize("who", ["manager_y", "carrier_a", "billing", "committee"])
 def test_only_the_noc_has_the_badge(client, network, personas, who):
-    dispute(network, personas)
+    dispute_filed(network, personas)
     report(network, personas, 140)
     client.force_login(getattr(personas, who))
     assert badge(client) is None
@@ -120,7 +101,7 @@ def test_the_count_is_cached_for_the_whole_noc_and_forgotten_after_each_write(
     assert badge(client, reverse("monitoring:ticket-list"))[0] == "7"
     # Filing, deciding and answering forget it once their transaction commits.
     with django_capture_on_commit_callbacks(execute=True):
-        filed_dispute = dispute(network, personas)
+        filed_dispute = dispute_filed(network, personas)
     assert badge(client, outage_list)[0] == "2"
     with django_capture_on_commit_callbacks(execute=True):
         dispute_decide(

@@ -17,7 +17,9 @@ from monitoring.icmp import EchoStats
 from monitoring.models import Outage
 from monitoring.netsim.faults import FaultTable
 from monitoring.selectors import poll_targets
-from tests.support.time import BASE_CYCLE, MINUTE
+from monitoring.services.responsibility import dispute_file
+from tests.monitoring.factories import OutageFactory
+from tests.support.time import BASE_CYCLE, MINUTE, at
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 WORKER_NUMBER = int(WORKER.removeprefix("gw") or 0)
@@ -116,3 +118,19 @@ def record(minute: int, answers: dict[str, int], shard=None):
 def down(network, minutes: range, *links, shard=None) -> None:
     for minute in minutes:
         record(minute, {link.mgmt_ip: 0 for link in links}, shard=shard)
+
+
+def dispute_filed(network, personas):
+    """Carrier A contests a two-hour interruption of agency X's metro link that the NOC put on
+    it: a dispute waiting for the NOC's decision (filed at `at(130)`)."""
+    outage = OutageFactory(
+        link=network.link_x_metro, start=at(0), end=at(120), source="icmp", responsibility="carrier"
+    )
+    return dispute_file(
+        outage_id=outage.pk,
+        requested="agency",
+        text="Falta de energia no órgão",
+        files=[],
+        by=personas.carrier_a,
+        now=at(130),
+    )
