@@ -2,6 +2,7 @@
 subscriptions and irregularity reports (issue 5) and their list (issue 23). Thin: the filters
 narrow, `monitoring.selectors` read, `monitoring.services.noc` writes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -80,6 +81,8 @@ def _panel_context(request: HttpRequest, *, fresh: bool = False, **extra) -> dic
         "viewbox": state_map().viewbox,
         "now": now,
         "is_noc": holds(request.user, NOC_STAFF),
+        # The rows are the same for everyone of one reading, in one minute (their ages).
+        "rows_seconds": 60 if settings.PANEL_CACHE_SECONDS else 0,
         "query": query,
         **extra,
     }
@@ -121,7 +124,8 @@ def panel_items_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def panel_note_view(request: HttpRequest) -> HttpResponse:
-    """Acknowledge or comment on an item; htmx gets the refreshed panel back."""
+    """Acknowledge or comment on an item; htmx gets the refreshed panel back, a browser without
+    JS the panel page, read again."""
     _require_links(request)
     form = IncidentNoteForm(request.POST)
     error = ""
@@ -137,6 +141,8 @@ def panel_note_view(request: HttpRequest) -> HttpResponse:
         return render(request, "monitoring/_panel_live.html", ctx)
     if error:
         messages.error(request, error)
+    else:  # the page the browser is sent back to must not show the cached reading
+        _panel_context(request, fresh=True)
     return redirect(reverse("monitoring:panel") + "?" + request.GET.urlencode())
 
 

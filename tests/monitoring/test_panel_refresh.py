@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,14 +68,6 @@ def test_the_versions_do_not_leak_into_the_filters(client, personas, panel_outag
     assert "com estes filtros" not in html
     assert refresh_url(html).count("v=") == 1
     assert 'action="/painel/anotar"' in html  # the note forms carry no version
-
-
-@pytest.fixture
-def panel_cache(settings):
-    settings.PANEL_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_one_reading_serves_a_scope_and_never_another_carrier(

@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from monitoring import services
@@ -59,6 +60,15 @@ def polled_network(network):
 def forget_memory():
     """The poller's in-process state starts empty (modules use it with `usefixtures`)."""
     services._memory.clear()
+
+
+@pytest.fixture
+def panel_cache(settings):
+    """The incident panel's cache on, as in production (the test settings turn it off)."""
+    settings.PANEL_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
