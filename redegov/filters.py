@@ -2,10 +2,10 @@
 labelled once per FILTER_CHOICES_CACHE_SECONDS for everyone whose query is the same, instead of
 on every page (docs/benchmarks.md, "Pages under load").
 
-The cache key is the choices' SQL with its parameters (and the field's label), so two people
-share choices only when the database would give them the same rows: an agency manager's
-municipalities are never another agency's, nor the NOC's. A submitted value is still validated
-against the queryset itself, never against the cache."""
+The cache key is the choices' SQL with its parameters (and the field's label and labelling
+function), so two people share choices only when the database would give them the same rows:
+an agency manager's municipalities are never another agency's, nor the NOC's. A submitted
+value is still validated against the queryset itself, never against the cache."""
 
 import hashlib
 
@@ -33,7 +33,8 @@ class CachedChoiceIterator(fields.ModelChoiceIterator):
         key = (
             "filter-choices:"
             + hashlib.blake2b(
-                repr((sql, params, str(self.field.label))).encode(), digest_size=16
+                repr((sql, params, str(self.field.label), self._labeller())).encode(),
+                digest_size=16,
             ).hexdigest()
         )
         choices = cache.get(key) if seconds else None
@@ -45,6 +46,12 @@ class CachedChoiceIterator(fields.ModelChoiceIterator):
             if seconds:
                 cache.set(key, choices, seconds)
         return choices
+
+    def _labeller(self) -> str:
+        """Where the field's labels come from: two fields of one query but labelled apart
+        never share choices."""
+        label = self.field.label_from_instance
+        return f"{getattr(label, '__module__', '')}.{getattr(label, '__qualname__', label)}"
 
 
 class CachedModelChoiceField(fields.ModelChoiceField):
